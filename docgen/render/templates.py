@@ -1,0 +1,26 @@
+"""Where the shipped templates live, from a checkout or from an installed package."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Document kind -> template path relative to the templates folder (without extension).
+DOCUMENTS: dict[str, str] = {
+    "quyet_dinh": "quyet_dinh/quyet_dinh",
+    "bao_cao": "bao_cao/bao_cao",
+    "phu_luc": "bao_cao/phu_luc",
+}
+
+
+def template_root() -> Path:
+    """Return the templates folder: ``$DOCGEN_TEMPLATES`` if set, else the repository's."""
+    override = os.environ.get("DOCGEN_TEMPLATES")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_path(kind: str, extension: str, root: Path | None = None) -> Path:
+    """Return the template file of document `kind` with `extension` ("docx" or "html")."""
+    return (root or template_root()) / f"{DOCUMENTS[kind]}.{extension}"
