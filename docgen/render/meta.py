@@ -1,0 +1,20 @@
+"""Document metadata that renderers stamp into files instead of the clock's time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Metadata written into DOCX core properties and PDF info.
+
+    `created` comes from the dossier, never from ``datetime.now()``: the same dossier must
+    give the same bytes, since the archive hashes them.
+    """
+
+    title: str
+    author: str
+    created: datetime
+    language: str = "vi-VN"
