@@ -1,0 +1,129 @@
+"""Vietnamese number text: decimal comma, thousands dot, padded counts, shares.
+
+Every function takes a `Decimal` (or an `int`) and returns text; none of them rounds by
+accident. Rounding is half-up and happens in :func:`docgen.compute.rounding.round_half_up`
+before Babel sees the value, because Babel's own default is half-even (85,025 would become
+85,02 instead of 85,03).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+from docgen.compute.rounding import round_half_up
+
+LOCALE = "vi_VN"
+
+
+def format_number(value: Decimal | int, decimals: int = 0) -> str:
+    """Return `value` rounded half-up to `decimals` places, in Vietnamese notation.
+
+    Exactly `decimals` digits follow the comma, so figures in one column line up and a
+    reader never sees one average printed with one decimal and another with two.
+
+    >>> format_number(Decimal("90.82"), 2)
+    '90,82'
+    >>> format_number(Decimal("85.025"), 2)
+    '85,03'
+    >>> format_number(Decimal("19.325"), 2)
+    '19,33'
+    >>> format_number(1043)
+    '1.043'
+    >>> format_number(Decimal("1234567.5"), 1)
+    '1.234.567,5'
+    >>> format_number(Decimal("30"), 2)
+    '30,00'
+    """
+    rounded = round_half_up(Decimal(value), decimals)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    # The value is already rounded; Babel only lays out digits and separators.
+    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=True)
+
+
+def format_plain(value: Decimal | int) -> str:
+    """Return a scheme constant (a maximum, a threshold) without trailing zeros.
+
+    Maxima are written as the scheme states them: "70", "11,5", never "70,00".
+
+    >>> format_plain(Decimal("70.00"))
+    '70'
+    >>> format_plain(Decimal("11.50"))
+    '11,5'
+    >>> format_plain(100)
+    '100'
+    """
+    value = Decimal(value)
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    return format_number(value, decimals)
+
+
+def format_count(count: int) -> str:
+    """Return a count padded to two digits, as administrative texts write counts below 10.
+
+    >>> format_count(8)
+    '08'
+    >>> format_count(0)
+    '00'
+    >>> format_count(75)
+    '75'
+    >>> format_count(3321)
+    '3.321'
+    """
+    return format_number(count).zfill(2)
+
+
+def format_ratio(part: int, whole: int) -> str:
+    """Return "part/whole" with both counts padded the same way.
+
+    >>> format_ratio(8, 15)
+    '08/15'
+    >>> format_ratio(13, 75)
+    '13/75'
+    >>> format_ratio(2, 5)
+    '02/05'
+    """
+    return f"{format_count(part)}/{format_count(whole)}"
+
+
+def format_percent(value: Decimal, decimals: int) -> str:
+    """Return a percentage (already in percent units) with a decimal comma and no space.
+
+    >>> format_percent(Decimal("53.3333"), 2)
+    '53,33%'
+    >>> format_percent(Decimal("95.877"), 2)
+    '95,88%'
+    >>> format_percent(Decimal("14.8148"), 1)
+    '14,8%'
+    >>> format_percent(Decimal("100"), 2)
+    '100,00%'
+    """
+    return format_number(value, decimals) + "%"
+
+
+def format_band_range(lower: Decimal | None, upper: Decimal | None, unit: str = "%") -> str:
+    """Return how a report states a band's half-open range [lower, upper).
+
+    >>> format_band_range(Decimal(90), None)
+    'từ 90% trở lên'
+    >>> format_band_range(Decimal(80), Decimal(90))
+    'từ 80% - dưới 90%'
+    >>> format_band_range(None, Decimal(70))
+    'dưới 70%'
+    >>> format_band_range(Decimal("0"), Decimal(50), " điểm")
+    'dưới 50 điểm'
+    >>> format_band_range(Decimal("72.5"), Decimal(80))
+    'từ 72,5% - dưới 80%'
+    """
+    if lower is not None and lower == 0:
+        lower = None
+    if lower is None and upper is None:
+        return "mọi mức điểm"
+    if upper is None:
+        return f"từ {format_plain(lower)}{unit} trở lên"
+    if lower is None:
+        return f"dưới {format_plain(upper)}{unit}"
+    return f"từ {format_plain(lower)}{unit} - dưới {format_plain(upper)}{unit}"

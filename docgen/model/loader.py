@@ -1,0 +1,150 @@
+"""Read a dossier file (YAML or JSON) into a validated :class:`Dossier`.
+
+Numbers are read as `Decimal` straight from the file's text (YAML floats and JSON floats
+never exist as binary floats here), dates stay text until the model parses them, and keys
+written in Vietnamese are matched to the model's fields whatever their case, spacing or
+underscores. Every problem of a file is reported at once, each naming the file, the place
+(with the unit's name where there is one), what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from docgen.errors import InputError, Problem
+from docgen.model.dossier import Dossier
+from docgen.model.errors import describe_pydantic_error
+from docgen.model.rules import check_rules
+
+#: Larger dossiers are refused before parsing: a real one is well under 5 MB.
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """A safe YAML loader that keeps floats exact and dates as text."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = loader.construct_scalar(node).replace("_", "")
+    lowered = text.lower()
+    if lowered in (".inf", "+.inf", "-.inf", ".nan"):
+        return Decimal("NaN") if "nan" in lowered else Decimal(lowered.replace(".", ""))
+    return Decimal(text)
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _alias_table(model: type[BaseModel], table: dict[str, str] | None = None) -> dict[str, str]:
+    """Return normalised Vietnamese key -> the key as declared, over all nested models."""
+    table = {} if table is None else table
+    for field in model.model_fields.values():
+        extra = field.json_schema_extra
+        if isinstance(extra, dict) and isinstance(extra.get("x-vi"), str):
+            table[_key_form(extra["x-vi"])] = extra["x-vi"]
+        for sub in _nested_models(field.annotation):
+            if sub.__name__ not in table:
+                table[sub.__name__] = ""
+                _alias_table(sub, table)
+    return table
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()):
+        found.extend(_nested_models(arg))
+    return found
+
+
+def _key_form(key: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", key).lower().replace("_", " ").split())
+
+
+_ALIASES = {k: v for k, v in _alias_table(Dossier).items() if v}
+
+
+def _normalize_keys(data: Any) -> Any:
+    """Rename keys that are a Vietnamese field name written another way to the declared one.
+
+    Keys that are data (component codes inside ``scores``) are left as written.
+    """
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            if isinstance(key, str) and not key.isascii():
+                key = _ALIASES.get(_key_form(key), key)
+            out[key] = _normalize_keys(value)
+        return out
+    if isinstance(data, list):
+        return [_normalize_keys(item) for item in data]
+    return data
+
+
+def parse_text(text: str, source: str) -> Any:
+    """Return the raw data of a YAML or JSON text; JSON is valid YAML but read as JSON."""
+    stripped = text.lstrip("\ufeff").lstrip()
+    try:
+        if source.lower().endswith(".json") or stripped.startswith("{"):
+            return json.loads(stripped, parse_float=Decimal)
+        return yaml.load(stripped, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "tệp"
+        raise InputError([Problem(source, where, "YAML hợp lệ", exc.problem or str(exc))]) from exc
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(source, "tệp", "YAML hợp lệ", str(exc))]) from exc
+    except json.JSONDecodeError as exc:
+        where = f"dòng {exc.lineno}, cột {exc.colno}"
+        raise InputError([Problem(source, where, "JSON hợp lệ", exc.msg)]) from exc
+
+
+def load_data(data: Any, source: str) -> Dossier:
+    """Validate raw data (already parsed) into a :class:`Dossier`; raise InputError."""
+    if not isinstance(data, dict):
+        found = "tệp rỗng" if data is None else type(data).__name__
+        raise InputError([Problem(source, "tệp", "một bảng khóa–giá trị ở cấp cao nhất", found)])
+    data = _normalize_keys(data)
+    try:
+        dossier = Dossier.model_validate(data)
+    except ValidationError as exc:
+        problems = [describe_pydantic_error(error, data, source) for error in exc.errors()]
+        raise InputError(problems) from exc
+    problems = check_rules(dossier, source)
+    if problems:
+        raise InputError(problems)
+    return dossier
+
+
+def load_dossier(path: Path | str) -> Dossier:
+    """Read, parse and validate the dossier file at `path`."""
+    path = Path(path)
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError([Problem(source, "tệp", f"tối đa {MAX_BYTES // 2**20} MB",
+                                      f"{size // 2**20} MB")])
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError([Problem(source, "tệp", "một tệp hồ sơ có thật", "không tìm thấy tệp")]) from exc
+    except IsADirectoryError as exc:
+        raise InputError([Problem(source, "tệp", "một tệp", "một thư mục")]) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
+                                  f"byte {raw[exc.start]:#04x}")]) from exc
+    return load_data(parse_text(text, source), source)
