@@ -33,8 +33,8 @@ def format_month(month: int) -> str:
     return f"{month:02d}" if month < 3 else str(month)
 
 
-def format_long_date(year: int, month: int | None = None, day: int | None = None) -> str:
-    """Return "ngày … tháng … năm …"; a missing day or month is left blank for a draft.
+def format_long_date(year: int | None, month: int | None = None, day: int | None = None) -> str:
+    """Return "ngày … tháng … năm …"; a missing part is left blank for a draft.
 
     >>> format_long_date(2024, 1, 5)
     'ngày 05 tháng 01 năm 2024'
@@ -42,13 +42,16 @@ def format_long_date(year: int, month: int | None = None, day: int | None = None
     'ngày 16 tháng 6 năm 2025'
     >>> format_long_date(2025, 12) == 'ngày' + BLANK + 'tháng 12 năm 2025'
     True
+    >>> format_long_date(None) == 'ngày' + BLANK + 'tháng' + BLANK + 'năm' + BLANK
+    True
     """
     day_text = f" {format_day(day)} " if day else BLANK
     month_text = f" {format_month(month)} " if month else BLANK
-    return f"ngày{day_text}tháng{month_text}năm {year}"
+    year_text = f" {year}" if year else BLANK
+    return f"ngày{day_text}tháng{month_text}năm{year_text}"
 
 
-def format_place_date(place: str, year: int, month: int | None, day: int | None) -> str:
+def format_place_date(place: str, year: int | None, month: int | None, day: int | None) -> str:
     """Return the place-date line of ô 4: the place, a comma, then the long date.
 
     >>> format_place_date("Sơn La", 2024, 1, 5)

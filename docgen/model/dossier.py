@@ -272,8 +272,8 @@ class Dossier(Model):
     blocks: list[Block] = vi("blocks", "khối", min_length=1)
     survey: Survey | None = vi("survey", "điều tra xã hội học", default=None)
     report: Report = vi("report", "báo cáo")
-    appendix_title: list[str] = vi("appendix_title", "tên phụ lục", default_factory=list,
-                                   description="Tên Phụ lục; bỏ trống để dùng mặc định.")
+    appendix_title: list[str] = vi("appendix_title", "tên phụ lục",
+                                   description="Tên Phụ lục (chữ in hoa), mỗi dòng một phần tử.")
 
     _split_lines = field_validator("appendix_title", mode="before")(
         classmethod(lambda cls, v: _lines(v))

@@ -1,0 +1,305 @@
+"""Build the template context: computed figures and dossier facts, formatted as text.
+
+Input: a :class:`Dossier` and its :class:`RoundResult`. Output: one plain dict (strings,
+lists, dicts, booleans) described in `docs/context.md`. Formatting happens here once, so
+the DOCX and the PDF, which read the same dict, say the same thing; the wording around
+the values lives in the templates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from docgen.compute.results import BlockResult, RoundResult
+from docgen.formatting.dates import BLANK, format_citation_date, format_long_date, format_place_date
+from docgen.formatting.numbers import (
+    format_band_range,
+    format_count,
+    format_number,
+    format_percent,
+    format_plain,
+    format_ratio,
+)
+from docgen.formatting.text import join_names, point_letter
+from docgen.model.dossier import Citation, Decision, Dossier, Point, Signer, Subsection
+from docgen.model.rules import parse_date
+
+#: The blank left for the number in a draft ("Số:        /QĐ-UBND").
+NUMBER_BLANK = "\u00a0" * 8
+_TRAILING = re.compile(r"[\s;.,]+$")
+
+Context = dict[str, Any]
+
+
+def decision_date(decision: Decision) -> tuple[int | None, int | None, int | None]:
+    """Return (year, month, day) of the decision; parts not yet known are None."""
+    if not decision.date:
+        return None, None, None
+    return parse_date(decision.date)
+
+
+def is_final(dossier: Dossier) -> bool:
+    """Return True when the decision has its number and its full date."""
+    year, month, day = decision_date(dossier.decision)
+    return dossier.decision.number is not None and day is not None
+
+
+def created_at(dossier: Dossier) -> datetime:
+    """Return the timestamp written into file metadata: the decision's date, never now."""
+    year, month, day = decision_date(dossier.decision)
+    return datetime(year or dossier.year, month or 1, day or 1)
+
+
+def build_context(dossier: Dossier, result: RoundResult, *, draft: bool) -> Context:
+    """Return the context of all three documents of `dossier`."""
+    scheme = dossier.scheme
+    decision_reference = _decision_reference(dossier)
+    attachment_line = f"(Kèm theo {decision_reference})"
+    blocks = [_block(b, i, dossier) for i, b in enumerate(result.blocks, start=1)]
+    return {
+        "draft": draft,
+        "year": str(dossier.year),
+        "subject": dossier.subject,
+        "max_total": format_plain(scheme.max_total),
+        "issuer": {
+            "parent_lines": list(dossier.issuer.parent),
+            "name_lines": list(dossier.issuer.name),
+            "authority": dossier.issuer.authority,
+            "authority_name": dossier.issuer.authority_name,
+        },
+        "decision": _decision(dossier, decision_reference),
+        "report": _report(dossier, attachment_line),
+        "appendix": {"title_lines": list(dossier.appendix_title), "attachment_line": attachment_line},
+        "components": [{"name": c.name, "max": format_plain(c.max)} for c in scheme.components],
+        "blocks": blocks,
+        "survey": _survey(dossier, result),
+    }
+
+
+def _number_line(dossier: Dossier) -> str:
+    number = dossier.decision.number
+    shown = format_count(number) if number is not None else NUMBER_BLANK
+    return f"Số: {shown}/QĐ-{dossier.issuer.abbreviation}"
+
+
+def _decision_reference(dossier: Dossier) -> str:
+    number = dossier.decision.number
+    shown = format_count(number) if number is not None else NUMBER_BLANK
+    year, month, day = decision_date(dossier.decision)
+    when = format_long_date(year, month, day)
+    return (f"Quyết định số {shown}/QĐ-{dossier.issuer.abbreviation} {when} "
+            f"của {dossier.issuer.authority_name}")
+
+
+def _decision(dossier: Dossier, reference: str) -> Context:
+    decision = dossier.decision
+    year, month, day = decision_date(decision)
+    bases = [_citation(b) for b in decision.bases]
+    closing = [_clean(decision.proposal)] if decision.proposal else []
+    lines = [*bases, *closing]
+    punctuated = [f"{line};" for line in lines[:-1]] + [f"{lines[-1]}."]
+    recipients = [f"- {_clean(r)};" for r in decision.recipients]
+    recipients.append(f"- Lưu: {_clean(decision.archive)}.")
+    return {
+        "number_line": _number_line(dossier),
+        "place_date": format_place_date(dossier.issuer.place, year, month, day),
+        "reference": reference,
+        "title_lines": list(decision.subject_lines),
+        "bases": punctuated[: len(bases)],
+        "proposal": punctuated[-1] if closing else "",
+        "articles": [{"label": f"Điều {i}.", "text": text}
+                     for i, text in enumerate(decision.articles, start=1)],
+        "executors": decision.executors or "",
+        "attachments_phrase": decision.attachments_phrase,
+        "signature": {"lines": signature_lines(decision.signer), "name": decision.signer.name},
+        "recipients": recipients,
+    }
+
+
+def _clean(text: str) -> str:
+    """Drop the punctuation staff may have typed at the end; the program adds ND30's own."""
+    return _TRAILING.sub("", text)
+
+
+def _citation(base: str | Citation) -> str:
+    """Return a căn cứ line: as written, or a structured citation in full form."""
+    if isinstance(base, str):
+        return _clean(base)
+    year, month, day = parse_date(base.date)
+    issued = format_citation_date(date(year, month or 1, day or 1))
+    text = f"Căn cứ {base.type} số {base.number} ngày {issued}"
+    if base.issuer:
+        text += f" của {base.issuer}"
+    if base.subject:
+        text += f" {_clean(base.subject)}"
+    return text
+
+
+def signature_lines(signer: Signer) -> list[str]:
+    """Return the lines of ô 7a: TM. collective, then KT./TL./TUQ. head, then the title.
+
+    >>> s = Signer(on_behalf_of="ỦY BAN NHÂN DÂN", authority="KT.", head_title="CHỦ TỊCH",
+    ...            title="PHÓ CHỦ TỊCH", name="Nguyễn Văn A")
+    >>> signature_lines(s)
+    ['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH']
+    >>> signature_lines(Signer(title="CHỦ TỊCH", name="Đặng Quang Hưng"))
+    ['CHỦ TỊCH']
+    >>> signature_lines(Signer(authority="Q.", title="CHÁNH VĂN PHÒNG", name="B"))
+    ['Q. CHÁNH VĂN PHÒNG']
+    """
+    lines = []
+    if signer.on_behalf_of:
+        lines.append(f"TM. {signer.on_behalf_of}")
+    if signer.authority == "Q.":
+        lines.append(f"Q. {signer.title}")
+        return lines
+    if signer.authority:
+        lines.append(f"{signer.authority} {signer.head_title or ''}".strip())
+    lines.append(signer.title)
+    return lines
+
+
+def _report(dossier: Dossier, attachment_line: str) -> Context:
+    report = dossier.report
+    return {
+        "title_lines": list(report.title_lines),
+        "attachment_line": attachment_line,
+        "method": [_body_entry(text) for text in report.method],
+        "scale_letter": point_letter(0),
+        "criteria_letter": point_letter(1),
+        "criteria": [
+            {"block_name": b.name, "fields": format_count(b.criteria.fields),
+             "criteria": format_count(b.criteria.criteria),
+             "sub_criteria": format_count(b.criteria.sub_criteria)}
+            for b in dossier.blocks if b.criteria is not None
+        ],
+        "criteria_source": report.criteria_source,
+        "implementation": narrative(report.implementation),
+        "results_intro": [_body_entry(text) for text in report.results_intro],
+        "assessment": narrative(report.assessment),
+        "direction": narrative(report.direction),
+    }
+
+
+def _body_entry(text: str) -> dict[str, str]:
+    """Return a body entry; a leading "- " or "+ " makes it a list item."""
+    text = " ".join(text.split())
+    kind = {"- ": "dash", "+ ": "plus"}.get(text[:2], "paragraph")
+    return {"kind": kind, "text": text}
+
+
+def narrative(subsections: list[Subsection]) -> list[dict[str, str]]:
+    """Return numbered, flattened entries: "1. Title", its body, "a) Point", its body."""
+    entries: list[dict[str, str]] = []
+    number = 0
+    for sub in subsections:
+        if sub.title:
+            number += 1
+            entries.append({"kind": "heading", "text": f"{number}. {sub.title}"})
+        entries += [_body_entry(t) for t in sub.body]
+        entries += points(sub.points)
+    return entries
+
+
+def points(items: list[Point]) -> list[dict[str, str]]:
+    """Return lettered point entries: "a) Title" then the point's body."""
+    entries: list[dict[str, str]] = []
+    letter = 0
+    for point in items:
+        if point.title:
+            entries.append({"kind": "subheading", "text": f"{point_letter(letter)}) {point.title}"})
+            letter += 1
+        entries += [_body_entry(t) for t in point.body]
+    return entries
+
+
+def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
+    scheme = dossier.scheme
+    decimals = scheme.score_decimals
+    block = result.block
+    size = result.size
+
+    def score(value: Decimal) -> str:
+        return format_number(value, decimals)
+
+    has_components = bool(result.components)
+    return {
+        "number": str(number),
+        "name": block.name,
+        "description": block.description,
+        "short_name": block.short_name,
+        "subject": block.subject,
+        "size": format_count(size),
+        "average": score(result.average),
+        "highest": {"names": join_names([u.name for u in result.highest]),
+                    "total": score(result.highest[0].total)},
+        "lowest": {"names": join_names([u.name for u in result.lowest]),
+                   "total": score(result.lowest[0].total)},
+        "gap": score(result.gap),
+        "below_average_ratio": format_ratio(result.below_average, size),
+        "bands": [
+            {
+                "name": f"{scheme.band_term} {band.band.label}",
+                "label": band.band.label,
+                "range": format_band_range(band.band.lower, band.band.upper, scheme.range_unit),
+                "count": format_count(len(band.units)),
+                "ratio": format_ratio(len(band.units), size),
+                "share": format_percent(band.share, scheme.share_decimals),
+                "names": join_names([u.name for u in band.units]),
+                "empty": not band.units,
+            }
+            for band in result.bands
+        ],
+        "units": [
+            {
+                "index": str(i),
+                "name": u.name,
+                "components": [score(s) for s in u.scores],
+                "total": score(u.total),
+                "rank": str(u.rank),
+                "band": scheme.bands[u.band].label,
+            }
+            for i, u in enumerate(result.units, start=1)
+        ],
+        "component_names": [c.name for c in scheme.components] if has_components else [],
+        "component_maxes": [format_plain(c.max) for c in scheme.components] if has_components else [],
+    }
+
+
+def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
+    survey = dossier.survey
+    if survey is None or result.survey is None:
+        return None
+    decimals = dossier.scheme.share_decimals
+    key = dossier.scheme.survey_component
+    blocks = []
+    for block in result.blocks:
+        stat = block.component(key) if key else None
+        if stat is not None:
+            blocks.append({
+                "name": block.block.name,
+                "average": format_number(stat.average, dossier.scheme.score_decimals),
+                "max": format_plain(stat.max),
+                "below_ratio": format_ratio(stat.below, block.size),
+            })
+    entries = points(survey.points)
+    lettered = sum(1 for p in survey.points if p.title)
+    implementation_count = sum(1 for s in dossier.report.implementation if s.title)
+    return {
+        "number": str(implementation_count + 1),
+        "title": survey.title,
+        "entries": entries,
+        "result_letter": point_letter(lettered),
+        "issued": format_number(survey.issued),
+        "returned": format_number(survey.returned),
+        "valid": format_number(survey.valid),
+        "return_rate": format_percent(result.survey.return_rate, decimals),
+        "valid_rate": format_percent(result.survey.valid_rate, decimals),
+        "blocks": blocks,
+    }
+
+
+__all__ = ["BLANK", "build_context", "created_at", "is_final", "signature_lines"]

@@ -1,0 +1,105 @@
+"""The ``docgen`` command line: render, check, demo, schema.
+
+An adapter only: it parses arguments, calls :mod:`docgen.pipeline`, prints Vietnamese
+messages for the clerk and maps docgen's errors to exit codes (2 bad input, 3 template or
+rendering failure).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from docgen.compute.results import compute_round
+from docgen.errors import DocgenError, InputError
+from docgen.formatting.numbers import format_number, format_percent, format_ratio
+from docgen.model.dossier import Dossier
+from docgen.model.loader import load_dossier
+from docgen.pipeline import render_package, write_files
+from docgen.render import FORMATS
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Soạn Quyết định công bố Chỉ số CCHC, Báo cáo và Phụ lục (DOCX, PDF).")
+
+#: The dossier `docgen demo` renders, relative to the repository root.
+DEMO_DOSSIER = Path(__file__).resolve().parents[2] / "fixtures" / "son-la-2025.yaml"
+
+
+def _fail(error: DocgenError) -> typer.Exit:
+    for line in str(error).splitlines():
+        typer.echo(f"Lỗi: {line}", err=True)
+    return typer.Exit(code=2 if isinstance(error, InputError) else 3)
+
+
+def _formats(value: str) -> list[str]:
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise typer.BadParameter(f"cần một trong {', '.join(FORMATS)}; nhận được {value!r}")
+    return formats
+
+
+@app.command()
+def render(
+    dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục ghi kết quả.")] = Path("out"),
+    format: Annotated[str, typer.Option("--format", help="docx, pdf hoặc docx,pdf.")] = "docx,pdf",
+    draft: Annotated[bool, typer.Option("--draft", help="Xuất bản dự thảo (dấu DỰ THẢO).")] = False,
+) -> None:
+    """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
+    formats = _formats(format)
+    try:
+        documents = render_package(load_dossier(dossier), formats=formats, draft=draft)
+        paths = write_files(documents, output)
+    except DocgenError as error:
+        raise _fail(error) from error
+    for path in paths:
+        typer.echo(f"Đã ghi {path}")
+
+
+@app.command()
+def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")]) -> None:
+    """Kiểm tra hồ sơ và in kết quả tính toán của từng khối."""
+    try:
+        loaded = load_dossier(dossier)
+    except DocgenError as error:
+        raise _fail(error) from error
+    typer.echo(summary(loaded))
+
+
+def summary(dossier: Dossier) -> str:
+    """Return the computed summary of each block, as `docgen check` prints it."""
+    result = compute_round(dossier)
+    scheme = dossier.scheme
+    lines = [f"Hồ sơ hợp lệ: Chỉ số CCHC năm {dossier.year}, {len(result.blocks)} khối."]
+    for block in result.blocks:
+        score = lambda v: format_number(v, scheme.score_decimals)  # noqa: E731
+        lines.append(f"{block.block.name}: {block.size} đơn vị, điểm trung bình {score(block.average)}, "
+                     f"cao nhất {score(block.highest[0].total)} ({', '.join(u.name for u in block.highest)}), "
+                     f"thấp nhất {score(block.lowest[0].total)} ({', '.join(u.name for u in block.lowest)}), "
+                     f"{format_ratio(block.below_average, block.size)} dưới trung bình")
+        for band in block.bands:
+            lines.append(f"  {scheme.band_term} {band.band.label}: "
+                         f"{format_ratio(len(band.units), block.size)} "
+                         f"({format_percent(band.share, scheme.share_decimals)})")
+    return "\n".join(lines)
+
+
+@app.command()
+def demo(output: Annotated[Path, typer.Option("-o", "--output")] = Path("out")) -> None:
+    """Xuất bộ hồ sơ mẫu Sơn La 2025 vào thư mục out/."""
+    render(DEMO_DOSSIER, output=output, format="docx,pdf", draft=False)
+
+
+@app.command()
+def schema() -> None:
+    """In JSON Schema của tệp hồ sơ."""
+    sys.stdout.write(json.dumps(Dossier.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

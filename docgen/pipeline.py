@@ -1,0 +1,98 @@
+"""The whole path in one place: dossier -> compute -> context -> render -> files.
+
+The CLI and (later) the HTTP service and the archive call these functions; they return
+documents as bytes in memory, and :func:`write_files` puts them on disk all or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.compute.results import RoundResult, compute_round
+from docgen.context.builder import build_context, created_at, is_final
+from docgen.model.dossier import Dossier
+from docgen.model.loader import load_dossier
+from docgen.render import DOCUMENTS, FORMATS, DocumentMeta, render_document
+
+LOG = logging.getLogger("docgen.pipeline")
+
+#: Vietnamese names of the document kinds, for metadata titles and messages.
+DOCUMENT_TITLES = {"quyet_dinh": "Quyết định", "bao_cao": "Báo cáo", "phu_luc": "Phụ lục"}
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One rendered file, in memory."""
+
+    kind: str
+    format: str
+    data: bytes
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}.{self.format}"
+
+
+def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf"),
+                   draft: bool = False, kinds: Iterable[str] = DOCUMENTS,
+                   template_root: Path | None = None,
+                   result: RoundResult | None = None) -> list[RenderedDocument]:
+    """Return every document of `dossier` in every format, rendered in memory.
+
+    The package is a draft when `draft` is asked for or when the decision still lacks
+    its number or its full date; a draft shows the DỰ THẢO mark and blanks.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; available: {', '.join(FORMATS)}")
+    LOG.info("Step 1 - computing %d blocks", len(dossier.blocks))
+    result = result or compute_round(dossier)
+    draft = draft or not is_final(dossier)
+    LOG.info("Step 2 - building the context (draft=%s)", draft)
+    context = build_context(dossier, result, draft=draft)
+    author = " ".join(dossier.issuer.name)
+    documents = []
+    for kind in kinds:
+        meta = DocumentMeta(title=f"{DOCUMENT_TITLES[kind]} - Chỉ số CCHC năm {dossier.year}",
+                            author=author, created=created_at(dossier))
+        for fmt in formats:
+            LOG.info("Step 3 - rendering %s.%s", kind, fmt)
+            documents.append(RenderedDocument(kind, fmt, render_document(
+                kind, fmt, context, meta, template_root)))
+    return documents
+
+
+def render_file(path: Path | str, **options: object) -> list[RenderedDocument]:
+    """Load the dossier at `path` and return its rendered documents."""
+    return render_package(load_dossier(path), **options)  # type: ignore[arg-type]
+
+
+def write_files(documents: Sequence[RenderedDocument], out_dir: Path) -> list[Path]:
+    """Write `documents` into `out_dir`, all or nothing.
+
+    Every file is first written and flushed to a temporary name in the same folder; only
+    when all are on disk are they renamed into place, so a failure leaves no partial or
+    half-written file under a final name.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    temporary: list[tuple[Path, Path]] = []
+    try:
+        for doc in documents:
+            fd, tmp = tempfile.mkstemp(prefix=f".{doc.filename}.", suffix=".tmp", dir=out_dir)
+            temporary.append((Path(tmp), out_dir / doc.filename))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(doc.data)
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        for tmp, _ in temporary:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in temporary:
+        os.replace(tmp, final)
+    return [final for _, final in temporary]
