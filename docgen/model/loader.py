@@ -120,12 +120,27 @@ def load_data(data: Any, source: str) -> Dossier:
     try:
         dossier = Dossier.model_validate(data)
     except ValidationError as exc:
-        problems = [describe_pydantic_error(error, data, source) for error in exc.errors()]
+        problems = [describe_pydantic_error(error, data, source) for error in _useful(exc.errors())]
         raise InputError(problems) from exc
     problems = check_rules(dossier, source)
     if problems:
         raise InputError(problems)
     return dossier
+
+
+def _useful(errors: list[Any]) -> list[Any]:
+    """Drop the "not a text" error of a text-or-citation item that was meant as a citation.
+
+    pydantic reports a failed union member by member; when an item is a mapping, the
+    failure that matters is the citation's, not that the mapping is not a string.
+    """
+    locations = [tuple(e["loc"]) for e in errors]
+    return [
+        e for e in errors
+        if not (e["loc"] and e["loc"][-1] == "str" and any(
+            other != tuple(e["loc"]) and other[: len(e["loc"]) - 1] == tuple(e["loc"][:-1])
+            for other in locations))
+    ]
 
 
 def load_dossier(path: Path | str) -> Dossier:
