@@ -36,6 +36,8 @@ def format_number(value: Decimal | int, decimals: int = 0) -> str:
     >>> format_number(Decimal("30"), 2)
     '30,00'
     """
+    if isinstance(value, float):
+        raise TypeError(f"floats are not accepted, got {value!r}; use Decimal")
     rounded = round_half_up(Decimal(value), decimals)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     # The value is already rounded; Babel only lays out digits and separators.
@@ -107,17 +109,23 @@ def format_percent(value: Decimal, decimals: int) -> str:
 def format_band_range(lower: Decimal | None, upper: Decimal | None, unit: str = "%") -> str:
     """Return how a report states a band's half-open range [lower, upper).
 
+    "%" follows the number directly; any other unit ("điểm") after a space.
+
     >>> format_band_range(Decimal(90), None)
     'từ 90% trở lên'
     >>> format_band_range(Decimal(80), Decimal(90))
     'từ 80% - dưới 90%'
     >>> format_band_range(None, Decimal(70))
     'dưới 70%'
-    >>> format_band_range(Decimal("0"), Decimal(50), " điểm")
+    >>> format_band_range(Decimal("0"), Decimal(50), "điểm")
     'dưới 50 điểm'
+    >>> format_band_range(Decimal(70), Decimal(90), "điểm")
+    'từ 70 điểm - dưới 90 điểm'
     >>> format_band_range(Decimal("72.5"), Decimal(80))
     'từ 72,5% - dưới 80%'
     """
+    unit = unit.strip()
+    unit = unit if unit == "%" else f" {unit}"
     if lower is not None and lower == 0:
         lower = None
     if lower is None and upper is None:

@@ -179,7 +179,7 @@ class Scheme(Model):
     band_term: str = vi("band_term", "tên gọi mức", default="Mức",
                         description="Từ đứng trước tên mức: 'Mức' (Mức TỐT) hoặc 'Nhóm' (Nhóm A).")
     range_unit: str = vi("range_unit", "đơn vị khoảng", default="%",
-                         description="Đơn vị khi nêu khoảng điểm: '%' hoặc ' điểm'.")
+                         description="Đơn vị khi nêu khoảng điểm: '%' hoặc 'điểm'.")
     tie_rule: Literal["dense", "standard"] = vi(
         "tie_rule", "cách xếp hạng", default="standard",
         description="standard: 1, 2, 2, 4; dense: 1, 2, 2, 3.")

@@ -39,7 +39,30 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
     return Decimal(text)
 
 
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """Read integers in base 10 only: "010" is ten, not YAML 1.1's octal eight."""
+    text = loader.construct_scalar(node).replace("_", "")
+    if text.lstrip("+-").isdigit():
+        return int(text, 10)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """Build a mapping, refusing a key written twice (the second would silently win)."""
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"khóa '{key}' xuất hiện hai lần", key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _DecimalLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -76,17 +99,23 @@ def _key_form(key: str) -> str:
 _ALIASES = {k: v for k, v in _alias_table(Dossier).items() if v}
 
 
-def _normalize_keys(data: Any) -> Any:
+#: Mappings whose keys are data (component and field codes), never field names.
+_DATA_MAPPINGS = {"scores", "fields", "điểm thành phần", "điểm lĩnh vực"}
+
+
+def _normalize_keys(data: Any, is_data: bool = False) -> Any:
     """Rename keys that are a Vietnamese field name written another way to the declared one.
 
     Keys that are data (component codes inside ``scores``) are left as written.
     """
     if isinstance(data, dict):
+        if is_data:
+            return data
         out = {}
         for key, value in data.items():
             if isinstance(key, str) and not key.isascii():
                 key = _ALIASES.get(_key_form(key), key)
-            out[key] = _normalize_keys(value)
+            out[key] = _normalize_keys(value, is_data=key in _DATA_MAPPINGS)
         return out
     if isinstance(data, list):
         return [_normalize_keys(item) for item in data]

@@ -1,0 +1,80 @@
+"""Helpers of the end-to-end tests: run the real CLI, extract text from DOCX and PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[2]
+SON_LA = ROOT / "fixtures" / "son-la-2025.yaml"
+PHU_YEN = ROOT / "fixtures" / "phu-yen-2022.yaml"
+_BLANKS = re.compile(r"\s+")
+
+
+def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run ``docgen`` in a fresh process, exactly as a clerk would."""
+    command = [sys.executable, "-m", "docgen.interfaces.cli", *map(str, args)]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def docx_text(data: bytes) -> str:
+    """Return the body text of a DOCX in reading order: paragraphs and table cells."""
+    document = Document(io.BytesIO(data))
+    parts: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell repeats in row.cells
+                        continue
+                    seen.add(id(cell._tc))
+                    parts.extend(p.text for p in cell.paragraphs)
+                    parts.extend(t.text for t in _nested_tables(cell))
+    return "\n".join(parts)
+
+
+def _nested_tables(cell):
+    for table in cell.tables:
+        for row in table.rows:
+            for inner in row.cells:
+                yield from inner.paragraphs
+
+
+def pdf_pages(data: bytes, skip_top_mm: float = 0) -> list[str]:
+    """Return the text of each PDF page, leaving out what is in the top `skip_top_mm`."""
+    reader = PdfReader(io.BytesIO(data))
+    pages = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        limit = height - skip_top_mm / 25.4 * 72
+        chunks: list[str] = []
+
+        def visit(text, cm, tm, font, size, chunks=chunks, limit=limit):
+            y = tm[5] * cm[3] + cm[5] if cm else tm[5]
+            if not skip_top_mm or y < limit:
+                chunks.append(text)
+
+        page.extract_text(visitor_text=visit)
+        pages.append("".join(chunks))
+    return pages
+
+
+def squash(text: str) -> str:
+    """Return `text` without any white space, for layout-independent comparison."""
+    return _BLANKS.sub("", text.replace("\u00a0", " "))
+
+
+def flat(text: str) -> str:
+    """Return `text` with every run of white space (NBSP included) made one space."""
+    return _BLANKS.sub(" ", text.replace("\u00a0", " ")).strip()
