@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -61,6 +62,12 @@ _BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 _COLLAPSED_WHITESPACE = frozenset("\t\n\r\f")
 
 _LOGGER = logging.getLogger("weasyprint")
+
+# Without the HarfBuzz-Subset library, WeasyPrint subsets fonts with fontTools, which stamps
+# the current time into each subset's 'head' table unless SOURCE_DATE_EPOCH is set (the
+# reproducible-builds convention). A fixed value keeps the embedded fonts, and so the PDF
+# bytes, the same from one run to the next; a value set by the caller is respected.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 
 class _LocalFetcher(URLFetcher):

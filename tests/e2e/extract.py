@@ -44,6 +44,14 @@ def docx_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
+def docx_first_page_header(data: bytes) -> str:
+    """Return the text of the first page's header (where the DỰ THẢO mark sits)."""
+    section = Document(io.BytesIO(data)).sections[0]
+    header = section.first_page_header if section.different_first_page_header_footer \
+        else section.header
+    return "\n".join(p.text for p in header.paragraphs)
+
+
 def _nested_tables(cell):
     for table in cell.tables:
         for row in table.rows:
