@@ -684,7 +684,7 @@ def build_bao_cao():
          "2. Phương pháp xác định Chỉ số cải cách hành chính (CCHC)")
     narrative(doc, "report.method")
     para(doc, "Heading diem", "{{ report.scale_letter }}) Thang điểm xác định Chỉ số CCHC")
-    para(doc, "Body", "Tổng điểm là {{ max_total }} điểm, trong đó:")
+    para(doc, "Body", "Tổng điểm là {{ max_total }} điểm{% if components %}, trong đó:{% else %}.{% endif %}")
     para(doc, "Body", "{%p for c in components %}")
     para(doc, "Body", "- {{ c.name }}: {{ c.max }}/{{ max_total }} điểm.")
     para(doc, "Body", "{%p endfor %}")

@@ -1,15 +1,11 @@
-"""Fixtures of the end-to-end tests; helpers live in extract.py beside this file."""
+"""Fixtures of the end-to-end tests; helpers live in tests/support/extract.py."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from extract import SON_LA, run_cli  # noqa: E402
+from extract import SON_LA, run_cli
 
 
 @pytest.fixture(scope="session")

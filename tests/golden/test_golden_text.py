@@ -1,0 +1,49 @@
+"""Golden files: the text of every rendered document, reviewed like code.
+
+The expected text of each fixture's documents lives in tests/golden/expected/<fixture>/.
+Any change of wording, figures or order shows up as a diff of those files; after a
+deliberate change, rewrite them with ``pytest tests/golden --update-golden`` and review
+the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from extract import PHU_YEN, SON_LA, docx_first_page_header, docx_text, pdf_pages, squash
+
+from docgen.model.loader import load_dossier
+from docgen.pipeline import render_package
+
+pytestmark = pytest.mark.golden
+
+EXPECTED = Path(__file__).parent / "expected"
+CASES = {"son-la-2025": SON_LA, "phu-yen-2022": PHU_YEN}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def rendered(request: pytest.FixtureRequest) -> tuple[str, dict[str, bytes]]:
+    documents = render_package(load_dossier(CASES[request.param]))
+    return request.param, {d.filename: d.data for d in documents}
+
+
+def test_text_matches_the_golden_files(rendered, update_golden: bool) -> None:
+    case, files = rendered
+    for kind in ("quyet_dinh", "bao_cao", "phu_luc"):
+        data = files[f"{kind}.docx"]
+        text = docx_first_page_header(data).strip() + "\n---\n" + docx_text(data) + "\n"
+        path = EXPECTED / case / f"{kind}.txt"
+        if update_golden:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == text, f"{path} differs; see its diff"
+
+
+def test_pdf_text_matches_the_golden_files_too(rendered) -> None:
+    case, files = rendered
+    for kind in ("quyet_dinh", "bao_cao"):
+        golden = (EXPECTED / case / f"{kind}.txt").read_text(encoding="utf-8")
+        body = golden.split("\n---\n", 1)[1]
+        pdf = "".join(pdf_pages(files[f"{kind}.pdf"], skip_top_mm=20))
+        assert squash(pdf) == squash(body)
