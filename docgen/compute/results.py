@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from docgen.compute.ranking import band_index, rank
-from docgen.compute.rounding import round_half_up
+from docgen.rounding import round_half_up
 from docgen.compute.shares import largest_remainder_shares, mean, percent
 from docgen.model.dossier import Band, Block, Dossier, Scheme, Unit
 

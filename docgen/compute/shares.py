@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
 
-from docgen.compute.rounding import round_half_up
+from docgen.rounding import round_half_up
 
 
 def mean(values: Sequence[Decimal]) -> Decimal:

@@ -1,7 +1,7 @@
 """Vietnamese number text: decimal comma, thousands dot, padded counts, shares.
 
 Every function takes a `Decimal` (or an `int`) and returns text; none of them rounds by
-accident. Rounding is half-up and happens in :func:`docgen.compute.rounding.round_half_up`
+accident. Rounding is half-up and happens in :func:`docgen.rounding.round_half_up`
 before Babel sees the value, because Babel's own default is half-even (85,025 would become
 85,02 instead of 85,03).
 """
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 
-from docgen.compute.rounding import round_half_up
+from docgen.rounding import round_half_up
 
 LOCALE = "vi_VN"
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from docgen.compute.ranking import band_index, rank
-from docgen.compute.rounding import round_half_up
+from docgen.rounding import round_half_up
 from docgen.compute.shares import largest_remainder_shares, mean, percent
 
 

@@ -1,0 +1,62 @@
+"""The stages import downward only, and each third-party renderer sits behind one module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
+
+#: Layers from the bottom up; a module may import only from its own layer or lower ones.
+LAYERS = [
+    {"errors", "rounding", "formatting"},
+    {"model"},
+    {"compute"},
+    {"context"},
+    {"render"},
+    {"pipeline"},
+    {"interfaces"},
+]
+RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
+
+#: Third-party packages that only one module may import.
+CONFINED = {"docxtpl": "render/docx.py", "weasyprint": "render/pdf.py", "typer": "interfaces/cli.py"}
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+def _stage(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_downward(path: Path) -> None:
+    stage = _stage(path)
+    if stage == "__init__":
+        return
+    for name in _imports(path):
+        parts = name.split(".")
+        if parts[0] != "docgen" or len(parts) < 2:
+            continue
+        assert RANK[parts[1]] <= RANK[stage], f"{path.name} ({stage}) imports {name}"
+
+
+@pytest.mark.parametrize(("library", "owner"), sorted(CONFINED.items()))
+def test_third_party_renderers_stay_in_their_module(library: str, owner: str) -> None:
+    users = {str(p.relative_to(PACKAGE)) for p in MODULES
+             if any(n.split(".")[0] == library for n in _imports(p))}
+    assert users == {owner}
