@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from docgen.compute.results import BlockResult, RoundResult
-from docgen.formatting.dates import BLANK, format_citation_date, format_long_date, format_place_date
+from docgen.formatting.dates import format_citation_date, format_long_date, format_place_date
 from docgen.formatting.numbers import (
     format_band_range,
     format_count,
@@ -79,19 +79,22 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool) -> Cont
     }
 
 
-def _number_line(dossier: Dossier) -> str:
+def _number_and_symbol(dossier: Dossier) -> str:
+    """Return "94/QĐ-UBND", or the blank of a draft before "/QĐ-UBND"."""
     number = dossier.decision.number
     shown = format_count(number) if number is not None else NUMBER_BLANK
-    return f"Số: {shown}/QĐ-{dossier.issuer.abbreviation}"
+    return f"{shown}/QĐ-{dossier.issuer.abbreviation}"
+
+
+def _number_line(dossier: Dossier) -> str:
+    return f"Số: {_number_and_symbol(dossier)}"
 
 
 def _decision_reference(dossier: Dossier) -> str:
-    number = dossier.decision.number
-    shown = format_count(number) if number is not None else NUMBER_BLANK
+    shown = _number_and_symbol(dossier)
     year, month, day = decision_date(dossier.decision)
     when = format_long_date(year, month, day)
-    return (f"Quyết định số {shown}/QĐ-{dossier.issuer.abbreviation} {when} "
-            f"của {dossier.issuer.authority_name}")
+    return f"Quyết định số {shown} {when} của {dossier.issuer.authority_name}"
 
 
 def _decision(dossier: Dossier, reference: str) -> Context:
@@ -302,4 +305,4 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
     }
 
 
-__all__ = ["BLANK", "build_context", "created_at", "is_final", "signature_lines"]
+__all__ = ["build_context", "created_at", "is_final", "signature_lines"]
