@@ -2,7 +2,7 @@
 
 An adapter only: it parses arguments, calls :mod:`docgen.pipeline`, prints Vietnamese
 messages for the clerk and maps docgen's errors to exit codes (2 bad input, 3 template or
-rendering failure).
+rendering failure, 4 the output folder cannot be written).
 """
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ def render(
         paths = write_files(documents, output)
     except DocgenError as error:
         raise _fail(error) from error
+    except OSError as error:
+        typer.echo(f"Lỗi: {output}: không ghi được kết quả ({error.strerror or error}); "
+                   "không tệp nào được ghi.", err=True)
+        raise typer.Exit(code=4) from error
     for path in paths:
         typer.echo(f"Đã ghi {path}")
 

@@ -153,3 +153,12 @@ def test_demo_writes_into_out(tmp_path: Path) -> None:
     done = run_cli("demo", "-o", tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 3
+
+
+def test_an_output_path_that_is_a_file_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    done = run_cli("render", PHU_YEN, "-o", blocker, "--format", "docx")
+    assert done.returncode == 4
+    assert f"Lỗi: {blocker}: không ghi được kết quả" in done.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
