@@ -1,0 +1,53 @@
+"""What ships beside the code stays in step with it: the JSON Schema and the templates' keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+import jinja2.nodes
+import pytest
+from docxtpl import DocxTemplate
+
+from docgen.compute.results import compute_round
+from docgen.context.builder import build_context
+from docgen.model.dossier import Dossier
+from docgen.model.loader import load_dossier
+from docgen.render.environment import make_environment
+from docgen.render.templates import DOCUMENTS, template_path, template_root
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_shipped_schema_is_the_generated_one() -> None:
+    shipped = json.loads((ROOT / "docs" / "dossier.schema.json").read_text(encoding="utf-8"))
+    assert shipped == Dossier.model_json_schema(), "run `make schema` and commit the result"
+
+
+@pytest.fixture(scope="module")
+def context() -> dict:
+    dossier = load_dossier(ROOT / "fixtures" / "son-la-2025.yaml")
+    return build_context(dossier, compute_round(dossier), draft=True)
+
+
+@pytest.mark.parametrize("kind", sorted(DOCUMENTS))
+def test_html_templates_use_only_context_keys(kind: str, context: dict) -> None:
+    env = make_environment(template_root())
+    path = template_path(kind, "html")
+    names: set[str] = set()
+    macros: set[str] = set()
+    for name in (path.relative_to(template_root()).as_posix(), "base.html"):
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        names |= jinja2.meta.find_undeclared_variables(tree)
+        macros |= {m.name for m in tree.find_all(jinja2.nodes.Macro)}
+    # pdf_meta is added by the PDF renderer itself (title, author, dates for the PDF info)
+    assert names - macros - {"pdf_meta"} <= set(context), names - macros - set(context)
+
+
+@pytest.mark.parametrize("kind", sorted(DOCUMENTS))
+def test_docx_templates_use_only_context_keys(kind: str, context: dict) -> None:
+    template = DocxTemplate(str(template_path(kind, "docx")))
+    missing = template.get_undeclared_template_variables(make_environment(), context)
+    assert missing == set()
