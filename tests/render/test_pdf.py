@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen.errors import RenderError
+from docgen.errors import RenderError, TemplateError
 from docgen.render import pdf
 from docgen.render.meta import DocumentMeta
 from docgen.render.templates import template_path
@@ -107,3 +108,147 @@ def test_same_bytes_in_another_process(context: dict, tmp_path: Path) -> None:
     )
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True).stdout
     assert other == pdf.render(template_path("phu_luc", "html"), context, META)
+
+
+def _words(reader: PdfReader) -> str:
+    """All text of the document with runs of whitespace (also no-break spaces) as one space."""
+    return " ".join("".join(page.extract_text() for page in reader.pages).split())
+
+
+def _lines_with_y(reader: PdfReader, index: int) -> list[tuple[float, str]]:
+    found: list[tuple[float, str]] = []
+    reader.pages[index].extract_text(
+        visitor_text=lambda t, cm, tm, f, s: found.append((tm[5] * cm[3] + cm[5], t))
+        if t.strip() else None)
+    return found
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("quyet_dinh", [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "ỦY BAN NHÂN DÂN TỈNH SƠN LA", "Số: /QĐ-UBND", "QUYẾT ĐỊNH Về việc công bố",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "Căn cứ Luật Tổ chức chính quyền địa phương",
+        "Theo đề nghị của Sở Nội vụ", "QUYẾT ĐỊNH:",
+        "Điều 1. Công bố Chỉ số cải cách hành chính năm 2025 của các sở, ban, ngành, Ủy ban "
+        "nhân dân các xã, phường (có Báo cáo, Phụ lục kết quả kèm theo).",
+        "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh",
+        "chịu trách nhiệm thi hành Quyết định này./.",
+        "Nơi nhận:", "- Lưu: VT, NC.", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH", "Nguyễn Thành Công"]),
+    ("bao_cao", [
+        "BÁO CÁO", "I. TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025",
+        "- Các sở, ban, ngành (gồm 03 đơn vị gọi tắt là sở).",
+        "a) Thang điểm xác định Chỉ số CCHC Tổng điểm là 100 điểm, trong đó:",
+        "- Điểm tự đánh giá, thẩm định: 70/100 điểm.",
+        "b) Bộ tiêu chí xác định Chỉ số CCHC (Quyết định số 2712/QĐ-UBND)",
+        "II. TÌNH HÌNH TRIỂN KHAI XÁC ĐỊNH CHỈ SỐ CCHC NĂM 2025",
+        "- Tổng số phiếu thu về là 1.000/1.043 phiếu, đạt 95,88% số phiếu phát ra.",
+        "+ Đối với khối sở: Điểm trung bình 28,16/30 điểm, có 01/03 đơn vị",
+        "III. KẾT QUẢ CHỈ SỐ CCHC NĂM 2025", "1. Đối với khối sở",
+        "Tổng điểm trung bình của các sở đạt: 92,14/100 điểm, cụ thể như sau:",
+        "có 01/03 đơn vị chiếm tỷ lệ 33,33% (Sở Văn hóa & Thể thao <mới>).",
+        "- Mức TRUNG BÌNH tương ứng với kết quả Chỉ số CCHC đạt từ 70% - dưới 80%: "
+        "không có đơn vị nào.",
+        "đơn vị đạt điểm thấp nhất: Sở Văn hóa & Thể thao <mới> (85,00/100 điểm)",
+        "IV. NHẬN XÉT, ĐÁNH GIÁ", "V. PHƯƠNG HƯỚNG THỜI GIAN TỚI", "+ Tổ chức tập huấn."]),
+    ("phu_luc", [
+        "Phụ lục KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025",
+        "1. Kết quả xếp hạng khối sở", "STT Tên đơn vị", "(tối đa 70 điểm)",
+        "Tổng điểm", "Xếp hạng", "Xếp loại", "1 Sở Xây dựng 66,15 29,97 96,12 1 XUẤT SẮC"]),
+])
+def test_documents_carry_their_wording(context: dict, kind: str, expected: list[str]) -> None:
+    text = _words(_render(kind, context))
+    missing = [snippet for snippet in expected if snippet not in text]
+    assert not missing, missing
+
+
+def test_custom_articles_replace_the_default_wording(context: dict) -> None:
+    custom = copy.deepcopy(context)
+    custom["decision"]["articles"] = [
+        {"label": "Điều 1.", "text": "Công bố kết quả riêng."},
+        {"label": "Điều 2.", "text": "Giám đốc Sở Nội vụ chịu trách nhiệm thi hành./."},
+    ]
+    text = _words(_render("quyet_dinh", custom))
+    assert "Điều 1. Công bố kết quả riêng." in text
+    assert "Điều 2. Giám đốc Sở Nội vụ chịu trách nhiệm thi hành./." in text
+    assert "Điều 3." not in text
+
+
+def test_number_and_place_date_share_one_baseline(context: dict) -> None:
+    lines = _lines_with_y(_render("quyet_dinh", context), 0)
+    number = [y for y, t in lines if t.startswith("Số:")]
+    place = [y for y, t in lines if t.startswith("Sơn La, ngày")]
+    assert len(number) == 1 and len(place) == 1
+    assert number[0] == pytest.approx(place[0], abs=0.5)
+
+
+def test_table_header_repeats_on_every_page(context: dict) -> None:
+    long = copy.deepcopy(context)
+    long["draft"] = False
+    block = long["blocks"][0]
+    block["units"] = [
+        {**block["units"][0], "index": str(i), "rank": str(i), "name": f"Xã Số {i}"}
+        for i in range(1, 121)
+    ]
+    reader = _render("phu_luc", long)
+    assert len(reader.pages) >= 3
+    for index, page in enumerate(reader.pages):
+        text = page.extract_text()
+        assert "Tên đơn vị" in text and "Xếp loại" in text, index
+    assert _top_margin_text(reader, 0) == ""
+    assert _top_margin_text(reader, 1).endswith("2")
+    assert "Xã Số 120" in _words(reader)
+
+
+@pytest.mark.parametrize("char", ["\u4e2d", "\U0001F600", "\u0e01"])
+def test_any_string_of_the_context_is_checked_for_glyphs(context: dict, char: str) -> None:
+    broken = copy.deepcopy(context)
+    broken["decision"]["recipients"][0] = f"- Bộ Nội vụ {char};"
+    with pytest.raises(RenderError, match=rf"U\+{ord(char):04X}.*decision\.recipients\[0\]"):
+        pdf.render(template_path("quyet_dinh", "html"), broken, META)
+
+
+def _template_copy(tmp_path: Path, tag: str) -> Path:
+    """A copy of the templates folder whose Quyết định also asks for `tag`."""
+    root = tmp_path / "templates"
+    shutil.copytree(template_path("quyet_dinh", "html").parents[1], root)
+    page = root / "quyet_dinh" / "quyet_dinh.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}" + tag, 1), encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:9/logo.png",
+    "file:///etc/hostname",
+    "data:image/png;base64,iVBORw0KGgo=",
+])
+def test_resources_outside_the_templates_are_refused(
+        context: dict, tmp_path: Path, url: str) -> None:
+    page = _template_copy(tmp_path, f'<img src="{url}" alt="">')
+    with pytest.raises(RenderError, match="tài nguyên"):
+        pdf.render(page, context, META)
+
+
+def test_a_local_image_beside_the_templates_is_allowed(context: dict, tmp_path: Path) -> None:
+    page = _template_copy(tmp_path, '<img src="missing.png" alt="">')
+    with pytest.raises(RenderError, match="missing.png"):
+        pdf.render(page, context, META)
+
+
+def test_template_mistakes_are_template_errors(context: dict) -> None:
+    unknown_kind = copy.deepcopy(context)
+    unknown_kind["report"]["direction"].append({"kind": "bullet", "text": "• x"})
+    with pytest.raises(TemplateError, match="bao_cao"):
+        pdf.render(template_path("bao_cao", "html"), unknown_kind, META)
+    missing_key = copy.deepcopy(context)
+    del missing_key["decision"]["executors"]
+    with pytest.raises(TemplateError, match="executors"):
+        pdf.render(template_path("quyet_dinh", "html"), missing_key, META)
+    with pytest.raises(TemplateError):
+        pdf.render(template_path("quyet_dinh", "html").with_name("nope.html"), context, META)
+
+
+def test_same_bytes_twice_in_one_process(context: dict) -> None:
+    first = pdf.render(template_path("bao_cao", "html"), context, META)
+    assert first.startswith(b"%PDF-")
+    assert first == pdf.render(template_path("bao_cao", "html"), context, META)
