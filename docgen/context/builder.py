@@ -14,16 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from docgen.compute.results import BlockResult, RoundResult
-from docgen.formatting.dates import format_citation_date, format_long_date, format_place_date
-from docgen.formatting.numbers import (
-    format_band_range,
-    format_count,
-    format_number,
-    format_percent,
-    format_plain,
-    format_ratio,
-)
-from docgen.formatting.text import join_names, point_letter
+from docgen import formatting as fmt
 from docgen.model.dossier import Citation, Decision, Dossier, Point, Signer, Subsection
 from docgen.model.rules import parse_date
 
@@ -63,7 +54,7 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool) -> Cont
         "draft": draft,
         "year": str(dossier.year),
         "subject": dossier.subject,
-        "max_total": format_plain(scheme.max_total),
+        "max_total": fmt.format_plain(scheme.max_total),
         "issuer": {
             "parent_lines": list(dossier.issuer.parent),
             "name_lines": list(dossier.issuer.name),
@@ -73,7 +64,7 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool) -> Cont
         "decision": _decision(dossier, decision_reference),
         "report": _report(dossier, attachment_line),
         "appendix": {"title_lines": list(dossier.appendix_title), "attachment_line": attachment_line},
-        "components": [{"name": c.name, "max": format_plain(c.max)} for c in scheme.components],
+        "components": [{"name": c.name, "max": fmt.format_plain(c.max)} for c in scheme.components],
         "blocks": blocks,
         "survey": _survey(dossier, result),
     }
@@ -82,7 +73,7 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool) -> Cont
 def _number_and_symbol(dossier: Dossier) -> str:
     """Return "94/QĐ-UBND", or the blank of a draft before "/QĐ-UBND"."""
     number = dossier.decision.number
-    shown = format_count(number) if number is not None else NUMBER_BLANK
+    shown = fmt.format_count(number) if number is not None else NUMBER_BLANK
     return f"{shown}/QĐ-{dossier.issuer.abbreviation}"
 
 
@@ -93,7 +84,7 @@ def _number_line(dossier: Dossier) -> str:
 def _decision_reference(dossier: Dossier) -> str:
     shown = _number_and_symbol(dossier)
     year, month, day = decision_date(dossier.decision)
-    when = format_long_date(year, month, day)
+    when = fmt.format_long_date(year, month, day)
     return f"Quyết định số {shown} {when} của {dossier.issuer.authority_name}"
 
 
@@ -108,7 +99,7 @@ def _decision(dossier: Dossier, reference: str) -> Context:
     recipients.append(f"- Lưu: {_clean(decision.archive)}.")
     return {
         "number_line": _number_line(dossier),
-        "place_date": format_place_date(dossier.issuer.place, year, month, day),
+        "place_date": fmt.format_place_date(dossier.issuer.place, year, month, day),
         "reference": reference,
         "title_lines": list(decision.subject_lines),
         "bases": punctuated[: len(bases)],
@@ -132,7 +123,7 @@ def _citation(base: str | Citation) -> str:
     if isinstance(base, str):
         return _clean(base)
     year, month, day = parse_date(base.date)
-    issued = format_citation_date(date(year, month or 1, day or 1))
+    issued = fmt.format_citation_date(date(year, month or 1, day or 1))
     text = f"Căn cứ {base.type} số {base.number} ngày {issued}"
     if base.issuer:
         text += f" của {base.issuer}"
@@ -171,12 +162,12 @@ def _report(dossier: Dossier, attachment_line: str) -> Context:
         "title_lines": list(report.title_lines),
         "attachment_line": attachment_line,
         "method": [_body_entry(text) for text in report.method],
-        "scale_letter": point_letter(0),
-        "criteria_letter": point_letter(1),
+        "scale_letter": fmt.point_letter(0),
+        "criteria_letter": fmt.point_letter(1),
         "criteria": [
-            {"block_name": b.name, "fields": format_count(b.criteria.fields),
-             "criteria": format_count(b.criteria.criteria),
-             "sub_criteria": format_count(b.criteria.sub_criteria)}
+            {"block_name": b.name, "fields": fmt.format_count(b.criteria.fields),
+             "criteria": fmt.format_count(b.criteria.criteria),
+             "sub_criteria": fmt.format_count(b.criteria.sub_criteria)}
             for b in dossier.blocks if b.criteria is not None
         ],
         "criteria_source": report.criteria_source,
@@ -213,7 +204,7 @@ def points(items: list[Point]) -> list[dict[str, str]]:
     letter = 0
     for point in items:
         if point.title:
-            entries.append({"kind": "subheading", "text": f"{point_letter(letter)}) {point.title}"})
+            entries.append({"kind": "subheading", "text": f"{fmt.point_letter(letter)}) {point.title}"})
             letter += 1
         entries += [_body_entry(t) for t in point.body]
     return entries
@@ -226,7 +217,7 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
     size = result.size
 
     def score(value: Decimal) -> str:
-        return format_number(value, decimals)
+        return fmt.format_number(value, decimals)
 
     has_components = bool(result.components)
     return {
@@ -235,23 +226,23 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
         "description": block.description,
         "short_name": block.short_name,
         "subject": block.subject,
-        "size": format_count(size),
+        "size": fmt.format_count(size),
         "average": score(result.average),
-        "highest": {"names": join_names([u.name for u in result.highest]),
+        "highest": {"names": fmt.join_names([u.name for u in result.highest]),
                     "total": score(result.highest[0].total)},
-        "lowest": {"names": join_names([u.name for u in result.lowest]),
+        "lowest": {"names": fmt.join_names([u.name for u in result.lowest]),
                    "total": score(result.lowest[0].total)},
         "gap": score(result.gap),
-        "below_average_ratio": format_ratio(result.below_average, size),
+        "below_average_ratio": fmt.format_ratio(result.below_average, size),
         "bands": [
             {
                 "name": f"{scheme.band_term} {band.band.label}",
                 "label": band.band.label,
-                "range": format_band_range(band.band.lower, band.band.upper, scheme.range_unit),
-                "count": format_count(len(band.units)),
-                "ratio": format_ratio(len(band.units), size),
-                "share": format_percent(band.share, scheme.share_decimals),
-                "names": join_names([u.name for u in band.units]),
+                "range": fmt.format_band_range(band.band.lower, band.band.upper, scheme.range_unit),
+                "count": fmt.format_count(len(band.units)),
+                "ratio": fmt.format_ratio(len(band.units), size),
+                "share": fmt.format_percent(band.share, scheme.share_decimals),
+                "names": fmt.join_names([u.name for u in band.units]),
                 "empty": not band.units,
             }
             for band in result.bands
@@ -268,7 +259,7 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
             for i, u in enumerate(result.units, start=1)
         ],
         "component_names": [c.name for c in scheme.components] if has_components else [],
-        "component_maxes": [format_plain(c.max) for c in scheme.components] if has_components else [],
+        "component_maxes": [fmt.format_plain(c.max) for c in scheme.components] if has_components else [],
     }
 
 
@@ -284,9 +275,9 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
         if stat is not None:
             blocks.append({
                 "name": block.block.name,
-                "average": format_number(stat.average, dossier.scheme.score_decimals),
-                "max": format_plain(stat.max),
-                "below_ratio": format_ratio(stat.below, block.size),
+                "average": fmt.format_number(stat.average, dossier.scheme.score_decimals),
+                "max": fmt.format_plain(stat.max),
+                "below_ratio": fmt.format_ratio(stat.below, block.size),
             })
     entries = points(survey.points)
     lettered = sum(1 for p in survey.points if p.title)
@@ -295,12 +286,12 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
         "number": str(implementation_count + 1),
         "title": survey.title,
         "entries": entries,
-        "result_letter": point_letter(lettered),
-        "issued": format_number(survey.issued),
-        "returned": format_number(survey.returned),
-        "valid": format_number(survey.valid),
-        "return_rate": format_percent(result.survey.return_rate, decimals),
-        "valid_rate": format_percent(result.survey.valid_rate, decimals),
+        "result_letter": fmt.point_letter(lettered),
+        "issued": fmt.format_number(survey.issued),
+        "returned": fmt.format_number(survey.returned),
+        "valid": fmt.format_number(survey.valid),
+        "return_rate": fmt.format_percent(result.survey.return_rate, decimals),
+        "valid_rate": fmt.format_percent(result.survey.valid_rate, decimals),
         "blocks": blocks,
     }
 
