@@ -194,6 +194,12 @@ class Unit(Model):
     total: Score | None = vi("total", "tổng điểm", default=None)
     scores: dict[str, Score] = vi("scores", "điểm thành phần", default_factory=dict)
     fields: dict[str, Score] = vi("fields", "điểm lĩnh vực", default_factory=dict)
+    self_total: Score | None = vi(
+        "self_total", "điểm tự đánh giá", default=None,
+        description="Tổng điểm đơn vị tự đánh giá (TĐG); chỉ để đối chiếu, không dùng xếp hạng.")
+    self_fields: dict[str, Score] = vi(
+        "self_fields", "tự đánh giá lĩnh vực", default_factory=dict,
+        description="Điểm tự đánh giá theo từng lĩnh vực (TĐG); chỉ để đối chiếu.")
 
 
 class CriteriaCount(Model):

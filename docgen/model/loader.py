@@ -100,7 +100,8 @@ _ALIASES = {k: v for k, v in _alias_table(Dossier).items() if v}
 
 
 #: Mappings whose keys are data (component and field codes), never field names.
-_DATA_MAPPINGS = {"scores", "fields", "điểm thành phần", "điểm lĩnh vực"}
+_DATA_MAPPINGS = {"scores", "fields", "self_fields",
+                  "điểm thành phần", "điểm lĩnh vực", "tự đánh giá lĩnh vực"}
 
 
 def _normalize_keys(data: Any, is_data: bool = False) -> Any:

@@ -178,6 +178,12 @@ def _check_unit(unit: Unit, where: str, scheme: Scheme, source: str) -> list[Pro
                              f"{where} › điểm thành phần", source)
     problems += _check_parts(unit.fields, {f.key: f.max for f in scheme.fields},
                              f"{where} › điểm lĩnh vực", source)
+    problems += _check_parts(unit.self_fields, {f.key: f.max for f in scheme.fields},
+                             f"{where} › tự đánh giá lĩnh vực", source)
+    if unit.self_total is not None and not Decimal(0) <= unit.self_total <= scheme.max_total:
+        problems.append(Problem(source, f"{where} › điểm tự đánh giá",
+                                f"từ 0 đến {format_plain(scheme.max_total)}",
+                                format_plain(unit.self_total)))
     if problems:
         return problems
     total = unit.total

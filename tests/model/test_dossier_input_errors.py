@@ -148,6 +148,14 @@ def block_without_units(d):
     d["khối"][0]["đơn vị"] = []
 
 
+def self_assessment_above_maximum(d):
+    first_unit(d)["điểm tự đánh giá"] = Decimal("100.5")
+
+
+def self_assessment_of_unknown_fields(d):
+    first_unit(d)["tự đánh giá lĩnh vực"] = {"ccthc": Decimal(12)}
+
+
 BAD_INPUTS = [
     (drop_signer_name, ["quyết định › người ký › họ tên", "trường bắt buộc", "không có"]),
     (score_above_maximum, [f"{SO} › điểm thành phần › 'xhh'", "từ 0 đến 30", "nhận được 30,01"]),
@@ -194,6 +202,11 @@ BAD_INPUTS = [
                                 "nhận được '2021-07'"]),
     (signer_authority_not_allowed, ["quyết định › người ký › quyền hạn", "một trong",
                                     "nhận được 'KT'"]),
+    (self_assessment_above_maximum, [f"{SO} › điểm tự đánh giá", "từ 0 đến 100",
+                                     "nhận được 100,5"]),
+    (self_assessment_of_unknown_fields, [f"{SO} › tự đánh giá lĩnh vực",
+                                         "không có (thang điểm chưa khai báo)",
+                                         "nhận được ccthc"]),
     (block_without_units, ["khối › khối thứ 1 (khối sở) › đơn vị", "ít nhất 1 phần tử",
                            "một danh sách 0 phần tử"]),
 ]
