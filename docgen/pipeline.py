@@ -96,3 +96,29 @@ def write_files(documents: Sequence[RenderedDocument], out_dir: Path) -> list[Pa
     for tmp, final in temporary:
         os.replace(tmp, final)
     return [final for _, final in temporary]
+
+
+# --- Excel export (results as a workbook) -------------------------------------------------
+
+
+def export_workbook(dossier: Dossier, result: RoundResult | None = None) -> bytes:
+    """Return the computed results of `dossier` as .xlsx bytes (one sheet per block)."""
+    from docgen.render.xlsx import render_workbook  # openpyxl is loaded only when exporting
+
+    return render_workbook(dossier, result or compute_round(dossier), created_at(dossier))
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` all or nothing: a temporary file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

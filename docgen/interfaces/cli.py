@@ -53,7 +53,7 @@ def render(
     """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
     formats = _formats(format)
     try:
-        documents = render_package(load_dossier(dossier), formats=formats, draft=draft)
+        documents = render_package(_load_and_warn(dossier), formats=formats, draft=draft)
         paths = write_files(documents, output)
     except DocgenError as error:
         raise _fail(error) from error
@@ -69,7 +69,7 @@ def render(
 def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")]) -> None:
     """Kiểm tra hồ sơ và in kết quả tính toán của từng khối."""
     try:
-        loaded = load_dossier(dossier)
+        loaded = _load_and_warn(dossier)
     except DocgenError as error:
         raise _fail(error) from error
     typer.echo(summary(loaded))
@@ -103,6 +103,78 @@ def demo(output: Annotated[Path, typer.Option("-o", "--output")] = Path("out")) 
 def schema() -> None:
     """In JSON Schema của tệp hồ sơ."""
     sys.stdout.write(json.dumps(Dossier.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+# --- Spreadsheets: import unit scores, export results, warnings about a sheet's own claims ---
+# (issue 3; commands `import` and `export`, and `_load_and_warn` used by `render` and `check`)
+
+
+def _load_and_warn(path: Path) -> Dossier:
+    """Load a dossier; print on stderr where its spreadsheets disagree with docgen's figures."""
+    from docgen.claims import check_claims
+    from docgen.model.loader import read_dossier
+
+    dossier, sheets = read_dossier(path)
+    for sheet in sheets:
+        for note in sheet.notes:
+            typer.echo(f"Ghi chú: {sheet.source}: {note}", err=True)
+    if sheets:
+        for disagreement in check_claims(dossier, compute_round(dossier), sheets):
+            typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
+    return dossier
+
+
+def _write_or_fail(path: Path, data: bytes) -> None:
+    from docgen.pipeline import write_file
+
+    try:
+        write_file(path, data)
+    except OSError as error:
+        typer.echo(f"Lỗi: {path}: không ghi được tệp ({error.strerror or error}); "
+                   "không tệp nào được ghi.", err=True)
+        raise typer.Exit(code=4) from error
+    typer.echo(f"Đã ghi {path}")
+
+
+@app.command()
+def export(
+    dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")],
+    xlsx: Annotated[Path, typer.Option("--xlsx", help="Tệp Excel (.xlsx) sẽ ghi.")],
+) -> None:
+    """Xuất kết quả tính toán ra bảng tính Excel (mỗi khối một trang tính)."""
+    from docgen.pipeline import export_workbook
+
+    try:
+        data = export_workbook(_load_and_warn(dossier))
+    except DocgenError as error:
+        raise _fail(error) from error
+    _write_or_fail(xlsx, data)
+
+
+@app.command("import")
+def import_units(
+    file: Annotated[Path, typer.Argument(help="Bảng điểm .xlsx hoặc .csv.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Tên trang tính.")] = None,
+    dossier: Annotated[Path | None, typer.Option(
+        "--dossier", "-d", help="Hồ sơ có thang điểm (tên thành phần, lĩnh vực).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Tệp YAML sẽ ghi.")] = None,
+) -> None:
+    """Đọc điểm các đơn vị từ bảng tính, in (hoặc ghi) danh sách 'đơn vị:' để dán vào hồ sơ."""
+    from docgen.model.sources import read_units
+    from docgen.model.units_yaml import DEFAULT_SCHEME, units_yaml
+
+    try:
+        scheme = load_dossier(dossier).scheme if dossier else DEFAULT_SCHEME
+        units, claims = read_units(file, scheme, sheet=sheet)
+    except DocgenError as error:
+        raise _fail(error) from error
+    for note in claims.notes:
+        typer.echo(f"Ghi chú: {claims.source}: {note}", err=True)
+    text = units_yaml(units, f"{claims.source}" + (f", {claims.place}" if claims.place else ""))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_or_fail(output, text.encode("utf-8"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -202,6 +202,26 @@ class Unit(Model):
         description="Điểm tự đánh giá theo từng lĩnh vực (TĐG); chỉ để đối chiếu.")
 
 
+class Source(Model):
+    """A spreadsheet a block's units are read from (nguồn), instead of listing them.
+
+    The file is relative to the dossier. Columns are recognised by their Vietnamese labels;
+    `columns` maps a header label or a column letter to a unit field where they are not
+    (see README, "Bảng điểm từ Excel, CSV").
+    """
+
+    file: str = vi("file", "tệp", min_length=1, description="Tệp .xlsx hoặc .csv, tính từ thư mục hồ sơ.")
+    sheet: str | None = vi("sheet", "trang tính", default=None,
+                           description="Tên trang tính; bỏ trống: trang tính đầu tiên.")
+    columns: dict[str, str] = vi(
+        "columns", "cột", default_factory=dict,
+        description="Tiêu đề cột hoặc chữ cái cột -> tên đơn vị, tổng điểm, điểm tự đánh giá, "
+                    "xếp hạng, xếp loại, bỏ qua, điểm thành phần.<mã>, điểm lĩnh vực.<mã>, "
+                    "tự đánh giá lĩnh vực.<mã>.")
+    first_row: int | None = vi("first_row", "dòng đầu", default=None, ge=1,
+                               description="Dòng của đơn vị đầu tiên (khi ghi cột theo chữ cái).")
+
+
 class CriteriaCount(Model):
     """How many fields, criteria and sub-criteria a block's criteria set has."""
 
@@ -218,7 +238,10 @@ class Block(Model):
     short_name: str = vi("short_name", "gọi tắt", description="Ví dụ: sở.")
     subject: str = vi("subject", "chủ thể", description="Sau 'Tổng điểm trung bình của': các sở.")
     criteria: CriteriaCount | None = vi("criteria", "bộ tiêu chí", default=None)
-    units: list[Unit] = vi("units", "đơn vị", min_length=1)
+    units: list[Unit] = vi("units", "đơn vị", default_factory=list, min_length=1,
+                           description="Các đơn vị; hoặc bỏ trống và ghi 'nguồn'.")
+    source: Source | None = vi("source", "nguồn", default=None,
+                               description="Bảng tính chứa điểm các đơn vị (thay cho 'đơn vị').")
 
 
 class Point(Model):

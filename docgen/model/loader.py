@@ -22,6 +22,7 @@ from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier
 from docgen.model.errors import describe_pydantic_error
 from docgen.model.rules import check_rules
+from docgen.model.sources import SheetClaims, expand_sources
 
 #: Larger dossiers are refused before parsing: a real one is well under 5 MB.
 MAX_BYTES = 20 * 1024 * 1024
@@ -100,8 +101,8 @@ _ALIASES = {k: v for k, v in _alias_table(Dossier).items() if v}
 
 
 #: Mappings whose keys are data (component and field codes), never field names.
-_DATA_MAPPINGS = {"scores", "fields", "self_fields",
-                  "điểm thành phần", "điểm lĩnh vực", "tự đánh giá lĩnh vực"}
+_DATA_MAPPINGS = {"scores", "fields", "self_fields", "columns",
+                  "điểm thành phần", "điểm lĩnh vực", "tự đánh giá lĩnh vực", "cột"}
 
 
 def _normalize_keys(data: Any, is_data: bool = False) -> Any:
@@ -141,12 +142,19 @@ def parse_text(text: str, source: str) -> Any:
         raise InputError([Problem(source, where, "JSON hợp lệ", exc.msg)]) from exc
 
 
-def load_data(data: Any, source: str) -> Dossier:
-    """Validate raw data (already parsed) into a :class:`Dossier`; raise InputError."""
+def load_data(data: Any, source: str, sheets: list[SheetClaims] | None = None) -> Dossier:
+    """Validate raw data (already parsed) into a :class:`Dossier`; raise InputError.
+
+    Blocks whose units come from a spreadsheet (``nguồn``, relative to `source`) are filled
+    first; what those sheets claim about totals, ranks and bands is appended to `sheets`.
+    """
     if not isinstance(data, dict):
         found = "tệp rỗng" if data is None else type(data).__name__
         raise InputError([Problem(source, "tệp", "một bảng khóa–giá trị ở cấp cao nhất", found)])
     data = _normalize_keys(data)
+    data, claims = expand_sources(data, source)
+    if sheets is not None:
+        sheets.extend(claims)
     try:
         dossier = Dossier.model_validate(data)
     except ValidationError as exc:
@@ -175,6 +183,11 @@ def _useful(errors: list[Any]) -> list[Any]:
 
 def load_dossier(path: Path | str) -> Dossier:
     """Read, parse and validate the dossier file at `path`."""
+    return read_dossier(path)[0]
+
+
+def read_dossier(path: Path | str) -> tuple[Dossier, list[SheetClaims]]:
+    """Return the dossier at `path` and the claims of the spreadsheets its blocks name."""
     path = Path(path)
     source = str(path)
     try:
@@ -192,4 +205,5 @@ def load_dossier(path: Path | str) -> Dossier:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
                                   f"byte {raw[exc.start]:#04x}")]) from exc
-    return load_data(parse_text(text, source), source)
+    sheets: list[SheetClaims] = []
+    return load_data(parse_text(text, source), source, sheets), sheets

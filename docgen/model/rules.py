@@ -156,6 +156,9 @@ def _check_bands(scheme: Scheme, source: str) -> list[Problem]:
 
 def _check_block(block: Block, number: int, scheme: Scheme, source: str) -> list[Problem]:
     problems: list[Problem] = []
+    if not block.units:
+        return [Problem(source, f"khối thứ {number} ({block.name}) › đơn vị",
+                        "danh sách đơn vị, hoặc 'nguồn' (một tệp bảng tính)", "không có")]
     seen: dict[str, int] = {}
     for index, unit in enumerate(block.units, start=1):
         where = f"khối thứ {number} ({block.name}) › đơn vị thứ {index} ({unit.name})"

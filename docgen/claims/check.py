@@ -1,0 +1,81 @@
+"""Compare the totals, ranks and bands a spreadsheet states with the computed ones.
+
+Published tables carry mistakes (a rank typed by hand after a late correction, a band
+copied from last year). docgen computes every figure itself and never copies the sheet's;
+each disagreement becomes a :class:`Disagreement` naming the cell, which the CLI prints on
+stderr without stopping: "Cảnh báo: diem.xlsx, trang tính 'Bảng 2', ô F19 (Huyện Lang
+Chánh): bảng ghi xếp hạng 13, tính được 14".
+
+A total agrees when it equals the computed total once both are rounded to the scheme's
+decimals. A band agrees when its label matches, ignoring case, blanks and a leading "Mức"
+or "Nhóm" ("Tốt", "mức TỐT" and "TỐT" are the same band).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docgen.compute.results import RoundResult
+from docgen.formatting.numbers import format_number
+from docgen.formatting.text import name_key
+from docgen.model.dossier import Dossier
+from docgen.model.sources import SheetClaims
+from docgen.rounding import round_half_up
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One disagreement between a sheet and docgen's figures."""
+
+    source: str
+    place: str  #: "trang tính 'Bảng 2', ô F19 (Huyện Lang Chánh)"
+    what: str  #: "xếp hạng", "tổng điểm", "xếp loại"
+    stated: str
+    computed: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.source}, {self.place}: bảng ghi {self.what} {self.stated}, tính được {self.computed}"
+
+
+def _band_key(label: str, term: str) -> str:
+    key = name_key(label)
+    for prefix in {name_key(term), "mức", "nhóm", "loại"}:
+        key = re.sub(rf"^{re.escape(prefix)}\s+", "", key)
+    return key
+
+
+def check_claims(dossier: Dossier, result: RoundResult,
+                 sheets: Sequence[SheetClaims]) -> list[Disagreement]:
+    """Return every disagreement between the sheets' claims and the computed `result`."""
+    scheme = dossier.scheme
+    warnings: list[Disagreement] = []
+    for sheet in sheets:
+        block = result.blocks[sheet.block]
+        by_name = {name_key(u.name): u for u in block.units}
+        for unit in sheet.units:
+            computed = by_name[name_key(unit.name)]
+            for kind in ("total", "rank", "band"):
+                claim = unit.claims.get(kind)
+                if claim is None:
+                    continue
+                cell = f"ô {claim.ref} ({unit.name})"
+                place = f"{sheet.place}, {cell}" if sheet.place else cell
+                if kind == "total":
+                    stated = round_half_up(claim.value, scheme.score_decimals)  # type: ignore[arg-type]
+                    if stated != computed.total:
+                        warnings.append(Disagreement(sheet.source, place, "tổng điểm",
+                                                format_number(claim.value, scheme.score_decimals),  # type: ignore[arg-type]
+                                                format_number(computed.total, scheme.score_decimals)))
+                elif kind == "rank":
+                    if claim.value != computed.rank:
+                        warnings.append(Disagreement(sheet.source, place, "xếp hạng", str(claim.value),
+                                                str(computed.rank)))
+                else:
+                    label = scheme.bands[computed.band].label
+                    if _band_key(str(claim.value), scheme.band_term) != _band_key(label, scheme.band_term):
+                        warnings.append(Disagreement(sheet.source, place, "xếp loại", f"'{claim.value}'",
+                                                f"'{label}'"))
+    return warnings

@@ -1,0 +1,112 @@
+"""Read one sheet of an .xlsx workbook into a :class:`~docgen.ingest.cells.Sheet`.
+
+The only module of docgen that reads with openpyxl. It runs after
+:func:`docgen.ingest.limits.check_zip` has bounded what the file can inflate to. Formula
+cells are read by the value Excel cached when it last saved the file; a formula without a
+cached value (a file written by a program that never calculated it) becomes a cell of kind
+"formula", which the loader refuses by name. Merged cells take the value of their first
+cell across the whole range, so a lĩnh vực title merged over its TĐG and TĐ columns labels
+both, and "Tên đơn vị" merged over two header rows labels both rows.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from docgen.errors import InputError, Problem
+from docgen.formatting.text import name_key
+from docgen.ingest.cells import Cell, Sheet, column_letter
+from docgen.ingest.numbers import NumberError, from_float
+
+#: More rows or columns than this is not a table of unit scores.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+
+
+def sheet_names(raw: bytes, source: str) -> list[str]:
+    """Return the names of the worksheets of an .xlsx, in workbook order."""
+    return _load(raw, source, data_only=True).sheetnames
+
+
+def read_xlsx(raw: bytes, source: str, sheet: str | None = None) -> Sheet:
+    """Return the cells of sheet `sheet` (the first one when None) of the .xlsx in `raw`."""
+    values = _load(raw, source, data_only=True)
+    names = values.sheetnames
+    name = _pick(names, sheet, source)
+    formulas = _load(raw, source, data_only=False)[name]
+    worksheet = values[name]
+    if worksheet.max_row > MAX_ROWS or worksheet.max_column > MAX_COLUMNS:
+        raise InputError([Problem(source, f"trang tính '{name}'",
+                                  f"tối đa {MAX_ROWS} dòng và {MAX_COLUMNS} cột",
+                                  f"{worksheet.max_row} dòng, {worksheet.max_column} cột")])
+    grid = [
+        [_cell(value_cell, formulas.cell(row=r + 1, column=c + 1).value, r, c)
+         for c, value_cell in enumerate(row)]
+        for r, row in enumerate(worksheet.iter_rows(min_row=1, max_row=worksheet.max_row,
+                                                    max_col=worksheet.max_column))
+    ]
+    for merged in worksheet.merged_cells.ranges:
+        first = grid[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, merged.max_row):
+            for c in range(merged.min_col - 1, merged.max_col):
+                if (r, c) != (merged.min_row - 1, merged.min_col - 1):
+                    grid[r][c] = Cell(f"{column_letter(c)}{r + 1}", first.kind, first.value)
+    return Sheet(source, name, grid)
+
+
+def _load(raw: bytes, source: str, data_only: bool) -> openpyxl.Workbook:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
+            return openpyxl.load_workbook(io.BytesIO(raw), data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
+            OSError, EOFError, SyntaxError) as exc:
+        raise InputError([Problem(source, "tệp", "một bảng tính Excel .xlsx đọc được",
+                                  f"tệp hỏng hoặc không phải bảng tính ({type(exc).__name__})")]
+                         ) from exc
+
+
+def _pick(names: list[str], wanted: str | None, source: str) -> str:
+    if wanted is None:
+        return names[0]
+    for name in names:
+        if name == wanted or name_key(name) == name_key(wanted):
+            return name
+    found = ", ".join(f"'{n}'" for n in names)
+    raise InputError([Problem(source, f"trang tính '{wanted}'",
+                              "tên một trang tính có trong tệp",
+                              f"không có trang tính này; các trang tính có: {found}")])
+
+
+def _cell(cell: object, formula: object, row: int, column: int) -> Cell:
+    ref = f"{column_letter(column)}{row + 1}"
+    value = getattr(cell, "value", None)
+    kind = getattr(cell, "data_type", "n")
+    if value is None:
+        if isinstance(formula, str) and formula.startswith("="):
+            return Cell(ref, "formula", formula)
+        return Cell(ref, "empty", None)
+    if kind == "e":
+        return Cell(ref, "error", str(value))
+    if isinstance(value, bool):
+        return Cell(ref, "bool", "TRUE" if value else "FALSE")
+    if isinstance(value, (datetime, date, time, timedelta)):
+        return Cell(ref, "date", str(value))
+    if isinstance(value, (int, float)):
+        try:
+            return Cell(ref, "number", from_float(float(value)) if isinstance(value, float)
+                        else _int(value))
+        except NumberError:
+            return Cell(ref, "error", str(value))
+    return Cell(ref, "text", str(value))
+
+
+def _int(value: int) -> Decimal:
+    return Decimal(value)

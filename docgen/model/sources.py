@@ -1,0 +1,266 @@
+"""Fill a block's units from the spreadsheet its ``nguồn`` names, before validation.
+
+The loader calls :func:`expand_sources` on the raw dossier data: each block that has a
+``nguồn`` (file, sheet, optional column mapping) gets its ``đơn vị`` from the sheet, read
+by :mod:`docgen.ingest`. The scheme tells what the columns mean: its component and lĩnh
+vực names are recognised as headers, "TĐ" goes to the component the lĩnh vực add up to,
+"Điều tra XHH" to the survey component.
+
+Every problem of a sheet is reported with its cell (file, sheet, "ô D7", the unit's name),
+not with a place in the dossier: a score above its maximum, parts that do not add up, a
+duplicate unit, a missing column. What the sheet says about totals, ranks and bands is
+not input: it is returned as :class:`SheetClaims`, for :mod:`docgen.claims` to compare
+with the computed figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from docgen.errors import InputError, Problem
+from docgen.formatting.numbers import format_plain
+from docgen.formatting.text import name_key
+from docgen.ingest.cells import Sheet
+from docgen.ingest.headers import Layout, Role, Vocabulary, explicit_layout, find_layout
+from docgen.ingest.read import read_file
+from docgen.ingest.rows import Claim, Row, extract_rows
+from docgen.model.dossier import Scheme, Source
+
+
+@dataclass(frozen=True)
+class UnitClaims:
+    """The claims of the sheet about one unit."""
+
+    name: str
+    row: int
+    claims: dict[str, Claim]
+
+
+@dataclass
+class SheetClaims:
+    """The sheet behind one block: where it is, notes on reading it, and its claims."""
+
+    block: int  #: index of the block in the dossier
+    source: str  #: the file as messages name it
+    place: str  #: "trang tính 'Bảng 2'", or "" for a CSV file
+    units: list[UnitClaims] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def vocabulary(scheme: Scheme) -> Vocabulary:
+    """Return the scheme's labels that may head a column."""
+    return Vocabulary(tuple((c.key, c.name) for c in scheme.components),
+                      tuple((f.key, f.name) for f in scheme.fields))
+
+
+def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
+               columns: dict[str, str] | None = None, first_row: int | None = None,
+               shown: str | None = None, where: str = "nguồn",
+               ) -> tuple[list[dict[str, Any]], SheetClaims]:
+    """Return the units of a sheet as raw dossier data (Decimal values) and its claims."""
+    cells = read_file(path, sheet, shown)
+    words = vocabulary(scheme)
+    if columns or first_row:
+        layout = explicit_layout(cells, columns or {}, first_row, words, where)
+    else:
+        layout = find_layout(cells, words)
+    rows = extract_rows(cells, layout)
+    units, claims = _units(rows, layout, scheme, cells)
+    return units, SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes))
+
+
+def _targets(layout: Layout, scheme: Scheme, sheet: Sheet) -> dict[Role, tuple[str, str | None]]:
+    """Return role -> (unit field, key) for the score columns; refuse what has no place."""
+    keys = [c.key for c in scheme.components]
+    others = [k for k in keys if k != scheme.survey_component]
+    appraised = scheme.fields_component or (others[0] if len(others) == 1 else None)
+    targets: dict[Role, tuple[str, str | None]] = {}
+    problems = []
+    for column, role in layout.columns.items():
+        label = layout.labels.get(column) or str(role)
+        ref = _header_ref(sheet, layout, column)
+        if role.kind == "component":
+            targets[role] = ("scores", role.key)
+        elif role.kind in ("field", "self_field"):
+            targets[role] = ("fields" if role.kind == "field" else "self_fields", role.key)
+        elif role.kind == "self_total":
+            targets[role] = ("self_total", None)
+        elif role.kind == "appraised":
+            if appraised is not None:
+                targets[role] = ("scores", appraised)
+            elif not keys:
+                targets[role] = ("total", None)
+            else:
+                problems.append(Problem(sheet.source, sheet.where(ref), "thang điểm có 'lĩnh vực "
+                                        "thuộc thành phần' để biết cột điểm thẩm định là thành "
+                                        "phần nào", f"cột '{label}'"))
+        elif role.kind == "survey":
+            if scheme.survey_component is None:
+                problems.append(Problem(sheet.source, sheet.where(ref),
+                                        "thang điểm có 'thành phần điều tra' cho cột điều tra XHH",
+                                        f"cột '{label}' nhưng thang điểm không có thành phần điều tra"))
+            else:
+                targets[role] = ("scores", scheme.survey_component)
+    if problems:
+        raise InputError(problems)
+    return targets
+
+
+def _header_ref(sheet: Sheet, layout: Layout, column: int) -> str:
+    row = layout.header_rows[-1] if layout.header_rows else layout.first_row
+    return sheet.rows[row][column].ref if row < len(sheet.rows) else "A1"
+
+
+def _units(rows: list[Row], layout: Layout, scheme: Scheme,
+           sheet: Sheet) -> tuple[list[dict[str, Any]], list[UnitClaims]]:
+    targets = _targets(layout, scheme, sheet)
+    _check_complete(targets, layout, scheme, sheet)
+    problems: list[Problem] = []
+    units: list[dict[str, Any]] = []
+    claims: list[UnitClaims] = []
+    seen: dict[str, Row] = {}
+    for row in rows:
+        key = name_key(row.name)
+        if key in seen:
+            problems.append(Problem(sheet.source, sheet.where(row.name_ref, row.name),
+                                    "tên đơn vị không trùng trong bảng",
+                                    f"trùng với dòng {seen[key].number}"))
+            continue
+        seen[key] = row
+        unit: dict[str, Any] = {"name": row.name}
+        refs: dict[tuple[str, str | None], str] = {}
+        for role, (ref, value) in row.scores.items():
+            target, part = targets[role]
+            refs[(target, part)] = ref
+            if part is None:
+                unit[target] = value
+            else:
+                unit.setdefault(target, {})[part] = value
+        row_claims = dict(row.claims)
+        if "total" in row_claims and not unit.get("scores") and not unit.get("fields") \
+                and "total" not in unit:
+            claim = row_claims.pop("total")
+            unit["total"] = claim.value
+            refs[("total", None)] = claim.ref
+        problems += _check_unit(unit, refs, row, scheme, sheet)
+        units.append(unit)
+        claims.append(UnitClaims(row.name, row.number, row_claims))
+    if problems:
+        raise InputError(problems)
+    return units, claims
+
+
+def _check_complete(targets: dict[Role, tuple[str, str | None]], layout: Layout, scheme: Scheme,
+                    sheet: Sheet) -> None:
+    """A sheet that gives some components (or lĩnh vực) must give all of them."""
+    problems = []
+    where = sheet.place or "tệp"
+    row = (layout.header_rows[0] + 1) if layout.header_rows else layout.first_row + 1
+    for target, expected in (("scores", [(c.key, c.name) for c in scheme.components]),
+                             ("fields", [(f.key, f.name) for f in scheme.fields]),
+                             ("self_fields", [(f.key, f.name) for f in scheme.fields])):
+        given = {part for t, part in targets.values() if t == target}
+        missing = [f"'{name}' ({key})" for key, name in expected if key not in given]
+        if given and missing:
+            label = {"scores": "điểm thành phần", "fields": "điểm lĩnh vực (TĐ)",
+                     "self_fields": "điểm tự đánh giá lĩnh vực (TĐG)"}[target]
+            problems.append(Problem(sheet.source, f"{where}, dòng tiêu đề {row}",
+                                    f"đủ các cột {label} của thang điểm",
+                                    f"thiếu cột {', '.join(missing)}"))
+    if not targets and not any(r.kind == "total" for r in layout.columns.values()):
+        problems.append(Problem(sheet.source, f"{where}, dòng tiêu đề {row}",
+                                "ít nhất một cột điểm (tổng điểm, điểm thành phần hoặc lĩnh vực)",
+                                "không có"))
+    if problems:
+        raise InputError(problems)
+
+
+def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], row: Row,
+                scheme: Scheme, sheet: Sheet) -> list[Problem]:
+    """Check one unit's scores against the scheme, naming the cell of each problem."""
+    problems = []
+    maxima: dict[tuple[str, str | None], Decimal] = {("total", None): scheme.max_total,
+                                                      ("self_total", None): scheme.max_total}
+    maxima.update({("scores", c.key): c.max for c in scheme.components})
+    maxima.update({(t, f.key): f.max for f in scheme.fields for t in ("fields", "self_fields")})
+    for (target, part), ref in refs.items():
+        value = unit[target] if part is None else unit[target][part]
+        if not Decimal(0) <= value <= maxima[(target, part)]:
+            problems.append(Problem(sheet.source, sheet.where(ref, row.name),
+                                    f"từ 0 đến {format_plain(maxima[(target, part)])}",
+                                    format_plain(value)))
+    if problems:
+        return problems
+    fields = unit.get("fields")
+    if fields:
+        target_key = scheme.fields_component
+        if target_key and "scores" in unit:
+            expected, ref = unit["scores"][target_key], refs[("scores", target_key)]
+            label = "điểm thẩm định (TĐ)"
+        elif "total" in unit:
+            expected, ref, label = unit["total"], refs[("total", None)], "tổng điểm"
+        else:
+            expected = None
+        if expected is not None and sum(fields.values(), Decimal(0)) != expected:
+            problems.append(Problem(sheet.source, sheet.where(ref, row.name),
+                                    f"{label} bằng tổng điểm các lĩnh vực "
+                                    f"({format_plain(sum(fields.values(), Decimal(0)))})",
+                                    format_plain(expected)))
+    self_fields = unit.get("self_fields")
+    if self_fields and "self_total" in unit and \
+            sum(self_fields.values(), Decimal(0)) != unit["self_total"]:
+        problems.append(Problem(sheet.source, sheet.where(refs[("self_total", None)], row.name),
+                                "điểm tự đánh giá bằng tổng điểm tự đánh giá các lĩnh vực "
+                                f"({format_plain(sum(self_fields.values(), Decimal(0)))})",
+                                format_plain(unit["self_total"])))
+    return problems
+
+
+def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], list[SheetClaims]]:
+    """Return `data` with each sheet-backed block's units filled in, and the sheets' claims.
+
+    `data` has its keys normalised already. When the scheme or a ``nguồn`` is itself
+    invalid, the block is left as it is: the dossier's validation then names that problem.
+    """
+    blocks = data.get("blocks", data.get("khối"))
+    if not isinstance(blocks, list) or not any(
+            isinstance(b, dict) and ("source" in b or "nguồn" in b) for b in blocks):
+        return data, []
+    try:
+        scheme = Scheme.model_validate(data.get("scheme", data.get("thang điểm")))
+    except ValidationError:
+        return data, []
+    problems: list[Problem] = []
+    sheets: list[SheetClaims] = []
+    base = Path(source).parent
+    for index, block in enumerate(blocks):
+        if not isinstance(block, dict) or ("source" not in block and "nguồn" not in block):
+            continue
+        name = block.get("name", block.get("tên khối", ""))
+        where = f"khối thứ {index + 1} ({name}) › nguồn"
+        if block.get("units", block.get("đơn vị")):
+            problems.append(Problem(source, where, "hoặc 'đơn vị' hoặc 'nguồn', không cả hai",
+                                    "có cả hai"))
+            continue
+        try:
+            spec = Source.model_validate(block.get("source", block.get("nguồn")))
+        except ValidationError:
+            continue
+        try:
+            units, claims = read_units(base / spec.file, scheme, sheet=spec.sheet,
+                                       columns=spec.columns, first_row=spec.first_row,
+                                       shown=str(base / spec.file), where=f"{source}: {where}")
+        except InputError as error:
+            problems += error.problems
+            continue
+        claims.block = index
+        sheets.append(claims)
+        block["units" if "source" in block else "đơn vị"] = units
+    if problems:
+        raise InputError(problems)
+    return data, sheets
