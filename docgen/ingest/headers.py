@@ -112,11 +112,14 @@ def classify(label: str, vocabulary: Vocabulary) -> Role | None:
     >>> v = Vocabulary(fields=(("cd", "Công tác chỉ đạo, điều hành CCHC"),))
     >>> classify("Xếp hạng", v), classify("TĐG", v), classify("1. Công tác chỉ đạo, điều hành CCHC", v)
     (Role(kind='rank', key=None), Role(kind='self_total', key=None), Role(kind='field', key='cd'))
+    >>> classify("Công tác chỉ đạo, điều hành CCHC (9 điểm)", v)
+    Role(kind='field', key='cd')
     """
     folded = fold(label)
     if not folded:
         return None
-    for candidate in (folded, _strip_number(folded)):
+    bare = re.sub(r"\s+\d+(?: \d+)? diem$", "", _strip_number(folded))
+    for candidate in dict.fromkeys((folded, _strip_number(folded), bare)):
         for key, name in vocabulary.components:
             if candidate in (fold(name), fold(key)):
                 return Role("component", key)

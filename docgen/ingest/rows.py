@@ -110,7 +110,7 @@ def extract_rows(sheet: Sheet, layout: Layout) -> list[Row]:
         cells = {c: row[c] for c in value_columns if c < len(row) and not row[c].is_empty}
         if not name and not cells:
             continue
-        if name and _SUMMARY.match(fold(name)):
+        if any(c.kind == "text" and _SUMMARY.match(fold(c.text)) for c in row[: name_column + 1]):
             continue
         score_cells = {c: cell for c, cell in cells.items()
                        if value_columns[c].kind not in ("rank", "band")}
