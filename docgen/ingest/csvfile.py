@@ -1,7 +1,7 @@
 """Read a CSV file of scores into a :class:`~docgen.ingest.cells.Sheet` (stdlib only).
 
 Encodings, tried in this order: UTF-16 (with its byte-order mark), UTF-8 (with or without
-BOM), then Windows-1258 (the Vietnamese Windows code page, what Excel writes for "CSV" on a
+BOM), the bytes of a TCVN3 or VNI font (see :mod:`docgen.ingest.legacy`), then Windows-1258 (the Vietnamese Windows code page, what Excel writes for "CSV" on a
 Vietnamese Windows). Windows-1258 keeps some tone marks as separate combining characters;
 text is brought to NFC afterwards, like everything else. The delimiter is sniffed among
 ",", ";" and tab (Excel writes ";" where the decimal separator is a comma), from the first
@@ -15,6 +15,7 @@ import csv
 import io
 
 from docgen.errors import InputError, Problem
+from docgen.ingest import legacy
 from docgen.ingest.cells import Cell, Sheet, column_letter
 
 _DELIMITERS = (",", ";", "\t")
@@ -35,6 +36,12 @@ def decode(raw: bytes, source: str) -> tuple[str, str]:
         return raw.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    # A file typed with a TCVN3 or VNI font holds the font's bytes, which only make sense
+    # read as Latin-1; reading them as Windows-1258 would turn some into real letters.
+    latin = raw.decode("latin-1")
+    encoding = legacy.detect(latin.splitlines())
+    if encoding:
+        return latin, encoding
     try:
         return raw.decode("cp1258"), "Windows-1258"
     except UnicodeDecodeError as exc:
@@ -79,7 +86,7 @@ def read_csv(raw: bytes, source: str) -> Sheet:
         for r, row in enumerate(rows)
     ]
     sheet = Sheet(source, None, grid)
-    if encoding != "UTF-8":
+    if encoding not in ("UTF-8", "TCVN3", "VNI"):  # legacy encodings get their own note
         sheet.notes.append(f"đọc theo bảng mã {encoding}")
     if delimiter != ",":
         sheet.notes.append(f"dấu phân cách cột '{delimiter}'" if delimiter != "\t"

@@ -21,9 +21,12 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from decimal import Decimal
 from typing import BinaryIO
 
 from docgen.errors import InputError, Problem
+from docgen.formatting.numbers import format_plain
+from docgen.rounding import round_half_up
 
 #: Largest spreadsheet file accepted, as stored on disk.
 MAX_FILE_BYTES = 20 * 2**20
@@ -39,7 +42,8 @@ _MB = 2**20
 
 
 def _mb(size: int) -> str:
-    return f"{size / _MB:.1f} MB".replace(".", ",")
+    """Return a size in megabytes the Vietnamese way ("1.024 MB", "0,5 MB")."""
+    return f"{format_plain(round_half_up(Decimal(size) / _MB, 1))} MB"
 
 
 def check_zip(handle: BinaryIO, source: str) -> None:
@@ -105,8 +109,9 @@ def _inflate_within(handle: BinaryIO, info: zipfile.ZipInfo, source: str) -> Non
             if produced > info.file_size:
                 raise _refuse(source, f"mỗi phần giải nén đúng kích thước khai báo (tối đa "
                                       f"{_mb(MAX_UNPACKED_BYTES)} cả tệp)",
-                              f"'{info.filename}' khai báo {info.file_size} byte nhưng giải nén "
-                              f"ra hơn {produced} byte (nghi là bom giải nén)")
+                              f"'{info.filename}' khai báo {format_plain(info.file_size)} byte "
+                              f"nhưng giải nén ra hơn {format_plain(produced)} byte "
+                              "(nghi là bom giải nén)")
     except zlib.error as exc:
         raise _refuse(source, "một tệp .xlsx nguyên vẹn",
                       f"'{info.filename}' hỏng ({exc})") from exc
