@@ -97,8 +97,12 @@ def _letters(sheet: Sheet, column: int) -> str:
     return "?"
 
 
-def extract_rows(sheet: Sheet, layout: Layout) -> list[Row]:
-    """Return the unit rows of `sheet` under `layout`; raise InputError listing every bad cell."""
+def extract_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], list[Problem]]:
+    """Return the unit rows of `sheet` under `layout`, and a problem for every bad cell.
+
+    A row with a bad cell is left out of the rows, so the caller can go on checking the
+    others and report every mistake of the file at once.
+    """
     check_columns(sheet, layout)
     name_column = next(c for c, r in layout.columns.items() if r.kind == "name")
     value_columns = {c: r for c, r in layout.columns.items() if r.kind not in ("name", "stt")}
@@ -129,6 +133,7 @@ def extract_rows(sheet: Sheet, layout: Layout) -> list[Row]:
                                     "ô trống (dòng có điểm nhưng không có tên)"))
             continue
         row = Row(r + 1, name, ref)
+        before = len(problems)
         for c, role in value_columns.items():
             cell = sheet.rows[r][c]
             try:
@@ -148,11 +153,10 @@ def extract_rows(sheet: Sheet, layout: Layout) -> list[Row]:
                     row.scores[role] = (cell.ref, _number(cell, sheet, name))
             except InputError as error:
                 problems += error.problems
-        rows.append(row)
-    if problems:
-        raise InputError(problems)
-    if not rows:
+        if len(problems) == before:
+            rows.append(row)
+    if not rows and not problems:
         raise InputError([Problem(sheet.source, sheet.place or "tệp",
                                   "ít nhất một đơn vị có điểm dưới dòng tiêu đề",
                                   "không có dòng đơn vị nào")])
-    return rows
+    return rows, problems

@@ -69,8 +69,8 @@ def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
         layout = explicit_layout(cells, columns or {}, first_row, words, where)
     else:
         layout = find_layout(cells, words)
-    rows = extract_rows(cells, layout)
-    units, claims = _units(rows, layout, scheme, cells)
+    rows, problems = extract_rows(cells, layout)
+    units, claims = _units(rows, layout, scheme, cells, problems)
     return units, SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes))
 
 
@@ -116,11 +116,10 @@ def _header_ref(sheet: Sheet, layout: Layout, column: int) -> str:
     return sheet.rows[row][column].ref if row < len(sheet.rows) else "A1"
 
 
-def _units(rows: list[Row], layout: Layout, scheme: Scheme,
-           sheet: Sheet) -> tuple[list[dict[str, Any]], list[UnitClaims]]:
+def _units(rows: list[Row], layout: Layout, scheme: Scheme, sheet: Sheet,
+           problems: list[Problem]) -> tuple[list[dict[str, Any]], list[UnitClaims]]:
     targets = _targets(layout, scheme, sheet)
     _check_complete(targets, layout, scheme, sheet)
-    problems: list[Problem] = []
     units: list[dict[str, Any]] = []
     claims: list[UnitClaims] = []
     seen: dict[str, Row] = {}

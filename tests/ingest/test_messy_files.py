@@ -1,0 +1,57 @@
+"""Files real offices produce are read to the same units: encodings, delimiters, stray text.
+
+Each file of tests/ingest/messy/ holds the same three units (made by
+tools/make_bad_inputs.py); whatever its encoding or delimiter, docgen must read exactly
+these names, in NFC, and these totals.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+from pathlib import Path
+
+import pytest
+
+from docgen.model.sources import read_units
+
+HERE = Path(__file__).parent
+EXPECTED = [{"name": "Huyện Lang Chánh", "total": Decimal("79.12")},
+            {"name": "Thị xã Nghi Sơn", "total": Decimal("88.65")},
+            {"name": "Huyện Mường Lát", "total": Decimal("75.40")}]
+
+CASES = [
+    ("utf8-bom.csv", []),
+    ("semicolon-decimal-comma.csv", ["dấu phân cách cột ';'"]),
+    ("utf16-tab.csv", ["đọc theo bảng mã UTF-16", "dấu phân cách cột là tab"]),
+    ("windows-1258.csv", ["đọc theo bảng mã Windows-1258"]),
+    ("tcvn3.csv", ["chuyển bảng mã TCVN3 sang Unicode"]),
+    ("tcvn3.xlsx", ["chuyển bảng mã TCVN3 sang Unicode"]),
+    ("vni.csv", ["chuyển bảng mã VNI sang Unicode"]),
+    ("vni.xlsx", ["chuyển bảng mã VNI sang Unicode"]),
+    ("nfd-text.xlsx", []),
+    ("control-characters.csv", []),
+    ("text-numbers-nbsp.xlsx", []),
+]
+
+
+def test_every_messy_file_has_a_case() -> None:
+    assert sorted(p.name for p in (HERE / "messy").iterdir()) == sorted(n for n, _ in CASES)
+
+
+@pytest.mark.parametrize(("name", "notes"), CASES, ids=[c[0] for c in CASES])
+def test_messy_file_reads_to_the_same_units(name: str, notes: list[str], scheme) -> None:
+    units, claims = read_units(HERE / "messy" / name, scheme)
+    assert units == EXPECTED
+    assert all(unicodedata.is_normalized("NFC", u["name"]) for u in units)
+    assert claims.notes == notes
+
+
+def test_the_legacy_files_really_are_legacy() -> None:
+    """The TCVN3 file is not UTF-8 and shows the font's look-alikes when read as Latin-1."""
+    raw = (HERE / "messy" / "tcvn3.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert "HuyÖn Lang Ch¸nh" in raw.decode("latin-1")
+    assert "Huyeän Lang Chaùnh" in (HERE / "messy" / "vni.csv").read_bytes().decode("latin-1")
