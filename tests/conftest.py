@@ -18,3 +18,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# Property-based tests run the same examples on every machine: derandomised, no example
+# database written to disk, no timing deadline on a shared CI machine.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("docgen", derandomize=True, database=None, deadline=None,
+                          max_examples=150, print_blob=False)
+settings.load_profile("docgen")
