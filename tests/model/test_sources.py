@@ -1,0 +1,131 @@
+"""Blocks that take their units from a spreadsheet (``nguồn``), through the dossier loader."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from docgen.errors import InputError
+from docgen.model.loader import load_dossier, read_dossier
+
+ROOT = Path(__file__).resolve().parents[2]
+THANH_HOA = ROOT / "fixtures" / "thanh-hoa-2024.yaml"
+WORKBOOK = ROOT / "fixtures" / "thanh-hoa-2024-diem.xlsx"
+
+
+def _dossier_with(tmp_path: Path, block_source: str, *, copy_workbook: bool = True) -> Path:
+    """Return a copy of the Thanh Hóa dossier whose second block reads `block_source`."""
+    text = THANH_HOA.read_text(encoding="utf-8")
+    text = text.replace("    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2}",
+                        block_source)
+    if copy_workbook:
+        (tmp_path / WORKBOOK.name).write_bytes(WORKBOOK.read_bytes())
+    path = tmp_path / "dossier.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_units_come_from_both_sheets_of_the_workbook() -> None:
+    dossier = load_dossier(THANH_HOA)
+    departments, districts = dossier.blocks
+    assert len(departments.units) == 10 and len(districts.units) == 16
+    assert departments.source is not None and departments.source.sheet == "Bảng 1"
+    nghi_son = departments.units[3]
+    assert nghi_son.name == "Ban Quản lý KKT Nghi Sơn & các KCN"
+    assert nghi_son.total is None  # the sheet's total is a claim, the parts are the input
+    assert sum(nghi_son.scores.values()) == Decimal("88.51")
+    lang_chanh = districts.units[12]
+    assert lang_chanh.name == "Huyện Lang Chánh"
+    assert sum(lang_chanh.scores.values()) == Decimal("79.12")
+    assert sum(lang_chanh.fields.values()) == lang_chanh.scores["tham_dinh"]
+    assert sum(lang_chanh.self_fields.values()) == lang_chanh.self_total
+    assert set(lang_chanh.fields) == {"chi_dao", "the_che", "tthc", "bo_may", "cong_vu",
+                                      "tai_chinh", "cq_so", "tac_dong"}
+    assert districts.units[13].name == "Huyện Bá Thước"  # non-breaking space made plain
+
+
+def test_text_typed_scores_read_as_numbers() -> None:
+    """Row 3 of Bảng 1 (Văn phòng UBND tỉnh) has its appraisal typed as text "\u00a064,xx "."""
+    unit = load_dossier(THANH_HOA).blocks[0].units[1]
+    assert unit.name == "Văn phòng UBND tỉnh"
+    assert sum(unit.scores.values()) == Decimal("91.48")
+
+
+def test_the_claims_of_the_sheets_are_returned_with_their_cells() -> None:
+    _, sheets = read_dossier(THANH_HOA)
+    assert [(s.block, s.place) for s in sheets] == [(0, "trang tính 'Bảng 1'"),
+                                                    (1, "trang tính 'Bảng 2'")]
+    lang_chanh = sheets[1].units[12]
+    assert (lang_chanh.name, lang_chanh.row) == ("Huyện Lang Chánh", 19)
+    assert lang_chanh.claims["rank"].ref == "W19" and lang_chanh.claims["rank"].value == 13
+    assert lang_chanh.claims["band"].value == "TRUNG BÌNH"
+    assert lang_chanh.claims["total"].value == Decimal("79.12")
+
+
+def test_a_block_cannot_have_both_units_and_a_source(tmp_path: Path) -> None:
+    path = _dossier_with(tmp_path, "    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2}\n"
+                                   "    đơn vị: [{tên đơn vị: A, tổng điểm: 90}]")
+    with pytest.raises(InputError, match=r"khối thứ 2 \(khối huyện\) › nguồn: cần hoặc 'đơn vị' "
+                                         r"hoặc 'nguồn', không cả hai"):
+        load_dossier(path)
+
+
+def test_a_block_with_neither_is_refused(tmp_path: Path) -> None:
+    path = _dossier_with(tmp_path, "    mô tả thêm: không")
+    path.write_text(path.read_text(encoding="utf-8").replace("    mô tả thêm: không\n", ""),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"khối thứ 2 \(khối huyện\) › đơn vị: cần danh sách "
+                                         r"đơn vị, hoặc 'nguồn'"):
+        load_dossier(path)
+
+
+def test_a_missing_workbook_is_named_relative_to_the_dossier(tmp_path: Path) -> None:
+    path = _dossier_with(tmp_path, "    nguồn: {tệp: khong-co.xlsx}", copy_workbook=False)
+    with pytest.raises(InputError) as caught:
+        load_dossier(path)
+    assert f"{tmp_path / 'khong-co.xlsx'}: tệp: cần một tệp bảng tính có thật; " \
+           "nhận được không tìm thấy tệp" in str(caught.value)
+
+
+def test_an_explicit_mapping_by_column_letters(tmp_path: Path) -> None:
+    """Columns named by letter, first unit on row 7: only the name and the survey+TĐ totals."""
+    path = _dossier_with(tmp_path, "    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2,"
+                                   " dòng đầu: 7, cột: {B: tên đơn vị, T: điểm thành phần.tham_dinh,"
+                                   " U: điểm thành phần.xhh, X: xếp loại}}")
+    dossier, sheets = read_dossier(path)
+    units = dossier.blocks[1].units
+    assert len(units) == 16 and units[12].name == "Huyện Lang Chánh"
+    assert units[12].fields == {} and sum(units[12].scores.values()) == Decimal("79.12")
+    assert set(sheets[1].units[12].claims) == {"band"}
+
+
+def test_an_explicit_mapping_by_header_labels(tmp_path: Path) -> None:
+    csv = tmp_path / "diem.csv"
+    csv.write_text("Mã,Cơ sở được chấm,Kết quả cuối cùng\n1,Huyện A,\"81,5\"\n2,Huyện B,79\n",
+                   encoding="utf-8")
+    path = _dossier_with(tmp_path, "    nguồn: {tệp: diem.csv, cột: {Cơ sở được chấm: tên đơn vị, "
+                                   "Kết quả cuối cùng: tổng điểm, Mã: bỏ qua}}")
+    units = load_dossier(path).blocks[1].units
+    assert [(u.name, u.total) for u in units] == [("Huyện A", Decimal("81.5")),
+                                                  ("Huyện B", Decimal("79"))]
+
+
+def test_an_unknown_mapping_target_is_named(tmp_path: Path) -> None:
+    path = _dossier_with(tmp_path, "    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2,"
+                                   " dòng đầu: 7, cột: {B: tên đơn vị, C: điểm số}}")
+    with pytest.raises(InputError, match=r"nguồn › cột › 'C': cần tên đơn vị, tổng điểm"):
+        load_dossier(path)
+
+
+def test_a_survey_column_needs_a_survey_component(tmp_path: Path) -> None:
+    csv = tmp_path / "diem.csv"
+    csv.write_text("STT,Tên đơn vị,Điều tra XHH,Tổng điểm\n1,Huyện A,20,80\n", encoding="utf-8")
+    text = (ROOT / "fixtures" / "phu-yen-2022.yaml").read_text(encoding="utf-8")
+    start = text.index("    đơn vị:\n")
+    end = text.index("\n\n", start)
+    (tmp_path / "d.yaml").write_text(text[:start] + "    nguồn: {tệp: diem.csv}" + text[end:],
+                                     encoding="utf-8")
+    with pytest.raises(InputError, match=r"ô C1: cần thang điểm có 'thành phần điều tra'"):
+        load_dossier(tmp_path / "d.yaml")
