@@ -203,12 +203,17 @@ def _label(top: Cell, sub: Cell | None) -> str:
 
 def _is_sub_header(row: list[Cell], below: list[Cell], vocabulary: Vocabulary) -> bool:
     """Whether `below` holds sub-labels of `row` rather than the first unit."""
-    if not below or any(c.kind == "number" for c in below):
+    if not below or any(c.kind == "number" or (c.kind == "text" and _looks_numeric(c.text))
+                         for c in below):
         return False
     subs = [c for c, cell in zip(row, below, strict=False)
             if not cell.is_empty and cell.text != c.text]
     recognised = [cell for cell in below if cell.kind == "text" and classify(cell.text, vocabulary)]
     return bool(subs) and bool(recognised)
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[+-]?\d+([.,]\d+)?", text.replace("\u00a0", "").strip()))
 
 
 def mapping_hint(sheet: Sheet) -> str:

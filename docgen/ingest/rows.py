@@ -2,7 +2,8 @@
 
 Rows below the header are read until the end of the sheet. Skipped: blank rows, summary
 rows ("Trung bình", "Tổng cộng", "Bình quân"…), group headings with no score ("I. Khối sở",
-"Khối huyện") and notes after the last unit ("Người lập biểu"). A row with a name but no
+"Khối huyện"), the header repeated further down, and notes after the last unit ("Người
+lập biểu"). A row with a name but no
 score among units is an error, and so is a score cell that cannot be read: each problem
 names its cell. What the sheet says about a unit's total, rank and band is kept as a
 :class:`Claim` with its cell, to be compared with docgen's own figures.
@@ -16,7 +17,7 @@ from decimal import Decimal
 
 from docgen.errors import InputError, Problem
 from docgen.ingest.cells import Cell, Sheet
-from docgen.ingest.headers import Layout, Role, fold
+from docgen.ingest.headers import LABELS, Layout, Role, fold
 from docgen.ingest.numbers import NumberError, parse_number
 
 _SUMMARY = re.compile(r"^(?:diem )?(?:trung binh|tong cong|tong so|binh quan)\b|^(?:tong|cong)$")
@@ -116,6 +117,8 @@ def extract_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], list[Problem]
             continue
         if any(c.kind == "text" and _SUMMARY.match(fold(c.text)) for c in row[: name_column + 1]):
             continue
+        if name and fold(name) in LABELS["name"]:
+            continue  # the header repeated on a later page of a table pasted from a PDF
         score_cells = {c: cell for c, cell in cells.items()
                        if value_columns[c].kind not in ("rank", "band")}
         if name and not score_cells and _HEADING.match(name):

@@ -220,6 +220,13 @@ def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], r
     return problems
 
 
+def _inside(base: Path, file: str) -> bool:
+    """Whether `file` lies in the dossier's folder: a dossier sent to a server must not make
+    it read (and quote the first row of) a file anywhere else on the machine."""
+    folder = base.resolve()
+    return (folder / file).resolve().is_relative_to(folder)
+
+
 def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], list[SheetClaims]]:
     """Return `data` with each sheet-backed block's units filled in, and the sheets' claims.
 
@@ -249,6 +256,10 @@ def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], l
         try:
             spec = Source.model_validate(block.get("source", block.get("nguồn")))
         except ValidationError:
+            continue
+        if not _inside(base, spec.file):
+            problems.append(Problem(source, f"{where} › tệp", "một tệp trong thư mục của hồ sơ "
+                                    "(hoặc thư mục con)", repr(spec.file)))
             continue
         try:
             units, claims = read_units(base / spec.file, scheme, sheet=spec.sheet,

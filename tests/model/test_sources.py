@@ -129,3 +129,22 @@ def test_a_survey_column_needs_a_survey_component(tmp_path: Path) -> None:
                                      encoding="utf-8")
     with pytest.raises(InputError, match=r"ô C1: cần thang điểm có 'thành phần điều tra'"):
         load_dossier(tmp_path / "d.yaml")
+
+
+@pytest.mark.parametrize("file", ["../diem.csv", "/etc/passwd"])
+def test_a_source_outside_the_dossier_folder_is_refused(tmp_path: Path, file: str) -> None:
+    folder = tmp_path / "hoso"
+    folder.mkdir()
+    (tmp_path / "diem.csv").write_text("STT,Tên đơn vị,Tổng điểm\n1,Huyện A,80\n", encoding="utf-8")
+    path = _dossier_with(folder, f"    nguồn: {{tệp: {file}}}", copy_workbook=True)
+    with pytest.raises(InputError, match=r"khối thứ 2 \(khối huyện\) › nguồn › tệp: cần một tệp "
+                                         r"trong thư mục của hồ sơ"):
+        load_dossier(path)
+
+
+def test_a_source_in_a_subfolder_is_read(tmp_path: Path) -> None:
+    (tmp_path / "bang").mkdir()
+    (tmp_path / "bang" / "diem.csv").write_text("STT,Tên đơn vị,Tổng điểm\n1,Huyện A,80\n"
+                                                "2,Tên đơn vị,Tổng điểm\n", encoding="utf-8")
+    path = _dossier_with(tmp_path, "    nguồn: {tệp: bang/diem.csv}")
+    assert [u.name for u in load_dossier(path).blocks[1].units] == ["Huyện A"]
