@@ -215,7 +215,22 @@ def messy_files() -> dict[str, bytes]:
         "nfd-text.xlsx": xlsx(nfd),
         "control-characters.csv": text.replace("Huyện Lang", "Huyện\x07 Lang\x0b").encode(),
         "text-numbers-nbsp.xlsx": xlsx([rows[0]] + [[r[0], r[1], f"\u00a0{r[2]}\u00a0"] for r in rows[1:]]),
+        "formula-cached.xlsx": with_cached_value(xlsx(table((1, 2, "=60+5.4"))),
+                                                 "<f>60+5.4</f><v></v>", "<f>60+5.4</f><v>65.4</v>"),
     }
+
+
+def with_cached_value(data: bytes, old: str, new: str) -> bytes:
+    """Return the workbook with a formula's cached value filled in, as Excel saves it
+    (openpyxl writes formulas without one)."""
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            members[name] = archive.read(name)
+    sheet = "xl/worksheets/sheet1.xml"
+    assert old.encode() in members[sheet]
+    members[sheet] = members[sheet].replace(old.encode(), new.encode())
+    return _zip(members)
 
 
 def tcvn_text_cell(value: object, table: dict[str, str]) -> object:

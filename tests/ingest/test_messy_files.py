@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from docgen.model.loader import load_dossier
 from docgen.model.sources import read_units
+
+
+def _scheme():
+    return load_dossier(Path(__file__).parents[2] / "fixtures" / "thanh-hoa-2024.yaml").scheme
 
 HERE = Path(__file__).parent
 EXPECTED = [{"name": "Huyện Lang Chánh", "total": Decimal("79.12")},
@@ -37,7 +42,16 @@ CASES = [
 
 
 def test_every_messy_file_has_a_case() -> None:
-    assert sorted(p.name for p in (HERE / "messy").iterdir()) == sorted(n for n, _ in CASES)
+    assert sorted(p.name for p in (HERE / "messy").iterdir()) == sorted(
+        [n for n, _ in CASES] + ["formula-cached.xlsx"])
+
+
+def test_a_formula_is_read_by_the_value_excel_cached() -> None:
+    """C2 holds =60+5.4 with its cached 65.4; the other cells are plain numbers."""
+    units, _ = read_units(HERE / "messy" / "formula-cached.xlsx", _scheme())
+    assert units[0] == {"name": "Sở Nội vụ",
+                        "scores": {"tham_dinh": Decimal("65.4"), "xhh": Decimal("27.72")}}
+    assert [u["name"] for u in units] == ["Sở Nội vụ", "Sở Tư pháp", "Sở Y tế"]
 
 
 @pytest.mark.parametrize(("name", "notes"), CASES, ids=[c[0] for c in CASES])
