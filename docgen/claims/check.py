@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from docgen.compute.results import RoundResult
+from docgen.compute.results import RoundResult, UnitResult
 from docgen.formatting.numbers import format_number
 from docgen.formatting.text import name_key
-from docgen.model.dossier import Dossier
+from docgen.model.dossier import Dossier, Scheme
 from docgen.model.sources import SheetClaims
 from docgen.rounding import round_half_up
 
@@ -37,7 +38,9 @@ class Disagreement:
 
     @property
     def message(self) -> str:
-        return f"{self.source}, {self.place}: bảng ghi {self.what} {self.stated}, tính được {self.computed}"
+        """Return the line the CLI prints after "Cảnh báo: "."""
+        return (f"{self.source}, {self.place}: bảng ghi {self.what} {self.stated}, "
+                f"tính được {self.computed}")
 
 
 def _band_key(label: str, term: str) -> str:
@@ -50,11 +53,9 @@ def _band_key(label: str, term: str) -> str:
 def check_claims(dossier: Dossier, result: RoundResult,
                  sheets: Sequence[SheetClaims]) -> list[Disagreement]:
     """Return every disagreement between the sheets' claims and the computed `result`."""
-    scheme = dossier.scheme
-    warnings: list[Disagreement] = []
+    found: list[Disagreement] = []
     for sheet in sheets:
-        block = result.blocks[sheet.block]
-        by_name = {name_key(u.name): u for u in block.units}
+        by_name = {name_key(u.name): u for u in result.blocks[sheet.block].units}
         for unit in sheet.units:
             computed = by_name[name_key(unit.name)]
             for kind in ("total", "rank", "band"):
@@ -63,19 +64,24 @@ def check_claims(dossier: Dossier, result: RoundResult,
                     continue
                 cell = f"ô {claim.ref} ({unit.name})"
                 place = f"{sheet.place}, {cell}" if sheet.place else cell
-                if kind == "total":
-                    stated = round_half_up(claim.value, scheme.score_decimals)  # type: ignore[arg-type]
-                    if stated != computed.total:
-                        warnings.append(Disagreement(sheet.source, place, "tổng điểm",
-                                                format_number(claim.value, scheme.score_decimals),  # type: ignore[arg-type]
-                                                format_number(computed.total, scheme.score_decimals)))
-                elif kind == "rank":
-                    if claim.value != computed.rank:
-                        warnings.append(Disagreement(sheet.source, place, "xếp hạng", str(claim.value),
-                                                str(computed.rank)))
-                else:
-                    label = scheme.bands[computed.band].label
-                    if _band_key(str(claim.value), scheme.band_term) != _band_key(label, scheme.band_term):
-                        warnings.append(Disagreement(sheet.source, place, "xếp loại", f"'{claim.value}'",
-                                                f"'{label}'"))
-    return warnings
+                difference = _compare(kind, claim.value, computed, dossier.scheme)
+                if difference:
+                    found.append(Disagreement(sheet.source, place, *difference))
+    return found
+
+
+def _compare(kind: str, stated: Decimal | int | str, computed: UnitResult,
+             scheme: Scheme) -> tuple[str, str, str] | None:
+    """Return (what, stated, computed) as printed when the claim disagrees, else None."""
+    if kind == "total":
+        assert isinstance(stated, Decimal)
+        if round_half_up(stated, scheme.score_decimals) == computed.total:
+            return None
+        return ("tổng điểm", format_number(stated, scheme.score_decimals),
+                format_number(computed.total, scheme.score_decimals))
+    if kind == "rank":
+        return None if stated == computed.rank else ("xếp hạng", str(stated), str(computed.rank))
+    label = scheme.bands[computed.band].label
+    if _band_key(str(stated), scheme.band_term) == _band_key(label, scheme.band_term):
+        return None
+    return "xếp loại", f"'{stated}'", f"'{label}'"

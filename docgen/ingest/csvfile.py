@@ -1,7 +1,8 @@
 """Read a CSV file of scores into a :class:`~docgen.ingest.cells.Sheet` (stdlib only).
 
 Encodings, tried in this order: UTF-16 (with its byte-order mark), UTF-8 (with or without
-BOM), the bytes of a TCVN3 or VNI font (see :mod:`docgen.ingest.legacy`), then Windows-1258 (the Vietnamese Windows code page, what Excel writes for "CSV" on a
+BOM), the bytes of a TCVN3 or VNI font (see :mod:`docgen.ingest.legacy`), then
+Windows-1258 (the Vietnamese Windows code page, what Excel writes for "CSV" on a
 Vietnamese Windows). Windows-1258 keeps some tone marks as separate combining characters;
 text is brought to NFC afterwards, like everything else. The delimiter is sniffed among
 ",", ";" and tab (Excel writes ";" where the decimal separator is a comma), from the first

@@ -47,8 +47,9 @@ LABELS: dict[str, set[str]] = {
                   "diem sau tham dinh", "ket qua tham dinh", "tong diem tham dinh"},
     "survey": {"dieu tra xhh", "xhh", "diem dieu tra xhh", "diem xhh", "dieu tra xa hoi hoc",
                "diem dieu tra xa hoi hoc", "diem danh gia qua dieu tra xa hoi hoc"},
-    "total": {"tong diem", "tong", "chi so", "chi so cchc", "diem chi so cchc", "tong diem dat duoc",
-              "tong diem chi so", "chi so cchc %", "chi so %", "ket qua chi so cchc", "diem"},
+    "total": {"tong diem", "tong", "chi so", "chi so cchc", "diem chi so cchc",
+              "tong diem dat duoc", "tong diem chi so", "chi so cchc %", "chi so %",
+              "ket qua chi so cchc", "diem"},
     "rank": {"xep hang", "thu hang", "hang"},
     "band": {"xep loai", "muc xep loai", "nhom", "phan loai", "muc", "xep nhom", "nhom xep loai"},
 }
@@ -110,8 +111,10 @@ def classify(label: str, vocabulary: Vocabulary) -> Role | None:
     """Return the role one header label stands for, if any.
 
     >>> v = Vocabulary(fields=(("cd", "Công tác chỉ đạo, điều hành CCHC"),))
-    >>> classify("Xếp hạng", v), classify("TĐG", v), classify("1. Công tác chỉ đạo, điều hành CCHC", v)
-    (Role(kind='rank', key=None), Role(kind='self_total', key=None), Role(kind='field', key='cd'))
+    >>> classify("Xếp hạng", v), classify("TĐG", v)
+    (Role(kind='rank', key=None), Role(kind='self_total', key=None))
+    >>> classify("1. Công tác chỉ đạo, điều hành CCHC", v)
+    Role(kind='field', key='cd')
     >>> classify("Công tác chỉ đạo, điều hành CCHC (9 điểm)", v)
     Role(kind='field', key='cd')
     """
@@ -222,8 +225,9 @@ def mapping_hint(sheet: Sheet) -> str:
         texts = [(c.ref.rstrip("0123456789"), c.text) for c in row if c.kind == "text"]
         if len(texts) >= 2:
             found = " | ".join(t for _, t in texts)
-            example = ", ".join(f'"{t}": {g}' for (_, t), g in
-                                zip(texts[:3], ("tên đơn vị", "tổng điểm", "xếp hạng"), strict=False))
+            targets = ("tên đơn vị", "tổng điểm", "xếp hạng")
+            pairs = zip(texts[:3], targets, strict=False)
+            example = ", ".join(f'"{t}": {g}' for (_, t), g in pairs)
             return (f"các tiêu đề tìm thấy: {found}; hãy ghi rõ cột trong hồ sơ, ví dụ: "
                     f"nguồn: {{tệp: …, cột: {{{example}}}}}")
     return ("không có dòng nào giống tiêu đề; hãy ghi rõ cột theo chữ cái trong hồ sơ, ví dụ: "
@@ -241,7 +245,8 @@ def parse_target(target: str, vocabulary: Vocabulary) -> Role | None:
     if kind is None:
         return None
     if kind in ("component", "field", "self_field"):
-        known = [k for k, _ in (vocabulary.components if kind == "component" else vocabulary.fields)]
+        parts = vocabulary.components if kind == "component" else vocabulary.fields
+        known = [k for k, _ in parts]
         return Role(kind, key) if key and (key in known or not known) else None
     return Role(kind) if not key else None
 

@@ -47,10 +47,10 @@ def parse_number(text: str) -> Decimal:
     (Decimal('90.82'), Decimal('90.82'), Decimal('90.8'))
     >>> parse_number("\\u00a070,00\\u00a0")
     Decimal('70.00')
-    >>> parse_number("1.000,5")
+    >>> parse_number("1.000,5")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    docgen.ingest.numbers.NumberError: một số viết với một loại dấu thập phân (ví dụ 90,82); nhận được '1.000,5' (có cả dấu phẩy và dấu chấm)
+    docgen.ingest.numbers.NumberError: ... nhận được '1.000,5' (có cả dấu phẩy và dấu chấm)
     >>> parse_number("∞")
     Traceback (most recent call last):
     ...

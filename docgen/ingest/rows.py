@@ -129,7 +129,7 @@ def extract_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], list[Problem]
                       default=-1)
     problems: list[Problem] = []
     rows: list[Row] = []
-    for r, name, ref, cells in candidates[: last_scored + 1]:
+    for r, name, ref, _ in candidates[: last_scored + 1]:
         letter_ref = sheet.rows[r][name_column].ref
         if not name:
             problems.append(Problem(sheet.source, sheet.where(letter_ref), "tên đơn vị",

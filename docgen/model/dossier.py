@@ -210,7 +210,8 @@ class Source(Model):
     (see README, "Bảng điểm từ Excel, CSV").
     """
 
-    file: str = vi("file", "tệp", min_length=1, description="Tệp .xlsx hoặc .csv, tính từ thư mục hồ sơ.")
+    file: str = vi("file", "tệp", min_length=1,
+                   description="Tệp .xlsx hoặc .csv, tính từ thư mục hồ sơ.")
     sheet: str | None = vi("sheet", "trang tính", default=None,
                            description="Tên trang tính; bỏ trống: trang tính đầu tiên.")
     columns: dict[str, str] = vi(

@@ -101,9 +101,10 @@ def _targets(layout: Layout, scheme: Scheme, sheet: Sheet) -> dict[Role, tuple[s
                                         "phần nào", f"cột '{label}'"))
         elif role.kind == "survey":
             if scheme.survey_component is None:
-                problems.append(Problem(sheet.source, sheet.where(ref),
-                                        "thang điểm có 'thành phần điều tra' cho cột điều tra XHH",
-                                        f"cột '{label}' nhưng thang điểm không có thành phần điều tra"))
+                problems.append(Problem(
+                    sheet.source, sheet.where(ref),
+                    "thang điểm có 'thành phần điều tra' cho cột điều tra XHH",
+                    f"cột '{label}' nhưng thang điểm không có thành phần điều tra"))
             else:
                 targets[role] = ("scores", scheme.survey_component)
     if problems:

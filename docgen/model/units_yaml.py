@@ -15,8 +15,10 @@ from docgen.model.dossier import Band, Component, Scheme
 
 #: The scheme ``docgen import`` assumes without ``--dossier``: the usual 70 + 30 split.
 DEFAULT_SCHEME = Scheme(
-    components=[Component(key="tham_dinh", name="Điểm tự đánh giá, thẩm định", max=Decimal(70)),
-                Component(key="xhh", name="Điểm đánh giá qua điều tra xã hội học", max=Decimal(30))],
+    components=[
+        Component(key="tham_dinh", name="Điểm tự đánh giá, thẩm định", max=Decimal(70)),
+        Component(key="xhh", name="Điểm đánh giá qua điều tra xã hội học", max=Decimal(30)),
+    ],
     survey_component="xhh",
     bands=[Band(label="Tất cả")],
 )

@@ -118,7 +118,8 @@ def _columns(block: BlockResult, dossier: Dossier) -> list[tuple[str, str | None
     return columns
 
 
-def _value(unit: Unit, total: Decimal, rank: int, band: str, what: tuple[str, str | None]) -> object:
+def _value(unit: Unit, total: Decimal, rank: int, band: str,
+           what: tuple[str, str | None]) -> object:
     kind, key = what
     if kind == "total":
         return total
@@ -141,8 +142,9 @@ def _write_block(sheet: Worksheet, block: BlockResult, dossier: Dossier) -> None
     plain = Font(name=_FONT, size=12)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    sheet.cell(1, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {dossier.year} - "
-                     f"{block.block.description.upper()}").font = Font(name=_FONT, size=13, bold=True)
+    title = sheet.cell(1, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {dossier.year} - "
+                             f"{block.block.description.upper()}")
+    title.font = Font(name=_FONT, size=13, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).alignment = centre
     sheet.row_dimensions[1].height = 36
