@@ -19,7 +19,8 @@ from docgen.pipeline import render_package
 pytestmark = pytest.mark.golden
 
 EXPECTED = Path(__file__).parent / "expected"
-CASES = {"son-la-2025": SON_LA, "phu-yen-2022": PHU_YEN}
+CASES = {"son-la-2025": SON_LA, "phu-yen-2022": PHU_YEN,
+         "thanh-hoa-2024": SON_LA.parent / "thanh-hoa-2024.yaml"}  # units read from a workbook
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
