@@ -29,12 +29,13 @@ from pathlib import Path
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from docgen.render.xlsx import save_reproducibly  # noqa: E402
+from docgen.render.xlsx import save_reproducibly
 
 ROOT = Path(__file__).resolve().parents[1] / "tests" / "ingest"
 BAD, MESSY = ROOT / "bad", ROOT / "messy"
 DATE = datetime(2024, 12, 20)
-HEADER = ["STT", "Tên đơn vị", "Điểm thẩm định", "Điều tra XHH", "Tổng điểm", "Xếp hạng", "Xếp loại"]
+HEADER = ["STT", "Tên đơn vị", "Điểm thẩm định", "Điều tra XHH", "Tổng điểm", "Xếp hạng",
+          "Xếp loại"]
 ROWS = [[1, "Sở Nội vụ", Decimal("65.40"), Decimal("27.72"), Decimal("93.12"), 1, "XUẤT SẮC"],
         [2, "Sở Tư pháp", Decimal("63.10"), Decimal("26.95"), Decimal("90.05"), 2, "XUẤT SẮC"],
         [3, "Sở Y tế", Decimal("60.24"), Decimal("25.70"), Decimal("85.94"), 3, "TỐT"]]
@@ -150,7 +151,8 @@ def bad_files() -> dict[str, bytes]:
         "zip-without-workbook.xlsx": _zip({"readme.txt": b"not a workbook"}),
         "old-excel.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
         "encrypted-member.xlsx": patch_encrypted(good),
-        "unsupported-compression.xlsx": _zip({"xl/workbook.xml": b"<workbook/>"}, zipfile.ZIP_BZIP2),
+        "unsupported-compression.xlsx": _zip({"xl/workbook.xml": b"<workbook/>"},
+                                             zipfile.ZIP_BZIP2),
         "empty.csv": b"",
         "binary.csv": bytes(range(256)) * 4,
         "broken-utf16.csv": b"\xff\xfe" + "STT,Tên".encode("utf-16-le") + b"\x00\xd8",
@@ -160,7 +162,7 @@ def bad_files() -> dict[str, bytes]:
                                 ["Sở Nội vụ", Decimal("93.12")]]),
         "header-only.csv": csv_text([HEADER]).encode(),
         "duplicate-units.xlsx": xlsx(table((3, 1, "sở  nội vụ"))),
-        "duplicate-columns.xlsx": xlsx([HEADER + ["Tổng điểm"]] + [r + [r[4]] for r in ROWS]),
+        "duplicate-columns.xlsx": xlsx([[*HEADER, "Tổng điểm"]] + [[*r, r[4]] for r in ROWS]),
         "negative-score.csv": csv_text(table((2, 3, "-5"))).encode(),
         "not-a-number.xlsx": xlsx(table((1, 2, "sáu lăm"))),
         "infinite-score.csv": csv_text(table((1, 3, "inf"))).encode(),
@@ -202,7 +204,8 @@ def messy_files() -> dict[str, bytes]:
     vni = {v: k for k, v in __import__("docgen.ingest.legacy", fromlist=["VNI"]).VNI.items()}
     tcvn_text = "".join(tcvn3.get(c, c) for c in text.replace("Đ", "đ"))
     vni_text = "".join(vni.get(c, c) for c in unicodedata.normalize("NFC", text))
-    nfd = [[c if not isinstance(c, str) else unicodedata.normalize("NFD", c) for c in r] for r in rows]
+    nfd = [[unicodedata.normalize("NFD", c) if isinstance(c, str) else c for c in r]
+           for r in rows]
     return {
         "utf8-bom.csv": b"\xef\xbb\xbf" + text.encode(),
         "semicolon-decimal-comma.csv": csv_text(rows, ";").encode(),
@@ -214,9 +217,11 @@ def messy_files() -> dict[str, bytes]:
         "vni.csv": vni_text.encode("latin-1"),
         "nfd-text.xlsx": xlsx(nfd),
         "control-characters.csv": text.replace("Huyện Lang", "Huyện\x07 Lang\x0b").encode(),
-        "text-numbers-nbsp.xlsx": xlsx([rows[0]] + [[r[0], r[1], f"\u00a0{r[2]}\u00a0"] for r in rows[1:]]),
+        "text-numbers-nbsp.xlsx": xlsx([rows[0]] + [[r[0], r[1], f"\u00a0{r[2]}\u00a0"]
+                                                    for r in rows[1:]]),
         "formula-cached.xlsx": with_cached_value(xlsx(table((1, 2, "=60+5.4"))),
-                                                 "<f>60+5.4</f><v></v>", "<f>60+5.4</f><v>65.4</v>"),
+                                                 "<f>60+5.4</f><v></v>",
+                                                 "<f>60+5.4</f><v>65.4</v>"),
     }
 
 
@@ -234,7 +239,9 @@ def with_cached_value(data: bytes, old: str, new: str) -> bytes:
 
 
 def tcvn_text_cell(value: object, table: dict[str, str]) -> object:
-    return "".join(table.get(c, c) for c in value.replace("Đ", "đ")) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    return "".join(table.get(c, c) for c in value.replace("Đ", "đ"))
 
 
 def vni_cell(value: object, table: dict[str, str]) -> object:
@@ -251,7 +258,8 @@ def main() -> None:
     bomb(None, 63, BAD / "zip-bomb-declared.xlsx")       # 1 GB, declared honestly
     bomb(2000, 63, BAD / "zip-bomb-lying.xlsx")          # 1 GB, declares 2.000 bytes
     bomb(None, 1, BAD / "zip-bomb-ratio.xlsx")           # 32 MB at a ratio above 1.000:1
-    print(f"wrote {len(list(BAD.iterdir()))} files in {BAD}, {len(list(MESSY.iterdir()))} in {MESSY}")
+    counts = len(list(BAD.iterdir())), len(list(MESSY.iterdir()))
+    print(f"wrote {counts[0]} files in {BAD}, {counts[1]} in {MESSY}")  # noqa: T201
 
 
 if __name__ == "__main__":

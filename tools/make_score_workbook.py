@@ -28,11 +28,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from docgen.render.xlsx import save_reproducibly  # noqa: E402
+from docgen.render.xlsx import save_reproducibly
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "thanh-hoa-2024-diem.xlsx"
 CENT = Decimal("0.01")
-FIELDS = [("Công tác chỉ đạo, điều hành CCHC", 9), ("Xây dựng và tổ chức thực hiện văn bản QPPL", 6),
+FIELDS = [("Công tác chỉ đạo, điều hành CCHC", 9),
+          ("Xây dựng và tổ chức thực hiện văn bản QPPL", 6),
           ("Cải cách thủ tục hành chính", 10), ("Cải cách tổ chức bộ máy hành chính", 8),
           ("Cải cách chế độ công vụ", 11), ("Cải cách tài chính công", 7),
           ("Xây dựng, phát triển chính quyền điện tử, chính quyền số", 10),
@@ -65,7 +66,8 @@ def split(total: Decimal, rng: random.Random) -> tuple[Decimal, list[Decimal], l
     appraised = total - survey
     parts = [(appraised * m / 70).quantize(CENT) for _, m in FIELDS]
     parts[-1] += appraised - sum(parts)
-    own = [min(Decimal(m), p + Decimal(rng.randint(0, 60)) / 100) for p, (_, m) in zip(parts, FIELDS)]
+    own = [min(Decimal(m), p + Decimal(rng.randint(0, 60)) / 100)
+           for p, (_, m) in zip(parts, FIELDS, strict=True)]
     return survey, parts, own
 
 
@@ -89,7 +91,7 @@ def departments(sheet, rng: random.Random) -> None:
     totals = [Decimal(t) for _, t in DEPARTMENTS]
     for i, (name, _) in enumerate(DEPARTMENTS):
         total = totals[i]
-        survey, parts, _ = split(total, rng)
+        survey, _, _ = split(total, rng)
         appraised = total - survey
         own = min(Decimal(70), appraised + Decimal(rng.randint(50, 300)) / 100)
         stated_total = Decimal("88.15") if name.startswith("Ban Quản lý") else total
@@ -130,7 +132,7 @@ def districts(sheet, rng: random.Random) -> None:
         totals.append(total)
         survey, parts, own = split(total, rng)
         row: list[object] = [i + 1, name.replace("Huyện Bá", "Huyện\u00a0Bá")]
-        for j, (p, o) in enumerate(zip(parts, own)):
+        for j, (p, o) in enumerate(zip(parts, own, strict=True)):
             row += [o, text_score(p) if (i + j) % 7 == 3 else p]
         row += [sum(own), total - survey, survey, total, i + 1,
                 "TỐT" if name == "Huyện Như Thanh" else band(total)]
@@ -149,7 +151,7 @@ def main() -> None:
     districts(workbook.create_sheet("Bảng 2"), rng)
     workbook.properties.title = "Số liệu giả lập - Chỉ số CCHC 2024"
     OUT.write_bytes(save_reproducibly(workbook, datetime(2024, 12, 20)))
-    print(f"wrote {OUT}")
+    print(f"wrote {OUT}")  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -28,8 +28,10 @@ def test_the_mistakes_typed_into_the_fixture_are_all_found(monkeypatch) -> None:
     assert _messages(Path("fixtures/thanh-hoa-2024.yaml")) == [
         f"{WORKBOOK}, trang tính 'Bảng 1', ô F8 (Ban Quản lý KKT Nghi Sơn & các KCN): "
         "bảng ghi tổng điểm 88,15, tính được 88,51",
-        f"{WORKBOOK}, trang tính 'Bảng 2', ô W19 (Huyện Lang Chánh): bảng ghi xếp hạng 13, tính được 14",
-        f"{WORKBOOK}, trang tính 'Bảng 2', ô W20 (Huyện Bá Thước): bảng ghi xếp hạng 14, tính được 13",
+        f"{WORKBOOK}, trang tính 'Bảng 2', ô W19 (Huyện Lang Chánh): "
+        "bảng ghi xếp hạng 13, tính được 14",
+        f"{WORKBOOK}, trang tính 'Bảng 2', ô W20 (Huyện Bá Thước): "
+        "bảng ghi xếp hạng 14, tính được 13",
         f"{WORKBOOK}, trang tính 'Bảng 2', ô X21 (Huyện Như Thanh): bảng ghi xếp loại 'TỐT', "
         "tính được 'TRUNG BÌNH'",
     ]

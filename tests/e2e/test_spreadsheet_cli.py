@@ -83,8 +83,8 @@ def test_import_names_the_sheets_when_the_sheet_is_wrong() -> None:
 
 def test_export_of_a_bad_dossier_writes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "d.yaml"
-    bad.write_text(THANH_HOA.read_text(encoding="utf-8").replace("trang tính: Bảng 2", "trang tính: X"),
-                   encoding="utf-8")
+    text = THANH_HOA.read_text(encoding="utf-8")
+    bad.write_text(text.replace("trang tính: Bảng 2", "trang tính: X"), encoding="utf-8")
     (tmp_path / "thanh-hoa-2024-diem.xlsx").write_bytes(
         (ROOT / "fixtures" / "thanh-hoa-2024-diem.xlsx").read_bytes())
     out = tmp_path / "out" / "ket-qua.xlsx"

@@ -36,7 +36,8 @@ CASES = [
                                 "trang tính trống"]),
     ("wrong-sheet-name.xlsx", "Bảng 2", ["trang tính 'Bảng 2': cần tên một trang tính có trong tệp",
                                          "các trang tính có: 'Bảng 1', 'Bảng 3'"]),
-    ("no-header.xlsx", None, ["không nhận ra dòng tiêu đề", "các tiêu đề tìm thấy: Đơn vị nào | Điểm gì",
+    ("no-header.xlsx", None, ["không nhận ra dòng tiêu đề",
+                              "các tiêu đề tìm thấy: Đơn vị nào | Điểm gì",
                               'cột: {"Đơn vị nào": tên đơn vị, "Điểm gì": tổng điểm}']),
     ("header-only.csv", None, ["cần ít nhất một đơn vị có điểm dưới dòng tiêu đề"]),
     ("duplicate-units.xlsx", None, ["ô B4 (sở nội vụ): cần tên đơn vị không trùng trong bảng",
@@ -44,16 +45,18 @@ CASES = [
     ("duplicate-columns.xlsx", None, ["ô H1: cần mỗi loại điểm ở một cột duy nhất",
                                       "trùng với cột E ('Tổng điểm')", "{H: bỏ qua}"]),
     ("negative-score.csv", None, ["ô D3 (Sở Tư pháp): cần từ 0 đến 30; nhận được -5"]),
-    ("not-a-number.xlsx", None, ["ô C2 (Sở Nội vụ): cần một số (ví dụ 90,82); nhận được 'sáu lăm'"]),
+    ("not-a-number.xlsx", None, ["ô C2 (Sở Nội vụ): cần một số (ví dụ 90,82); "
+                                 "nhận được 'sáu lăm'"]),
     ("infinite-score.csv", None, ["ô D2 (Sở Nội vụ): cần một số hữu hạn; nhận được 'inf'"]),
     ("nan-score.csv", None, ["ô C4 (Sở Y tế): cần một số hữu hạn; nhận được 'NaN'"]),
     ("component-above-maximum.csv", None, ["ô D2 (Sở Nội vụ): cần từ 0 đến 30; nhận được 31"]),
     ("total-above-maximum.csv", None, ["ô C2 (Sở Nội vụ): cần từ 0 đến 100; nhận được 100,5"]),
     ("field-above-maximum.xlsx", None, ["ô G2 (Huyện Lang Chánh): cần từ 0 đến 11; nhận được 12"]),
-    ("fields-not-adding-up.xlsx", None, ["ô K2 (Huyện Lang Chánh): cần điểm thẩm định (TĐ) bằng tổng "
-                                         "điểm các lĩnh vực (62,3); nhận được 63,8"]),
-    ("missing-survey-column.csv", None, ["dòng tiêu đề 1: cần đủ các cột điểm thành phần",
-                                         "thiếu cột 'Điểm đánh giá qua điều tra xã hội học' (xhh)"]),
+    ("fields-not-adding-up.xlsx", None, ["ô K2 (Huyện Lang Chánh): cần điểm thẩm định (TĐ) "
+                                         "bằng tổng điểm các lĩnh vực (62,3); nhận được 63,8"]),
+    ("missing-survey-column.csv", None, [
+        "dòng tiêu đề 1: cần đủ các cột điểm thành phần",
+        "thiếu cột 'Điểm đánh giá qua điều tra xã hội học' (xhh)"]),
     ("mixed-separators.csv", None, ["ô C3 (Sở Tư pháp): cần một số viết với một loại dấu thập phân",
                                     "'1.063,10' (có cả dấu phẩy và dấu chấm)"]),
     ("formula-without-value.xlsx", None, ["ô C2 (Sở Nội vụ)", "công thức =60+5.4 chưa có giá trị "
@@ -61,7 +64,8 @@ CASES = [
     ("error-value.xlsx", None, ["ô D3 (Sở Tư pháp): cần một số", "giá trị lỗi #DIV/0!"]),
     ("date-as-score.xlsx", None, ["ô D2 (Sở Nội vụ): cần một số", "một ngày tháng (2024-03-27"]),
     ("boolean-score.xlsx", None, ["ô C4 (Sở Y tế): cần một số", "giá trị đúng/sai (TRUE)"]),
-    ("missing-score.xlsx", None, ["ô C3 (Sở Tư pháp): cần điểm ở cột 'Điểm thẩm định'; nhận được ô trống"]),
+    ("missing-score.xlsx", None, ["ô C3 (Sở Tư pháp): cần điểm ở cột 'Điểm thẩm định'; "
+                                  "nhận được ô trống"]),
     ("missing-name.csv", None, ["ô B3: cần tên đơn vị", "dòng có điểm nhưng không có tên"]),
     ("rank-not-integer.xlsx", None, ["ô F3 (Sở Tư pháp): cần một thứ hạng là số nguyên từ 1; "
                                      "nhận được 2,5"]),

@@ -20,14 +20,16 @@ def sheet(rows: list[list[object]]) -> Sheet:
         cells = []
         for c in range(width):
             value = row[c] if c < len(row) else None
-            kind = "empty" if value in (None, "") else "text" if isinstance(value, str) else "number"
+            kind = ("empty" if value in (None, "") else
+                    "text" if isinstance(value, str) else "number")
             cells.append(Cell(f"{column_letter(c)}{r + 1}", kind, value))
         grid.append(cells)
     return Sheet("t.xlsx", "Bảng 2", grid)
 
 
 @pytest.mark.parametrize(("label", "role"), [
-    ("Tên đơn vị", Role("name")), ("TÊN CƠ QUAN", Role("name")), ("Tên cơ quan, đơn vị", Role("name")),
+    ("Tên đơn vị", Role("name")), ("TÊN CƠ QUAN", Role("name")),
+    ("Tên cơ quan, đơn vị", Role("name")),
     ("Điểm tự đánh giá", Role("self_total")), ("Tự  đánh giá", Role("self_total")),
     ("TĐG", Role("self_total")), ("Điểm thẩm định", Role("appraised")), ("TĐ", Role("appraised")),
     ("Điều tra XHH", Role("survey")), ("XHH", Role("survey")), ("Tổng điểm", Role("total")),

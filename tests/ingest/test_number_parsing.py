@@ -21,12 +21,14 @@ blanks = st.sampled_from(["", " ", "\u00a0", "  ", "\u202f", "\t"])
 
 
 @given(scores, places)
-def test_vietnamese_formatting_then_parsing_gives_the_rounded_value(value: Decimal, decimals: int) -> None:
+def test_vietnamese_formatting_then_parsing_gives_the_rounded_value(value: Decimal,
+                                                                    decimals: int) -> None:
     assert parse_number(format_number(value, decimals)) == round_half_up(value, decimals)
 
 
 @given(scores, blanks, blanks)
-def test_comma_and_point_and_stray_blanks_read_the_same(value: Decimal, before: str, after: str) -> None:
+def test_comma_and_point_and_stray_blanks_read_the_same(value: Decimal, before: str,
+                                                        after: str) -> None:
     point = str(value)
     comma = point.replace(".", ",")
     assert parse_number(point) == parse_number(before + comma + after) == value

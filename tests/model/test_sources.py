@@ -65,8 +65,9 @@ def test_the_claims_of_the_sheets_are_returned_with_their_cells() -> None:
 
 
 def test_a_block_cannot_have_both_units_and_a_source(tmp_path: Path) -> None:
-    path = _dossier_with(tmp_path, "    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2}\n"
-                                   "    đơn vị: [{tên đơn vị: A, tổng điểm: 90}]")
+    path = _dossier_with(tmp_path,
+                         "    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2}\n"
+                         "    đơn vị: [{tên đơn vị: A, tổng điểm: 90}]")
     with pytest.raises(InputError, match=r"khối thứ 2 \(khối huyện\) › nguồn: cần hoặc 'đơn vị' "
                                          r"hoặc 'nguồn', không cả hai"):
         load_dossier(path)
@@ -91,9 +92,10 @@ def test_a_missing_workbook_is_named_relative_to_the_dossier(tmp_path: Path) -> 
 
 def test_an_explicit_mapping_by_column_letters(tmp_path: Path) -> None:
     """Columns named by letter, first unit on row 7: only the name and the survey+TĐ totals."""
-    path = _dossier_with(tmp_path, "    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2,"
-                                   " dòng đầu: 7, cột: {B: tên đơn vị, T: điểm thành phần.tham_dinh,"
-                                   " U: điểm thành phần.xhh, X: xếp loại}}")
+    path = _dossier_with(tmp_path,
+                         "    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2,"
+                         " dòng đầu: 7, cột: {B: tên đơn vị, T: điểm thành phần.tham_dinh,"
+                         " U: điểm thành phần.xhh, X: xếp loại}}")
     dossier, sheets = read_dossier(path)
     units = dossier.blocks[1].units
     assert len(units) == 16 and units[12].name == "Huyện Lang Chánh"
