@@ -30,16 +30,15 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 
 
-def sheet_names(raw: bytes, source: str) -> list[str]:
-    """Return the names of the worksheets of an .xlsx, in workbook order."""
-    return _load(raw, source, data_only=True).sheetnames
-
-
 def read_xlsx(raw: bytes, source: str, sheet: str | None = None) -> Sheet:
-    """Return the cells of sheet `sheet` (the first one when None) of the .xlsx in `raw`."""
+    """Return the cells of sheet `sheet` (the first visible one when None) of the .xlsx."""
     values = _load(raw, source, data_only=True)
-    names = values.sheetnames
-    name = _pick(names, sheet, source)
+    names = [ws.title for ws in values.worksheets]  # chart sheets have no cells
+    if not names:
+        raise InputError([Problem(source, "tệp", "ít nhất một trang tính có ô",
+                                  "chỉ có trang biểu đồ")])
+    visible = [ws.title for ws in values.worksheets if ws.sheet_state == "visible"]
+    name = _pick(names, sheet, source) if sheet is not None else (visible or names)[0]
     formulas = _load(raw, source, data_only=False)[name]
     worksheet = values[name]
     if worksheet.max_row > MAX_ROWS or worksheet.max_column > MAX_COLUMNS:
@@ -67,15 +66,14 @@ def _load(raw: bytes, source: str, data_only: bool) -> openpyxl.Workbook:
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
             return openpyxl.load_workbook(io.BytesIO(raw), data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-            OSError, EOFError, SyntaxError) as exc:
+            OSError, EOFError, SyntaxError, AttributeError, IndexError) as exc:
+        # a malformed part makes openpyxl fail in many ways; the clerk needs one message
         raise InputError([Problem(source, "tệp", "một bảng tính Excel .xlsx đọc được",
                                   f"tệp hỏng hoặc không phải bảng tính ({type(exc).__name__})")]
                          ) from exc
 
 
-def _pick(names: list[str], wanted: str | None, source: str) -> str:
-    if wanted is None:
-        return names[0]
+def _pick(names: list[str], wanted: str, source: str) -> str:
     for name in names:
         if name == wanted or name_key(name) == name_key(wanted):
             return name

@@ -107,9 +107,28 @@ def _targets(layout: Layout, scheme: Scheme, sheet: Sheet) -> dict[Role, tuple[s
                     f"cột '{label}' nhưng thang điểm không có thành phần điều tra"))
             else:
                 targets[role] = ("scores", scheme.survey_component)
+    seen: dict[tuple[str, str | None], int] = {}
+    for column, role in sorted(layout.columns.items()):
+        if role not in targets:
+            continue
+        if targets[role] in seen:
+            first = seen[targets[role]]
+            problems.append(Problem(
+                sheet.source, sheet.where(_header_ref(sheet, layout, column)),
+                "mỗi điểm ở một cột duy nhất",
+                f"cột '{layout.labels.get(column)}' và cột '{layout.labels.get(first)}' cùng là "
+                f"'{_target_name(targets[role])}'"))
+        else:
+            seen[targets[role]] = column
     if problems:
         raise InputError(problems)
     return targets
+
+
+def _target_name(target: tuple[str, str | None]) -> str:
+    names = {"scores": "điểm thành phần", "fields": "điểm lĩnh vực", "total": "tổng điểm",
+             "self_fields": "tự đánh giá lĩnh vực", "self_total": "điểm tự đánh giá"}
+    return names[target[0]] + (f".{target[1]}" if target[1] else "")
 
 
 def _header_ref(sheet: Sheet, layout: Layout, column: int) -> str:

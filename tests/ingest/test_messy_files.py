@@ -68,3 +68,19 @@ def test_the_legacy_files_really_are_legacy() -> None:
         raw.decode("utf-8")
     assert "HuyÖn Lang Ch¸nh" in raw.decode("latin-1")
     assert "Huyeän Lang Chaùnh" in (HERE / "messy" / "vni.csv").read_bytes().decode("latin-1")
+
+
+def test_the_first_visible_worksheet_is_read_by_default(tmp_path: Path, scheme) -> None:
+    """A hidden sheet comes first; the table is on the next one."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Ẩn"
+    workbook.active.sheet_state = "hidden"
+    table = workbook.create_sheet("Bảng")
+    for row in (["STT", "Tên đơn vị", "Tổng điểm"], [1, "Huyện A", 80]):
+        table.append(row)
+    workbook.save(tmp_path / "b.xlsx")
+    units, claims = read_units(tmp_path / "b.xlsx", scheme)
+    assert units == [{"name": "Huyện A", "total": Decimal(80)}]
+    assert claims.place == "trang tính 'Bảng'"

@@ -150,3 +150,16 @@ def test_a_source_in_a_subfolder_is_read(tmp_path: Path) -> None:
                                                 "2,Tên đơn vị,Tổng điểm\n", encoding="utf-8")
     path = _dossier_with(tmp_path, "    nguồn: {tệp: bang/diem.csv}")
     assert [u.name for u in load_dossier(path).blocks[1].units] == ["Huyện A"]
+
+
+def test_two_columns_for_the_same_score_are_refused(tmp_path: Path) -> None:
+    """"Điểm thẩm định" is the component the lĩnh vực add up to: a column with that
+    component's own name beside it would say the same thing twice."""
+    (tmp_path / "diem.csv").write_text(
+        "STT,Tên đơn vị,Điểm thẩm định,\"Điểm tự đánh giá, thẩm định\",XHH\n"
+        "1,Huyện A,60,61,25\n", encoding="utf-8")
+    path = _dossier_with(tmp_path, "    nguồn: {tệp: diem.csv}")
+    with pytest.raises(InputError, match=r"ô D1: cần mỗi điểm ở một cột duy nhất; nhận được cột "
+                                         r"'Điểm tự đánh giá, thẩm định' và cột 'Điểm thẩm định' "
+                                         r"cùng là 'điểm thành phần.tham_dinh'"):
+        load_dossier(path)
