@@ -21,7 +21,7 @@ from decimal import Decimal
 from docgen.compute.results import RoundResult, UnitResult
 from docgen.formatting.numbers import format_number
 from docgen.formatting.text import name_key
-from docgen.model.dossier import Dossier, Scheme
+from docgen.model.dossier import Scheme
 from docgen.model.sources import SheetClaims
 from docgen.rounding import round_half_up
 
@@ -50,7 +50,7 @@ def _band_key(label: str, term: str) -> str:
     return key
 
 
-def check_claims(dossier: Dossier, result: RoundResult,
+def check_claims(scheme: Scheme, result: RoundResult,
                  sheets: Sequence[SheetClaims]) -> list[Disagreement]:
     """Return every disagreement between the sheets' claims and the computed `result`."""
     found: list[Disagreement] = []
@@ -64,7 +64,7 @@ def check_claims(dossier: Dossier, result: RoundResult,
                     continue
                 cell = f"ô {claim.ref} ({unit.name})"
                 place = f"{sheet.place}, {cell}" if sheet.place else cell
-                difference = _compare(kind, claim.value, computed, dossier.scheme)
+                difference = _compare(kind, claim.value, computed, scheme)
                 if difference:
                     found.append(Disagreement(sheet.source, place, *difference))
     return found

@@ -135,10 +135,32 @@ def classify(label: str, vocabulary: Vocabulary) -> Role | None:
     return None
 
 
-def _combine(top: Role | None, sub: Role | None) -> Role | None:
-    """Return the role of a column labelled `top` over `sub` in a two-row header."""
+def field_key(label: str) -> str:
+    """Return a lĩnh vực code made from a title the scheme does not know.
+
+    >>> field_key("1. Công tác chỉ đạo, điều hành CCHC (9 điểm)")
+    'cong_tac_chi_dao_dieu_hanh_cchc'
+    """
+    bare = re.sub(r"\s+\d+(?: \d+)? diem$", "", _strip_number(fold(label)))
+    words, key = bare.split(), ""
+    for word in words:  # at most 40 characters, cut between words
+        if key and len(key) + 1 + len(word) > 40:
+            break
+        key = f"{key}_{word}" if key else word
+    return key[:40] or "linh_vuc"
+
+
+def _combine(top: Role | None, sub: Role | None, top_label: str = "") -> Role | None:
+    """Return the role of a column labelled `top` over `sub` in a two-row header.
+
+    A title the scheme does not know over TĐG/TĐ is still a lĩnh vực: its code is made
+    from the title (:func:`field_key`), and the loader decides whether it may be used.
+    """
     if sub is None:
         return top
+    if top is None and fold(top_label) and sub.kind in ("self_total", "appraised"):
+        kind = "self_field" if sub.kind == "self_total" else "field"
+        return Role(kind, field_key(top_label))
     if top is not None and top.kind == "field":
         if sub.kind == "self_total":
             return Role("self_field", top.key)
@@ -183,7 +205,7 @@ def find_layout(sheet: Sheet, vocabulary: Vocabulary) -> Layout:
             roles = {}
             for c in range(len(row)):
                 same = below[c].text == row[c].text
-                role = _combine(top.get(c), None if same else sub.get(c))
+                role = _combine(top.get(c), None if same else sub.get(c), row[c].text)
                 if role:
                     roles[c] = role
         else:

@@ -119,7 +119,7 @@ def _load_and_warn(path: Path) -> Dossier:
         for note in sheet.notes:
             typer.echo(f"Ghi chú: {sheet.source}: {note}", err=True)
     if sheets:
-        for disagreement in check_claims(dossier, compute_round(dossier), sheets):
+        for disagreement in check_claims(dossier.scheme, compute_round(dossier), sheets):
             typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
     return dossier
 
@@ -159,18 +159,33 @@ def import_units(
         "--dossier", "-d", help="Hồ sơ có thang điểm (tên thành phần, lĩnh vực).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Tệp YAML sẽ ghi.")] = None,
 ) -> None:
-    """Đọc điểm các đơn vị từ bảng tính, in (hoặc ghi) danh sách 'đơn vị:' để dán vào hồ sơ."""
+    """Đọc điểm các đơn vị từ bảng tính, in (hoặc ghi) danh sách 'đơn vị:' để dán vào hồ sơ.
+
+    Với --dossier, thang điểm lấy từ hồ sơ và xếp hạng, xếp loại, tổng điểm bảng ghi được
+    đối chiếu với kết quả tính (cảnh báo); không có: thang điểm thông dụng 70 + 30.
+    """
+    from docgen.claims import check_claims
+    from docgen.compute.results import RoundResult, compute_block
+    from docgen.model.dossier import Block
     from docgen.model.sources import read_units
     from docgen.model.units_yaml import DEFAULT_SCHEME, units_yaml
 
     try:
         scheme = load_dossier(dossier).scheme if dossier else DEFAULT_SCHEME
-        units, claims = read_units(file, scheme, sheet=sheet)
+        units, claims = read_units(file, scheme, sheet=sheet, known_fields=dossier is not None)
+        block = Block.model_validate({"name": "bảng", "description": "", "short_name": "",
+                                      "subject": "", "units": units})
     except DocgenError as error:
         raise _fail(error) from error
     for note in claims.notes:
         typer.echo(f"Ghi chú: {claims.source}: {note}", err=True)
-    text = units_yaml(units, f"{claims.source}" + (f", {claims.place}" if claims.place else ""))
+    if dossier:
+        claims.block = 0
+        result = RoundResult(blocks=(compute_block(block, scheme),), survey=None)
+        for disagreement in check_claims(scheme, result, [claims]):
+            typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
+    text = units_yaml(units, f"{claims.source}" + (f", {claims.place}" if claims.place else ""),
+                      claims.new_fields)
     if output is None:
         sys.stdout.write(text)
     else:

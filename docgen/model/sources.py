@@ -29,7 +29,7 @@ from docgen.ingest.cells import Sheet
 from docgen.ingest.headers import Layout, Role, Vocabulary, explicit_layout, find_layout
 from docgen.ingest.read import read_file
 from docgen.ingest.rows import Claim, Row, extract_rows
-from docgen.model.dossier import Scheme, Source
+from docgen.model.dossier import FieldSpec, Scheme, Source
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class SheetClaims:
     place: str  #: "trang tính 'Bảng 2'", or "" for a CSV file
     units: list[UnitClaims] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: lĩnh vực (code, title) the scheme lacks, kept by ``docgen import`` without a dossier
+    new_fields: list[tuple[str, str]] = field(default_factory=list)
 
 
 def vocabulary(scheme: Scheme) -> Vocabulary:
@@ -60,9 +62,14 @@ def vocabulary(scheme: Scheme) -> Vocabulary:
 
 def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
                columns: dict[str, str] | None = None, first_row: int | None = None,
-               shown: str | None = None, where: str = "nguồn",
+               shown: str | None = None, where: str = "nguồn", known_fields: bool = True,
                ) -> tuple[list[dict[str, Any]], SheetClaims]:
-    """Return the units of a sheet as raw dossier data (Decimal values) and its claims."""
+    """Return the units of a sheet as raw dossier data (Decimal values) and its claims.
+
+    With `known_fields` (a dossier's scheme), a lĩnh vực the scheme lacks is an error;
+    without (``docgen import`` with no dossier), it is kept under a code made from its
+    title, listed in the claims' `new_fields` for the clerk to add to the scheme.
+    """
     cells = read_file(path, sheet, shown)
     words = vocabulary(scheme)
     if columns or first_row:
@@ -70,8 +77,38 @@ def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
     else:
         layout = find_layout(cells, words)
     rows, problems = extract_rows(cells, layout)
+    new_fields = _unknown_fields(layout, scheme, cells, allowed=not known_fields)
+    if new_fields:
+        added = [FieldSpec(key=k, name=n, max=scheme.max_total) for k, n in new_fields]
+        scheme = scheme.model_copy(update={"fields": [*scheme.fields, *added]})
     units, claims = _units(rows, layout, scheme, cells, problems)
-    return units, SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes))
+    sheet_claims = SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes))
+    sheet_claims.new_fields = new_fields
+    return units, sheet_claims
+
+
+def _unknown_fields(layout: Layout, scheme: Scheme, sheet: Sheet,
+                    allowed: bool) -> list[tuple[str, str]]:
+    """Return (code, title) of the lĩnh vực columns the scheme lacks; refuse them if not allowed."""
+    known = {f.key for f in scheme.fields}
+    found: dict[str, str] = {}
+    problems = []
+    for column, role in sorted(layout.columns.items()):
+        if role.kind in ("field", "self_field") and role.key not in known:
+            title = layout.labels.get(column, "").rsplit(" / ", 1)[0]
+            if allowed:
+                found.setdefault(str(role.key), title)
+            elif role.key not in found:
+                found[str(role.key)] = title
+                codes = ", ".join(f"'{f.name}' ({f.key})" for f in scheme.fields) or "không có"
+                top = layout.header_rows[0] if layout.header_rows else layout.first_row
+                problems.append(Problem(
+                    sheet.source, sheet.where(sheet.rows[top][column].ref),
+                    f"tên một lĩnh vực của thang điểm (các lĩnh vực: {codes})",
+                    f"'{title}'; hãy sửa tên trong thang điểm hoặc ghi rõ cột trong hồ sơ"))
+    if problems:
+        raise InputError(problems)
+    return list(found.items()) if allowed else []
 
 
 def _targets(layout: Layout, scheme: Scheme, sheet: Sheet) -> dict[Role, tuple[str, str | None]]:

@@ -16,7 +16,7 @@ WORKBOOK = "fixtures/thanh-hoa-2024-diem.xlsx"
 
 def _messages(path: Path) -> list[str]:
     dossier, sheets = read_dossier(path)
-    return [d.message for d in check_claims(dossier, compute_round(dossier), sheets)]
+    return [d.message for d in check_claims(dossier.scheme, compute_round(dossier), sheets)]
 
 
 def test_the_mistakes_typed_into_the_fixture_are_all_found(monkeypatch) -> None:

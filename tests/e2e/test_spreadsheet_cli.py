@@ -107,3 +107,37 @@ def test_export_is_byte_identical_across_runs(tmp_path: Path) -> None:
     assert run_cli("export", "fixtures/thanh-hoa-2024.yaml", "--xlsx", first).returncode == 0
     assert run_cli("export", "fixtures/thanh-hoa-2024.yaml", "--xlsx", second).returncode == 0
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_import_with_the_dossier_warns_about_the_sheet() -> None:
+    done = run_cli("import", "fixtures/thanh-hoa-2024-diem.xlsx", "--sheet", "Bảng 2",
+                   "-d", "fixtures/thanh-hoa-2024.yaml")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == WARNINGS[1:]
+
+
+def test_import_without_a_scheme_lists_the_new_lien_vuc_ready_to_paste(tmp_path: Path) -> None:
+    """Bảng 2 imported with no dossier: its eight lĩnh vực get codes from their titles and
+    are listed with the maxima the titles state; pasted into the scheme, with the units in
+    place of the 'nguồn', the dossier computes the same totals as reading the sheet."""
+    done = run_cli("import", "fixtures/thanh-hoa-2024-diem.xlsx", "--sheet", "Bảng 2")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[2] == ('#   - {mã: cong_tac_chi_dao_dieu_hanh_cchc, tên: "Công tác chỉ đạo, '
+                        'điều hành CCHC", điểm tối đa: 9}')
+    new_fields = [line.replace("#   - ", "    - ") for line in lines if line.startswith("#   - ")]
+    assert len(new_fields) == 8
+    units = [line for line in lines if line.startswith("  - ")]
+    text = THANH_HOA.read_text(encoding="utf-8")
+    start = text.index("  lĩnh vực:\n")
+    end = text.index("  xếp loại:\n")
+    text = text[:start] + "  lĩnh vực:\n" + "\n".join(new_fields) + "\n" + text[end:]
+    text = text.replace("    nguồn: {tệp: thanh-hoa-2024-diem.xlsx, trang tính: Bảng 2}",
+                        "    đơn vị:\n" + "\n".join("  " + u for u in units))
+    (tmp_path / "thanh-hoa-2024-diem.xlsx").write_bytes(  # Bảng 1 is still read from it
+        (ROOT / "fixtures" / "thanh-hoa-2024-diem.xlsx").read_bytes())
+    (tmp_path / "d.yaml").write_text(text, encoding="utf-8")
+    pasted, original = load_dossier(tmp_path / "d.yaml"), load_dossier(THANH_HOA)
+    assert [sum(u.scores.values()) for u in pasted.blocks[1].units] == \
+        [sum(u.scores.values()) for u in original.blocks[1].units]
+    assert [f.max for f in pasted.scheme.fields] == [f.max for f in original.scheme.fields]

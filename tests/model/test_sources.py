@@ -163,3 +163,20 @@ def test_two_columns_for_the_same_score_are_refused(tmp_path: Path) -> None:
                                          r"'Điểm tự đánh giá, thẩm định' và cột 'Điểm thẩm định' "
                                          r"cùng là 'điểm thành phần.tham_dinh'"):
         load_dossier(path)
+
+
+def test_a_lien_vuc_the_scheme_does_not_have_is_named(tmp_path: Path) -> None:
+    text = THANH_HOA.read_text(encoding="utf-8").replace(
+        "tên: Cải cách tài chính công,", "tên: Cải cách tài chính,")
+    (tmp_path / WORKBOOK.name).write_bytes(WORKBOOK.read_bytes())
+    (tmp_path / "d.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_dossier(tmp_path / "d.yaml")
+    assert str(caught.value) == (
+        f"{tmp_path / WORKBOOK.name}: trang tính 'Bảng 2', ô M5: cần tên một lĩnh vực của thang "
+        "điểm (các lĩnh vực: 'Công tác chỉ đạo, điều hành CCHC' (chi_dao), 'Xây dựng và tổ chức "
+        "thực hiện văn bản QPPL' (the_che), 'Cải cách thủ tục hành chính' (tthc), 'Cải cách tổ "
+        "chức bộ máy hành chính' (bo_may), 'Cải cách chế độ công vụ' (cong_vu), 'Cải cách tài "
+        "chính' (tai_chinh), 'Xây dựng, phát triển chính quyền điện tử, chính quyền số' (cq_so), "
+        "'Tác động của CCHC đến người dân, tổ chức' (tac_dong)); nhận được 'Cải cách tài chính "
+        "công (7 điểm)'; hãy sửa tên trong thang điểm hoặc ghi rõ cột trong hồ sơ")
