@@ -13,7 +13,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def scheme() -> Scheme:
     """tham_dinh 70 + xhh 30, eight lĩnh vực adding to tham_dinh, four bands."""
     return load_dossier(ROOT / "fixtures" / "thanh-hoa-2024.yaml").scheme
