@@ -344,11 +344,15 @@ class Archive:
     # -- versions -------------------------------------------------------------------------
 
     def store_versions(self, actor: Actor, dossier_id: int, items: Sequence[NewVersion], *,
-                       allowed: Sequence[str], action: str, new_status: str | None = None
+                       allowed: Sequence[str], action: str, new_status: str | None = None,
+                       expected_revision: int | None = None, new_revision: bytes | None = None
                        ) -> list[VersionRecord]:
         """Store one version of each item, all in one transaction, and optionally move the
         dossier to `new_status`.
 
+        The versions belong to the dossier's latest revision, which must still be
+        `expected_revision` (the one that was rendered); `new_revision`, if given, is
+        recorded first and the versions belong to it (the issued content, with its number).
         The bytes reach the blob folder (fsynced) before the rows that point to them are
         committed; until the commit no one sees the versions.
         """
@@ -360,6 +364,11 @@ class Archive:
                 .order_by(DossierRevision.revision.desc())).first()
             if revision is None:
                 raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
+            if expected_revision is not None and revision.id != expected_revision:
+                raise ConflictError(f"Nội dung hồ sơ số {dossier_id} đã thay đổi trong lúc kết "
+                                    "xuất; hãy kết xuất lại.")
+            if new_revision is not None:
+                revision = self._add_revision(session, actor, dossier, new_revision)
             records = [self._store_one(session, actor, dossier, revision, item, action)
                        for item in items]
             if new_status is not None and new_status != dossier.status:
@@ -394,7 +403,8 @@ class Archive:
         session.add_all(files)
         session.flush()
         self._audit(session, actor, action, "version", version.id, dossier_id=dossier.id,
-                    sha256=files[0].sha256 if len(files) == 1 else None, kind=item.kind,
+                    sha256=next((f.sha256 for f in files if f.format == "pdf"), files[0].sha256),
+                    kind=item.kind,
                     seq=version.seq, status=item.status,
                     files={f.format: f.sha256 for f in files})
         return VersionRecord(version, document, dossier, files)
