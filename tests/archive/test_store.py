@@ -10,30 +10,12 @@ from alembic.migration import MigrationContext
 from service import OPERATOR
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from versions import KINDS, make_dossier, new_version
 
 from docgen.archive.database import current_revision, upgrade
 from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
 from docgen.archive.schema import Base
-from docgen.archive.store import Actor, Archive, NewVersion
-
-KINDS = ["quyet_dinh", "bao_cao", "phu_luc"]
-METADATA = {"type_name": "Quyết định", "code_number": None, "code_notation": "QĐ-UBND",
-            "issued_date": None, "organ_name": "ỦY BAN NHÂN DÂN TỈNH SƠN LA",
-            "subject": "Về việc công bố Chỉ số CCHC năm 2025", "signer_position": "PHÓ CHỦ TỊCH",
-            "signer_name": "Nguyễn Thành Công", "recipients": ["Bộ Nội vụ"], "page_amount": 2}
-
-
-def new_version(kind: str, payload: bytes, status: str = "draft") -> NewVersion:
-    return NewVersion(kind=kind, status=status,
-                      files={"docx": b"PK" + payload, "pdf": b"%PDF-" + payload},
-                      docgen_version="0.1.0", template_hashes={"quyet_dinh/quyet_dinh.docx": "ab"},
-                      summary={"blocks": []}, metadata=dict(METADATA))
-
-
-def make_dossier(archive: Archive, actor: Actor, content: bytes = b'{"year":2025}') -> int:
-    dossier, _ = archive.create_dossier(actor, year=2025, title="Chỉ số CCHC 2025",
-                                        canonical=content, kinds=KINDS, register_type="QĐ")
-    return dossier.id
+from docgen.archive.store import Actor, Archive
 
 
 @pytest.fixture
