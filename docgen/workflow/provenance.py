@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from docgen.compute.results import RoundResult
+from docgen.formatting import format_count
 from docgen.model.dossier import Dossier
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.render.templates import template_path, template_root
@@ -75,7 +76,8 @@ def nd30_metadata(dossier: Dossier, kind: str, *, number: int | None,
     """Return the ND30 Phụ lục VI fields of one outgoing document (văn bản đi).
 
     The Báo cáo and the Phụ lục are attachments of the Quyết định: they carry its number,
-    symbol and date. Lengths are cut to the standard's maxima.
+    symbol and date. The number is written as printed ("02"). Lengths are cut to the
+    standard's maxima.
     """
     decision = dossier.decision
     subjects = {
@@ -85,7 +87,7 @@ def nd30_metadata(dossier: Dossier, kind: str, *, number: int | None,
     }
     return {
         "type_name": DOCUMENT_TITLES[kind],
-        "code_number": str(number) if number is not None else None,
+        "code_number": format_count(number) if number is not None else None,
         "code_notation": f"{REGISTER_TYPE}-{dossier.issuer.abbreviation}"[:30],
         "issued_date": issue_date,
         "organ_name": " ".join(dossier.issuer.name)[:200],

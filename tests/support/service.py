@@ -15,12 +15,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 
+from docgen.archive.schema import User
 from docgen.archive.store import Actor, Archive
 from docgen.workflow.roles import Role
 
@@ -78,6 +80,22 @@ def database(kind: str) -> Iterator[Database]:
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+class Clock:
+    """A settable today(), so that a test can cross New Year."""
+
+    def __init__(self, day: date):
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+
+def users_of(archive: Archive, agency: str) -> dict[str, User]:
+    """Create one user per role in `agency`; return role -> user."""
+    return {role: archive.add_user(OPERATOR, name=f"{role} {agency}", agency=agency,
+                                   role=role)[0] for role in ROLES}
 
 
 def add_users(archive: Archive, agency: str) -> dict[str, str]:
