@@ -105,9 +105,6 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Dossier.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
 
 # -----------------------------------------------------------------------------------------
 # Archive and HTTP service: docgen serve, docgen archive list|show|get|verify, docgen user add.
@@ -212,3 +209,7 @@ def user_add(
                                        agency=agency, role=role)
     typer.echo(message, err=True)
     typer.echo(token)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
