@@ -133,7 +133,7 @@ class Archive:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    # -- sessions -------------------------------------------------------------------------
+    # -- transactions ---------------------------------------------------------------------
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:

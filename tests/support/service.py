@@ -1,4 +1,4 @@
-"""Helpers of the archive, workflow and HTTP tests: databases, users, a live server.
+"""Shared pieces of the archive, workflow and HTTP tests: databases, users, a live server.
 
 PostgreSQL tests run against ``$DOCGEN_TEST_POSTGRES`` (default: the server on this
 machine, database ``test``), each in a schema of its own that is dropped afterwards.

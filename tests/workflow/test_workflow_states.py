@@ -12,6 +12,7 @@ from service import Clock, users_of
 
 from docgen.archive.errors import ConflictError, NotFoundError
 from docgen.archive.schema import User
+from docgen.errors import RenderError
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
 from docgen.workflow.service import Workflow
 
@@ -171,3 +172,26 @@ def test_the_text_diff_shows_the_corrected_line(wf: Workflow, staff: dict[str, U
     added = [line for line in result.lines if line.startswith("+") and "Kiến trúc" in line]
     assert removed and added
     assert wf.diff(staff["lanh_dao"], before.version.id, before.version.id).lines == []
+
+
+def test_an_issue_whose_render_fails_keeps_its_number_for_the_retry(
+        wf: Workflow, staff: dict[str, User], monkeypatch: pytest.MonkeyPatch) -> None:
+    import docgen.workflow.service as service_module
+
+    first, second = approved(wf, staff), approved(wf, staff)
+    real_render = service_module.render_package
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RenderError("Phông chữ bị thiếu")
+
+    monkeypatch.setattr(service_module, "render_package", broken)
+    with pytest.raises(RenderError):
+        wf.issue(staff["van_thu"], first)
+    dossier = wf.dossier(staff["van_thu"], first)
+    assert (dossier.status, dossier.number) == ("approved", 1)
+    assert wf.archive.latest_version(first, "quyet_dinh", "final") is None
+    monkeypatch.setattr(service_module, "render_package", real_render)
+    wf.issue(staff["van_thu"], second)
+    retried = wf.issue(staff["van_thu"], first)
+    assert retried[0].version.code_number == "01"
+    assert wf.dossier(staff["van_thu"], second).number == 2
