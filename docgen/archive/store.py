@@ -519,7 +519,7 @@ class Archive:
         """Re-hash every blob the database refers to; list the missing and altered ones."""
         report = VerifyReport()
         with self._reading() as session:
-            known = {sha: size for sha, size in session.execute(select(Blob.sha256, Blob.size))}
+            known = dict(session.execute(select(Blob.sha256, Blob.size)).all())
         for digest, size in sorted(known.items()):
             report.checked += 1
             problem = self.blobs.check(digest, size)

@@ -188,7 +188,8 @@ class Workflow:
         draft_model = load_canonical(self.archive.read_blob(revision.sha256))
         decision = draft_model.decision.model_copy(update={
             "number": dossier.number, "date": dossier.issue_date.isoformat()})
-        final = load_canonical(canonical_json(draft_model.model_copy(update={"decision": decision})))
+        final = load_canonical(canonical_json(
+            draft_model.model_copy(update={"decision": decision})))
         items = self._render(final, self.issue_formats, tuple(DOCUMENTS), status="final",
                              draft=False, number=dossier.number, issue_date=dossier.issue_date)
         return self.archive.store_versions(actor, dossier_id, items, allowed=["approved"],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
-import os
 import sys
 import textwrap
 from pathlib import Path

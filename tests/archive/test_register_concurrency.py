@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from datetime import date
 from pathlib import Path
 
 from service import OPERATOR, Database

@@ -105,7 +105,8 @@ def test_son_la_2025_from_draft_to_archive_over_http(tmp_path: Path) -> None:
     decision_docx = downloads[("quyet_dinh", "docx")].content
     assert "Số: 01/QĐ-UBND" in docx_text(decision_docx)
     assert "DỰ THẢO" not in docx_first_page_header(decision_docx)
-    assert "Sở Xây dựng và Kiến trúc" in flat(" ".join(pdf_pages(downloads[("phu_luc", "pdf")].content)))
+    appendix = " ".join(pdf_pages(downloads[("phu_luc", "pdf")].content))
+    assert "Sở Xây dựng và Kiến trúc" in flat(appendix)
     assert finals[0]["metadata"]["page_amount"] == len(PdfReader(io.BytesIO(decision_pdf)).pages)
 
     # Every downloaded byte matches the archive's own record of it.
@@ -130,7 +131,8 @@ def test_son_la_2025_from_draft_to_archive_over_http(tmp_path: Path) -> None:
 
     actions = [entry["action"] for entry in audit["items"]]
     assert actions[:2] == ["dossier_create", "render"] and actions[-1] == "archive"
-    assert {"submit", "approve", "number_allocate", "issue", "download", "upload_signed"} <= set(actions)
+    assert {"submit", "approve", "number_allocate", "issue", "download",
+            "upload_signed"} <= set(actions)
     assert report["clean"] is True and report["checked"] >= 19
 
     # The operator's commands see the same archive.
@@ -145,7 +147,8 @@ def test_son_la_2025_from_draft_to_archive_over_http(tmp_path: Path) -> None:
         in listing.stdout
 
 
-def test_docgen_serve_answers_on_loopback_and_the_cli_flags_a_damaged_archive(tmp_path: Path) -> None:
+def test_docgen_serve_answers_on_loopback_and_the_cli_flags_a_damaged_archive(
+        tmp_path: Path) -> None:
     data = tmp_path / "data"
     token = add_user(data, "luu_tru", "Cầm Thị Lưu")
     with socket.socket() as probe:

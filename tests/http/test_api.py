@@ -132,7 +132,8 @@ def test_the_diff_endpoint_compares_two_versions(service: Service) -> None:
     changed = SON_LA_TEXT.replace("Sở Xây dựng".encode(), "Sở Xây dựng và Kiến trúc".encode())
     with service.client("chuyen_vien") as client:
         first = client.get(f"/dossiers/{dossier_id}/documents").json()
-        assert client.put(f"/dossiers/{dossier_id}", content=changed, headers=YAML).status_code == 200
+        updated = client.put(f"/dossiers/{dossier_id}", content=changed, headers=YAML)
+        assert updated.status_code == 200
         second = client.post(f"/dossiers/{dossier_id}/render",
                              params={"format": "docx", "kind": "phu_luc"}).json()[0]
         old = next(d for d in first if d["kind"] == "phu_luc")["latest"]["id"]

@@ -6,8 +6,8 @@ import io
 from datetime import date
 
 import pytest
-from pypdf import PdfWriter
 from extract import PHU_YEN, SON_LA, docx_first_page_header, docx_text
+from pypdf import PdfWriter
 from service import Clock, users_of
 
 from docgen.archive.errors import ConflictError, NotFoundError
@@ -164,7 +164,8 @@ def test_the_text_diff_shows_the_corrected_line(wf: Workflow, staff: dict[str, U
     drafter = staff["chuyen_vien"]
     dossier = wf.create(drafter, SON_LA_TEXT, "son-la.yaml")
     before = wf.render(drafter, dossier.id, formats=["docx"], kinds=["bao_cao"])[0]
-    wf.update(drafter, dossier.id, SON_LA_TEXT.replace("Sở Xây dựng".encode(), "Sở Xây dựng và Kiến trúc".encode()))
+    wf.update(drafter, dossier.id, SON_LA_TEXT.replace("Sở Xây dựng".encode(),
+                                                       "Sở Xây dựng và Kiến trúc".encode()))
     after = wf.render(drafter, dossier.id, formats=["docx"], kinds=["bao_cao"])[0]
     result = wf.diff(staff["lanh_dao"], before.version.id, after.version.id)
     assert result.source == "docx"

@@ -69,7 +69,8 @@ async def _docgen_error(_request: Request, exc: DocgenError) -> JSONResponse:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    code, message = HTTP_MESSAGES.get(exc.status_code, ("http_error", "Yêu cầu không thực hiện được."))
+    code, message = HTTP_MESSAGES.get(exc.status_code,
+                                      ("http_error", "Yêu cầu không thực hiện được."))
     headers = dict(exc.headers or {})
     response = error_response(exc.status_code, code, message.format(method=request.method))
     response.headers.update(headers)

@@ -12,7 +12,6 @@ from docgen.archive.store import STATUS_NAMES, VerifyReport, VersionRecord
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.workflow.roles import ROLE_NAMES, Role
 
-
 T = TypeVar("T")
 
 
@@ -42,7 +41,8 @@ class DossierOut(BaseModel):
     def of(cls, dossier: Dossier) -> DossierOut:
         return cls(id=dossier.id, agency=dossier.agency, year=dossier.year, title=dossier.title,
                    status=dossier.status, status_name=STATUS_NAMES[dossier.status],
-                   number=dossier.number, register_type=dossier.register_type, issue_date=dossier.issue_date,
+                   number=dossier.number, register_type=dossier.register_type,
+                   issue_date=dossier.issue_date,
                    created_at=_utc(dossier.created_at))
 
 
