@@ -161,12 +161,15 @@ class Archive:
     def _put_blob(self, session: Session, data: bytes) -> str:
         """Write `data` to the blob folder (durably) and register it in this transaction."""
         digest = self.blobs.put(data)
+        self._register_blob(session, digest, len(data))
+        return digest
+
+    def _register_blob(self, session: Session, digest: str, size: int) -> None:
         dialect = postgresql if self.dialect == "postgresql" else sqlite
         # Another transaction may register the same bytes at the same moment.
         session.execute(dialect.insert(Blob.__table__)
-                        .values(sha256=digest, size=len(data), created_at=now())
+                        .values(sha256=digest, size=size, created_at=now())
                         .on_conflict_do_nothing())
-        return digest
 
     # -- users ----------------------------------------------------------------------------
 
@@ -354,8 +357,11 @@ class Archive:
         `expected_revision` (the one that was rendered); `new_revision`, if given, is
         recorded first and the versions belong to it (the issued content, with its number).
         The bytes reach the blob folder (fsynced) before the rows that point to them are
-        committed; until the commit no one sees the versions.
+        committed; until the commit no one sees the versions. The bytes are written before
+        the transaction starts, so the fsyncs do not hold the lock.
         """
+        stored = [{fmt: (self.blobs.put(data), len(data)) for fmt, data in item.files.items()}
+                  for item in items]
         with self._writing() as session:
             dossier = self._lock(session, dossier_id, actor.agency)
             _require(dossier, allowed)
@@ -369,8 +375,8 @@ class Archive:
                                     "xuất; hãy kết xuất lại.")
             if new_revision is not None:
                 revision = self._add_revision(session, actor, dossier, new_revision)
-            records = [self._store_one(session, actor, dossier, revision, item, action)
-                       for item in items]
+            records = [self._store_one(session, actor, dossier, revision, item, files, action)
+                       for item, files in zip(items, stored, strict=True)]
             if new_status is not None and new_status != dossier.status:
                 before, dossier.status = dossier.status, new_status
                 self._audit(session, actor, "status_change", "dossier", dossier.id,
@@ -379,7 +385,8 @@ class Archive:
         return records
 
     def _store_one(self, session: Session, actor: Actor, dossier: Dossier,
-                   revision: DossierRevision, item: NewVersion, action: str) -> VersionRecord:
+                   revision: DossierRevision, item: NewVersion,
+                   blobs: dict[str, tuple[str, int]], action: str) -> VersionRecord:
         document = session.scalars(select(Document).where(
             Document.dossier_id == dossier.id, Document.kind == item.kind)).first()
         if document is None:
@@ -395,17 +402,15 @@ class Archive:
         session.add(version)
         session.flush()
         files = []
-        for fmt, data in item.files.items():
-            digest = self._put_blob(session, data)
+        for fmt, (digest, size) in blobs.items():
+            self._register_blob(session, digest, size)
             files.append(VersionFile(version_id=version.id, format=fmt,
-                                     media_type=MEDIA_TYPES[fmt], sha256=digest,
-                                     size=len(data)))
+                                     media_type=MEDIA_TYPES[fmt], sha256=digest, size=size))
         session.add_all(files)
         session.flush()
         self._audit(session, actor, action, "version", version.id, dossier_id=dossier.id,
                     sha256=next((f.sha256 for f in files if f.format == "pdf"), files[0].sha256),
-                    kind=item.kind,
-                    seq=version.seq, status=item.status,
+                    kind=item.kind, seq=version.seq, status=item.status,
                     files={f.format: f.sha256 for f in files})
         return VersionRecord(version, document, dossier, files)
 
