@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -196,3 +198,25 @@ def test_an_issue_whose_render_fails_keeps_its_number_for_the_retry(
     retried = wf.issue(staff["van_thu"], first)
     assert retried[0].version.code_number == "01"
     assert wf.dossier(staff["van_thu"], second).number == 2
+
+
+def test_two_clerks_issuing_the_same_dossier_at_once_use_one_number(
+        wf: Workflow, staff: dict[str, User]) -> None:
+    dossier_id, later = approved(wf, staff), approved(wf, staff)
+    barrier = threading.Barrier(2)
+
+    def issue() -> str:
+        barrier.wait()
+        try:
+            wf.issue(staff["van_thu"], dossier_id)
+        except ConflictError:
+            return "conflict"
+        return "issued"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(lambda _: issue(), range(2)))
+    assert outcomes == ["conflict", "issued"]
+    finals, total = wf.versions(staff["van_thu"], dossier_id, "quyet_dinh", limit=10, offset=0)
+    assert total == 2 and finals[-1].version.code_number == "01"
+    wf.issue(staff["van_thu"], later)
+    assert wf.dossier(staff["van_thu"], later).number == 2
