@@ -194,6 +194,16 @@ class Archive:
                 .where(ApiToken.token_sha256 == hash_token(token), User.active.is_(True))
             ).first()
 
+    def deactivate_user(self, actor: Actor, user_id: int) -> User:
+        """Deactivate a user of the actor's agency: their tokens stop working at once."""
+        with self._writing() as session:
+            user = session.get(User, user_id)
+            if user is None or user.agency != actor.agency:
+                raise NotFoundError(f"Không tìm thấy người dùng số {user_id}.")
+            user.active = False
+            self._audit(session, actor, "user_deactivate", "user", user.id, role=user.role)
+        return user
+
     def list_users(self, agency: str | None = None) -> list[User]:
         with self._reading() as session:
             query = select(User).order_by(User.id)

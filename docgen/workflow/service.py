@@ -290,6 +290,11 @@ class Workflow:
         return self.archive.add_user(Actor.of(user), name=name, agency=user.agency,
                                      role=Role(role).value)
 
+    def deactivate_user(self, user: User, user_id: int) -> User:
+        """Deactivate a user of the administrator's agency (the account and its history stay)."""
+        self.allow(user, "manage_users")
+        return self.archive.deactivate_user(Actor.of(user), user_id)
+
     def users(self, user: User) -> list[User]:
         self.allow(user, "manage_users")
         return self.archive.list_users(user.agency)

@@ -195,3 +195,22 @@ def test_missing_or_wrong_tokens_get_401_with_a_challenge(service: Service, head
         response = client.get("/me", headers={"Authorization": header} if header else {})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_an_administrator_creates_and_deactivates_users_of_the_own_agency(
+        service: Service) -> None:
+    with service.client("quan_tri") as admin:
+        created = admin.post("/users", json={"name": "Trần Văn Mới", "role": "lanh_dao"})
+        assert created.status_code == 201
+        new = created.json()
+        assert (new["agency"], new["role_name"], new["active"]) == ("ubnd-son-la", "lãnh đạo",
+                                                                     True)
+        with service.client() as anonymous:
+            headers = {"Authorization": f"Bearer {new['token']}"}
+            assert anonymous.get("/me", headers=headers).json()["name"] == "Trần Văn Mới"
+            assert admin.post(f"/users/{new['id']}/deactivate").json()["active"] is False
+            assert anonymous.get("/me", headers=headers).status_code == 401
+        listed = {u["id"]: u for u in admin.get("/users").json()}
+        assert "token" not in listed[new["id"]] and listed[new["id"]]["active"] is False
+        bad_role = admin.post("/users", json={"name": "X", "role": "giam_doc"})
+        assert (bad_role.status_code, bad_role.json()["code"]) == (422, "invalid_request")

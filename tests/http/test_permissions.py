@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from live import SON_LA_TEXT, YAML, Service, blank_pdf
+from live import AGENCY, SON_LA_TEXT, YAML, Service, blank_pdf
 from service import ROLES
+
+from docgen.archive.store import Actor
 
 #: endpoint             chuyen_vien lanh_dao van_thu luu_tru quan_tri
 MATRIX = """
@@ -35,6 +37,7 @@ download                200         200      200     200     403
 diff                    200         200      200     200     403
 list_users              403         403      403     403     200
 add_user                403         403      403     403     201
+deactivate_user         403         403      403     403     200
 verify                  403         403      403     200     403
 me                      200         200      200     200     200
 """
@@ -81,12 +84,13 @@ ENDPOINTS = {
     "list_users": Endpoint("GET", "/users", "draft"),
     "add_user": Endpoint("POST", "/users", "draft",
                          lambda: {"json": {"name": "Trần Thị Mới", "role": "chuyen_vien"}}),
+    "deactivate_user": Endpoint("POST", "/users/{u}/deactivate", "draft"),
     "verify": Endpoint("POST", "/archive/verify", "draft"),
     "me": Endpoint("GET", "/me", "draft"),
 }
 
-#: Endpoints that name a dossier or a version (another agency's must be invisible).
-SCOPED = [name for name, e in ENDPOINTS.items() if "{d}" in e.path or "{v}" in e.path]
+#: Endpoints that name a dossier, a version or a user (another agency's must be invisible).
+SCOPED = [name for name, e in ENDPOINTS.items() if any(k in e.path for k in ("{d}", "{v}", "{u}"))]
 
 
 _shared: dict[tuple[str, str], int] = {}
@@ -102,6 +106,13 @@ def _dossier(service: Service, state: str, fresh: bool) -> int:
     return _shared[key]
 
 
+def _spare_user(service: Service) -> int:
+    """Return a fresh user of the main agency, that a call may deactivate."""
+    user, _ = service.workflow.archive.add_user(Actor("test", "-"), name="Người dùng tạm",
+                                                agency=AGENCY, role="chuyen_vien")
+    return user.id
+
+
 def _call(service: Service, name: str, role: str | None, *, stranger: bool = False
           ) -> tuple[int, dict[str, object]]:
     endpoint = ENDPOINTS[name]
@@ -110,7 +121,8 @@ def _call(service: Service, name: str, role: str | None, *, stranger: bool = Fal
     dossier_id = _dossier(service, endpoint.state, fresh=changes)
     versions, _ = service.workflow.archive.list_versions(dossier_id, "quyet_dinh", limit=1,
                                                          offset=0)
-    path = endpoint.path.format(d=dossier_id, v=versions[0].version.id if versions else 0)
+    path = endpoint.path.format(d=dossier_id, v=versions[0].version.id if versions else 0,
+                                u=_spare_user(service) if "{u}" in endpoint.path else 0)
     with service.client(role, stranger=stranger) as client:
         response = client.request(endpoint.method, path, **endpoint.body())
     body = response.json() if response.headers["content-type"] == "application/json" else {}
@@ -124,7 +136,7 @@ def test_the_table_covers_every_route_of_the_service(service: Service) -> None:
     covered = {(e.method, e.path.split("?")[0].replace("{d}", "{dossier_id}")
                 .replace("/{v}/diff/{v}", "/{version_id}/diff/{other_id}")
                 .replace("{v}", "{version_id}").replace("files/docx", "files/{format}")
-                .replace("documents/quyet_dinh", "documents/{kind}"))
+                .replace("documents/quyet_dinh", "documents/{kind}").replace("{u}", "{user_id}"))
                for e in ENDPOINTS.values()}
     assert routes - {("GET", "/health")} == covered
     assert set(EXPECTED) == set(ENDPOINTS)

@@ -170,12 +170,14 @@ class UserOut(BaseModel):
     agency: str
     role: str
     role_name: str
+    active: bool
     created_at: datetime
 
     @classmethod
     def of(cls, user: User) -> UserOut:
         return cls(id=user.id, name=user.name, agency=user.agency, role=user.role,
-                   role_name=ROLE_NAMES[Role(user.role)], created_at=_utc(user.created_at))
+                   role_name=ROLE_NAMES[Role(user.role)], active=user.active,
+                   created_at=_utc(user.created_at))
 
 
 class UserCreated(UserOut):

@@ -33,6 +33,12 @@ def add_user(body: UserIn, user: UserDep, workflow: WorkflowDep) -> UserCreated:
     return UserCreated(**UserOut.of(created).model_dump(), token=token)
 
 
+@router.post("/users/{user_id}/deactivate", summary="Khóa người dùng và mã truy cập (quản trị)",
+             tags=["Người dùng"])
+def deactivate_user(user_id: int, user: UserDep, workflow: WorkflowDep) -> UserOut:
+    return UserOut.of(workflow.deactivate_user(user, user_id))
+
+
 @router.post("/archive/verify", summary="Kiểm tra toàn vẹn kho lưu trữ (lưu trữ)",
              tags=["Lưu trữ"])
 def verify(user: UserDep, workflow: WorkflowDep) -> VerifyOut:
