@@ -10,22 +10,29 @@ an action is written in the same transaction as the action.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from docgen.archive.blobs import BlobStore, sha256_hex
+from docgen.archive.blobs import BlobStore
 from docgen.archive.database import WRITE, make_engine, sqlite_url, upgrade
 from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
+from docgen.archive.records import (
+    MEDIA_TYPES,
+    STATUS_NAMES,
+    Actor,
+    NewVersion,
+    VerifyReport,
+    VersionRecord,
+    hash_token,
+)
 from docgen.archive.schema import (
     ApiToken,
     AuditEntry,
@@ -40,75 +47,6 @@ from docgen.archive.schema import (
 )
 
 T = TypeVar("T")
-
-#: Media type of each stored format.
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "json": "application/json",
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does something: a user of the service, or an operator at the command line."""
-
-    name: str
-    agency: str
-    user_id: int | None = None
-
-    @classmethod
-    def of(cls, user: User) -> Actor:
-        return cls(name=user.name, agency=user.agency, user_id=user.id)
-
-
-@dataclass
-class NewVersion:
-    """What a caller hands over to store one version of one document."""
-
-    kind: str
-    status: str
-    files: dict[str, bytes]
-    docgen_version: str
-    template_hashes: dict[str, Any]
-    summary: dict[str, Any]
-    metadata: dict[str, Any]
-    note: str | None = None
-
-
-@dataclass
-class VersionRecord:
-    """A stored version, its document and dossier, and its files."""
-
-    version: Version
-    document: Document
-    dossier: Dossier
-    files: list[VersionFile]
-
-    def file(self, fmt: str) -> VersionFile:
-        for item in self.files:
-            if item.format == fmt:
-                return item
-        raise NotFoundError(f"Phiên bản {self.version.id} không có tệp {fmt.upper()}.")
-
-
-@dataclass
-class VerifyReport:
-    """The outcome of :meth:`Archive.verify`."""
-
-    checked: int = 0
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (sha256, what is wrong)
-    unreferenced: list[str] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not self.problems
-
-
-def hash_token(token: str) -> str:
-    """Return the stored form of an API token (its SHA-256)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -552,16 +490,5 @@ def _require(dossier: Dossier, allowed: Sequence[str]) -> None:
                             f"{' hoặc '.join(STATUS_NAMES.get(s, s) for s in allowed)}.")
 
 
-#: Vietnamese names of the dossier states, for messages.
-STATUS_NAMES = {
-    "draft": "dự thảo",
-    "submitted": "đã trình",
-    "approved": "đã duyệt",
-    "issued": "đã ban hành",
-    "signed": "đã ký",
-    "archived": "đã lưu trữ",
-}
-
-
-def sha256_of(data: bytes) -> str:
-    return sha256_hex(data)
+__all__ = ["STATUS_NAMES", "Actor", "Archive", "NewVersion", "VerifyReport", "VersionRecord",
+           "hash_token"]
