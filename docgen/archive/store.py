@@ -46,7 +46,6 @@ from docgen.archive.schema import (
     VersionFile,
 )
 
-T = TypeVar("T")
 
 def now() -> datetime:
     return datetime.now(UTC)
