@@ -214,3 +214,21 @@ def test_an_administrator_creates_and_deactivates_users_of_the_own_agency(
         assert "token" not in listed[new["id"]] and listed[new["id"]]["active"] is False
         bad_role = admin.post("/users", json={"name": "X", "role": "giam_doc"})
         assert (bad_role.status_code, bad_role.json()["code"]) == (422, "invalid_request")
+
+
+def test_an_unexpected_failure_is_still_a_json_error(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = start_service(tmp_path / "data")
+    service = next(runner)
+    try:
+        def broken(*_args: object, **_kwargs: object) -> None:
+            raise RuntimeError("database went away")
+
+        monkeypatch.setattr(service.workflow, "list_dossiers", broken)
+        with service.client("lanh_dao") as client:
+            response = client.get("/dossiers")
+    finally:
+        runner.close()
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert "database went away" not in response.text
