@@ -22,6 +22,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: How long a SQLite writer waits for the lock before giving up (seconds).
 SQLITE_LOCK_TIMEOUT = 60
 
+#: How long a request waits for a free database connection (seconds).
+POOL_TIMEOUT = 60
+
 #: Execution option marking an engine whose transactions write (BEGIN IMMEDIATE on SQLite).
 WRITE = "docgen_write"
 
@@ -35,14 +38,17 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     """Return an engine for `url`; `schema` (PostgreSQL only) becomes the search path."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                  "timeout": SQLITE_LOCK_TIMEOUT})
+                                                  "timeout": SQLITE_LOCK_TIMEOUT},
+                               pool_size=5, max_overflow=15, pool_timeout=POOL_TIMEOUT)
         _configure_sqlite(engine)
         return engine
     connect_args: dict[str, Any] = {}
     if schema:
         connect_args["options"] = f"-csearch_path={schema}"
+    # At most 20 connections per process: requests queue for one (up to POOL_TIMEOUT)
+    # rather than exhaust the server's max_connections (100 by default).
     return create_engine(url, connect_args=connect_args, pool_pre_ping=True,
-                         pool_size=10, max_overflow=40)
+                         pool_size=5, max_overflow=15, pool_timeout=POOL_TIMEOUT)
 
 
 def _configure_sqlite(engine: Engine) -> None:
