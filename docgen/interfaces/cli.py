@@ -105,7 +105,6 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Dossier.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-
 # -----------------------------------------------------------------------------------------
 # Archive and HTTP service: docgen serve, docgen archive list|show|get|verify, docgen user add.
 # The logic lives in docgen.interfaces.operator and docgen.interfaces.http (imported on use,
