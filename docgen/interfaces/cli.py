@@ -192,5 +192,110 @@ def import_units(
         _write_or_fail(output, text.encode("utf-8"))
 
 
+# -----------------------------------------------------------------------------------------
+# Archive and HTTP service: docgen serve, docgen archive list|show|get|verify, docgen user add.
+# The logic lives in docgen.interfaces.operator and docgen.interfaces.http (imported on use,
+# so the document commands above do not load the database and web libraries).
+# -----------------------------------------------------------------------------------------
+
+archive_app = typer.Typer(no_args_is_help=True, help="Xem, tải và kiểm tra kho lưu trữ.")
+user_app = typer.Typer(no_args_is_help=True, help="Quản lý người dùng của dịch vụ.")
+app.add_typer(archive_app, name="archive")
+app.add_typer(user_app, name="user")
+
+DataOption = Annotated[Path, typer.Option("--data", help="Thư mục dữ liệu của kho lưu trữ.")]
+DatabaseOption = Annotated[str | None, typer.Option(
+    "--database", envvar="DOCGEN_DATABASE_URL",
+    help="URL cơ sở dữ liệu (mặc định: SQLite trong thư mục dữ liệu), ví dụ "
+         "postgresql+psycopg://docgen@127.0.0.1:5432/docgen.")]
+
+
+def _archive_failure(error: DocgenError) -> typer.Exit:
+    typer.echo(f"Lỗi: {error}", err=True)
+    return typer.Exit(code=5 if error.code == "corrupt_blob" else 2)
+
+
+@app.command()
+def serve(
+    data: DataOption = Path("data"),
+    database: DatabaseOption = None,
+    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Cổng.")] = 8000,
+) -> None:
+    """Chạy dịch vụ HTTP (mặc định http://127.0.0.1:8000, tài liệu API ở /docs)."""
+    from docgen.interfaces.http.server import serve as run
+    from docgen.interfaces.http.settings import Settings
+
+    run(Settings(data_dir=data, database_url=database), host=host, port=port)
+
+
+@archive_app.command("list")
+def archive_list(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+    """Liệt kê mọi phiên bản trong kho."""
+    from docgen.interfaces import operator
+
+    typer.echo(operator.list_versions(operator.open_archive(data, database)))
+
+
+@archive_app.command("show")
+def archive_show(version: Annotated[int, typer.Argument(help="Số phiên bản.")],
+                 data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+    """In thông tin một phiên bản: mã băm, nguồn gốc, siêu dữ liệu NĐ 30."""
+    from docgen.interfaces import operator
+
+    try:
+        typer.echo(operator.show_version(operator.open_archive(data, database), version))
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+
+
+@archive_app.command("get")
+def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản.")],
+                format: Annotated[str, typer.Option("--format", help="docx hoặc pdf.")] = "pdf",
+                output: Annotated[Path, typer.Option("-o", "--output",
+                                                     help="Tệp hoặc thư mục ghi ra.")] = Path("."),
+                data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+    """Lấy tệp của một phiên bản (được băm lại trước khi ghi ra)."""
+    from docgen.interfaces import operator
+
+    try:
+        path = operator.get_file(operator.open_archive(data, database), version, format, output)
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+    typer.echo(f"Đã ghi {path}")
+
+
+@archive_app.command("verify")
+def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+    """Băm lại mọi tệp trong kho và báo tệp thiếu hoặc bị thay đổi (mã thoát 5 nếu có)."""
+    from docgen.interfaces import operator
+
+    report, text = operator.verify(operator.open_archive(data, database))
+    typer.echo(text)
+    if not report.clean:
+        raise typer.Exit(code=5)
+
+
+@user_app.command("add")
+def user_add(
+    agency: Annotated[str, typer.Option("--agency", help="Mã cơ quan, ví dụ ubnd-son-la.")],
+    role: Annotated[str, typer.Option("--role", help="chuyen_vien, lanh_dao, van_thu, "
+                                                     "luu_tru hoặc quan_tri.")],
+    name: Annotated[str, typer.Option("--name", help="Họ tên người dùng.")],
+    data: DataOption = Path("data"), database: DatabaseOption = None,
+) -> None:
+    """Tạo người dùng và in mã truy cập (chỉ một lần) ra stdout."""
+    from docgen.interfaces import operator
+    from docgen.workflow.roles import Role
+
+    if role not in {r.value for r in Role}:
+        raise typer.BadParameter(f"cần một trong {', '.join(r.value for r in Role)}; "
+                                 f"nhận được {role!r}", param_hint="--role")
+    message, token = operator.add_user(operator.open_archive(data, database), name=name,
+                                       agency=agency, role=role)
+    typer.echo(message, err=True)
+    typer.echo(token)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -284,6 +284,14 @@ def _inside(base: Path, file: str) -> bool:
     return (folder / file).resolve().is_relative_to(folder)
 
 
+def _source_of(block: Any) -> Any:
+    """The block's ``nguồn``, or None: a null one (as a dumped dossier has) means none."""
+    if not isinstance(block, dict):
+        return None
+    found = block.get("source")
+    return block.get("nguồn") if found is None else found
+
+
 def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], list[SheetClaims]]:
     """Return `data` with each sheet-backed block's units filled in, and the sheets' claims.
 
@@ -291,8 +299,7 @@ def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], l
     invalid, the block is left as it is: the dossier's validation then names that problem.
     """
     blocks = data.get("blocks", data.get("khối"))
-    if not isinstance(blocks, list) or not any(
-            isinstance(b, dict) and ("source" in b or "nguồn" in b) for b in blocks):
+    if not isinstance(blocks, list) or not any(_source_of(b) is not None for b in blocks):
         return data, []
     try:
         scheme = Scheme.model_validate(data.get("scheme", data.get("thang điểm")))
@@ -302,7 +309,8 @@ def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], l
     sheets: list[SheetClaims] = []
     base = Path(source).parent
     for index, block in enumerate(blocks):
-        if not isinstance(block, dict) or ("source" not in block and "nguồn" not in block):
+        spec_data = _source_of(block)
+        if spec_data is None:
             continue
         name = block.get("name", block.get("tên khối", ""))
         where = f"khối thứ {index + 1} ({name}) › nguồn"
@@ -311,7 +319,7 @@ def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], l
                                     "có cả hai"))
             continue
         try:
-            spec = Source.model_validate(block.get("source", block.get("nguồn")))
+            spec = Source.model_validate(spec_data)
         except ValidationError:
             continue
         if not _inside(base, spec.file):
@@ -327,7 +335,7 @@ def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], l
             continue
         claims.block = index
         sheets.append(claims)
-        block["units" if "source" in block else "đơn vị"] = units
+        block["units" if block.get("source") is not None else "đơn vị"] = units
     if problems:
         raise InputError(problems)
     return data, sheets

@@ -73,6 +73,15 @@ def test_a_block_cannot_have_both_units_and_a_source(tmp_path: Path) -> None:
         load_dossier(path)
 
 
+def test_a_dumped_dossier_with_its_units_and_a_null_source_loads_again(tmp_path: Path) -> None:
+    """The archive keeps the validated dossier as JSON: every block has "source": null."""
+    dossier = load_dossier(ROOT / "fixtures" / "son-la-2025.yaml")
+    dumped = tmp_path / "dossier.json"
+    dumped.write_text(dossier.model_dump_json(), encoding="utf-8")
+    assert '"source":null' in dumped.read_text(encoding="utf-8")
+    assert load_dossier(dumped) == dossier
+
+
 def test_a_block_with_neither_is_refused(tmp_path: Path) -> None:
     path = _dossier_with(tmp_path, "    mô tả thêm: không")
     path.write_text(path.read_text(encoding="utf-8").replace("    mô tả thêm: không\n", ""),

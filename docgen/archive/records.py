@@ -1,0 +1,92 @@
+"""The plain records the archive hands out and takes in, beside its table rows.
+
+Kept apart from :mod:`docgen.archive.store` so that the store is only about transactions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from docgen.archive.errors import NotFoundError
+from docgen.archive.schema import Document, Dossier, User, Version, VersionFile
+
+#: Media type of each stored format.
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a user of the service, or an operator at the command line."""
+
+    name: str
+    agency: str
+    user_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(name=user.name, agency=user.agency, user_id=user.id)
+
+
+@dataclass
+class NewVersion:
+    """What a caller hands over to store one version of one document."""
+
+    kind: str
+    status: str
+    files: dict[str, bytes]
+    docgen_version: str
+    template_hashes: dict[str, Any]
+    summary: dict[str, Any]
+    metadata: dict[str, Any]
+    note: str | None = None
+
+
+@dataclass
+class VersionRecord:
+    """A stored version, its document and dossier, and its files."""
+
+    version: Version
+    document: Document
+    dossier: Dossier
+    files: list[VersionFile]
+
+    def file(self, fmt: str) -> VersionFile:
+        for item in self.files:
+            if item.format == fmt:
+                return item
+        raise NotFoundError(f"Phiên bản {self.version.id} không có tệp {fmt.upper()}.")
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of :meth:`Archive.verify`."""
+
+    checked: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (sha256, what is wrong)
+    unreferenced: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of an API token (its SHA-256)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+#: Vietnamese names of the dossier states, for messages.
+STATUS_NAMES = {
+    "draft": "dự thảo",
+    "submitted": "đã trình",
+    "approved": "đã duyệt",
+    "issued": "đã ban hành",
+    "signed": "đã ký",
+    "archived": "đã lưu trữ",
+}

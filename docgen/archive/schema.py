@@ -1,0 +1,199 @@
+"""The archive's tables, as SQLAlchemy 2 models (the same on SQLite and PostgreSQL).
+
+What may change after it is written: a dossier's status and, once, its number and issue
+date; a register counter; a user's ``active`` flag. Everything else — dossier revisions,
+versions and their files, blobs, the audit log — is written once. The migrations add
+database triggers that refuse UPDATE and DELETE on those tables, so the rule holds even
+for someone with a SQL prompt and the application's credentials.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Constraint names are fixed so that migrations can refer to them on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Tables whose rows are never updated nor deleted (guarded by triggers).
+APPEND_ONLY = ("dossier_revisions", "versions", "version_files", "blobs", "audit_log")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    """A person who uses the service, in one agency, with one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is kept, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Dossier(Base):
+    """One evaluation round of one agency, and where it stands in the workflow."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        UniqueConstraint("agency", "register_type", "register_year", "number",
+                         name="uq_dossiers_register_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    register_type: Mapped[str] = mapped_column(String(20))
+    register_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    issue_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DossierRevision(Base):
+    """The validated dossier as canonical JSON (kept as a blob), one row per edit."""
+
+    __tablename__ = "dossier_revisions"
+    __table_args__ = (UniqueConstraint("dossier_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Document(Base):
+    """One document of a dossier: quyet_dinh, bao_cao or phu_luc."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("dossier_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class Version(Base):
+    """An immutable version of a document: provenance and ND30 Phụ lục VI metadata."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("document_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    dossier_revision_id: Mapped[int] = mapped_column(ForeignKey("dossier_revisions.id"))
+    dossier_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    docgen_version: Mapped[str] = mapped_column(String(40))
+    template_hashes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # ND30 Phụ lục VI (văn bản đi): TypeName, CodeNumber, CodeNotation, IssuedDate,
+    # OrganName, Subject, SignerInfo (Position, FullName), To, PageAmount.
+    type_name: Mapped[str] = mapped_column(String(100))
+    code_number: Mapped[str | None] = mapped_column(String(11), nullable=True)
+    code_notation: Mapped[str] = mapped_column(String(30))
+    issued_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    organ_name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(500))
+    signer_position: Mapped[str] = mapped_column(String(100))
+    signer_name: Mapped[str] = mapped_column(String(50))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    page_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class VersionFile(Base):
+    """One file of a version (its DOCX or its PDF): the blob it points to."""
+
+    __tablename__ = "version_files"
+    __table_args__ = (UniqueConstraint("version_id", "format"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    format: Mapped[str] = mapped_column(String(10))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class Blob(Base):
+    """A blob known to the database; its bytes live in the blob folder."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RegisterCounter(Base):
+    """The last number given in an agency's register for one document type and year."""
+
+    __tablename__ = "register_counters"
+
+    agency: Mapped[str] = mapped_column(String(100), primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """One line of the append-only audit log: who did what to which object, when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    dossier_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)

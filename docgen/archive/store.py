@@ -1,0 +1,493 @@
+"""The archive: one object that stores and reads dossiers, versions, users and the audit log.
+
+Every write is one database transaction that starts by locking the dossier's row (on
+SQLite the whole database, through ``BEGIN IMMEDIATE``), so the status checks, the
+sequence numbers and the register numbers it hands out cannot race. Bytes are written to
+the blob folder (durably) *before* the transaction that makes them visible; a crash in
+between leaves an unreferenced blob, never a version without its bytes. The audit line of
+an action is written in the same transaction as the action.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from docgen.archive.blobs import BlobStore
+from docgen.archive.database import WRITE, make_engine, sqlite_url, upgrade
+from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
+from docgen.archive.records import (
+    MEDIA_TYPES,
+    STATUS_NAMES,
+    Actor,
+    NewVersion,
+    VerifyReport,
+    VersionRecord,
+    hash_token,
+)
+from docgen.archive.schema import (
+    ApiToken,
+    AuditEntry,
+    Blob,
+    Document,
+    Dossier,
+    DossierRevision,
+    RegisterCounter,
+    User,
+    Version,
+    VersionFile,
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Archive:
+    """A data directory (blobs, and the SQLite file by default) plus a database."""
+
+    def __init__(self, data_dir: Path | str, database_url: str | None = None, *,
+                 schema: str | None = None):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.blobs = BlobStore(self.data_dir / "blobs")
+        self.engine = make_engine(database_url or sqlite_url(self.data_dir), schema=schema)
+        self._writer = self.engine.execution_options(**{WRITE: True})
+        upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def _audit(self, session: Session, actor: Actor, action: str, object_type: str,
+               object_id: int | None, *, dossier_id: int | None = None,
+               sha256: str | None = None, **detail: Any) -> None:
+        session.add(AuditEntry(at=now(), user_id=actor.user_id, actor=actor.name,
+                               agency=actor.agency, action=action, object_type=object_type,
+                               object_id=object_id, dossier_id=dossier_id, sha256=sha256,
+                               detail=detail))
+
+    def _put_blob(self, session: Session, data: bytes) -> str:
+        """Write `data` to the blob folder (durably) and register it in this transaction."""
+        digest = self.blobs.put(data)
+        self._register_blob(session, digest, len(data))
+        return digest
+
+    def _register_blob(self, session: Session, digest: str, size: int) -> None:
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        # Another transaction may register the same bytes at the same moment.
+        session.execute(dialect.insert(Blob.__table__)
+                        .values(sha256=digest, size=size, created_at=now())
+                        .on_conflict_do_nothing())
+
+    # -- users ----------------------------------------------------------------------------
+
+    def add_user(self, actor: Actor, *, name: str, agency: str, role: str) -> tuple[User, str]:
+        """Create a user with a fresh API token; return the user and the token (shown once)."""
+        token = secrets.token_urlsafe(32)
+        with self._writing() as session:
+            user = User(name=name, agency=agency, role=role, active=True, created_at=now())
+            session.add(user)
+            session.flush()
+            session.add(ApiToken(user_id=user.id, token_sha256=hash_token(token),
+                                 created_at=now()))
+            self._audit(session, actor, "user_add", "user", user.id, role=role,
+                        user_agency=agency, user_name=name)
+        return user, token
+
+    def user_for_token(self, token: str) -> User | None:
+        """Return the active user holding `token`, or None."""
+        with self._reading() as session:
+            return session.scalars(
+                select(User).join(ApiToken, ApiToken.user_id == User.id)
+                .where(ApiToken.token_sha256 == hash_token(token), User.active.is_(True))
+            ).first()
+
+    def deactivate_user(self, actor: Actor, user_id: int) -> User:
+        """Deactivate a user of the actor's agency: their tokens stop working at once."""
+        with self._writing() as session:
+            user = session.get(User, user_id)
+            if user is None or user.agency != actor.agency:
+                raise NotFoundError(f"Không tìm thấy người dùng số {user_id}.")
+            user.active = False
+            self._audit(session, actor, "user_deactivate", "user", user.id, role=user.role)
+        return user
+
+    def list_users(self, agency: str | None = None) -> list[User]:
+        with self._reading() as session:
+            query = select(User).order_by(User.id)
+            if agency is not None:
+                query = query.where(User.agency == agency)
+            return list(session.scalars(query))
+
+    # -- dossiers -------------------------------------------------------------------------
+
+    def create_dossier(self, actor: Actor, *, year: int, title: str, canonical: bytes,
+                       kinds: Sequence[str], register_type: str) -> tuple[Dossier, DossierRevision]:
+        """Create a dossier in the actor's agency with its first revision and its documents."""
+        with self._writing() as session:
+            dossier = Dossier(agency=actor.agency, year=year, title=title, status="draft",
+                              register_type=register_type, created_by=actor.user_id,
+                              created_at=now())
+            session.add(dossier)
+            session.flush()
+            session.add_all(Document(dossier_id=dossier.id, kind=kind) for kind in kinds)
+            revision = self._add_revision(session, actor, dossier, canonical)
+            self._audit(session, actor, "dossier_create", "dossier", dossier.id,
+                        dossier_id=dossier.id, sha256=revision.sha256, revision=1)
+        return dossier, revision
+
+    def add_revision(self, actor: Actor, dossier_id: int, canonical: bytes, *, title: str,
+                     year: int, allowed: Sequence[str]) -> tuple[Dossier, DossierRevision]:
+        """Record a new revision of the dossier's content (allowed only in `allowed` states)."""
+        with self._writing() as session:
+            dossier = self._lock(session, dossier_id, actor.agency)
+            _require(dossier, allowed)
+            dossier.title, dossier.year = title, year
+            revision = self._add_revision(session, actor, dossier, canonical)
+            self._audit(session, actor, "dossier_update", "dossier", dossier.id,
+                        dossier_id=dossier.id, sha256=revision.sha256,
+                        revision=revision.revision)
+        return dossier, revision
+
+    def _add_revision(self, session: Session, actor: Actor, dossier: Dossier,
+                      canonical: bytes) -> DossierRevision:
+        last = session.scalar(select(func.max(DossierRevision.revision))
+                              .where(DossierRevision.dossier_id == dossier.id)) or 0
+        revision = DossierRevision(dossier_id=dossier.id, revision=last + 1,
+                                   sha256=self._put_blob(session, canonical),
+                                   created_by=actor.user_id, created_at=now())
+        session.add(revision)
+        session.flush()
+        return revision
+
+    def _lock(self, session: Session, dossier_id: int, agency: str | None) -> Dossier:
+        """Return the dossier, its row locked until the end of the transaction."""
+        dossier = session.scalars(select(Dossier).where(Dossier.id == dossier_id)
+                                  .with_for_update()).first()
+        if dossier is None or (agency is not None and dossier.agency != agency):
+            raise NotFoundError(f"Không tìm thấy hồ sơ số {dossier_id}.")
+        return dossier
+
+    def get_dossier(self, dossier_id: int, agency: str | None = None) -> Dossier:
+        """Return the dossier; one of another agency is reported as not found."""
+        with self._reading() as session:
+            dossier = session.get(Dossier, dossier_id)
+        if dossier is None or (agency is not None and dossier.agency != agency):
+            raise NotFoundError(f"Không tìm thấy hồ sơ số {dossier_id}.")
+        return dossier
+
+    def list_dossiers(self, agency: str | None, *, limit: int, offset: int
+                      ) -> tuple[list[Dossier], int]:
+        with self._reading() as session:
+            query = select(Dossier)
+            if agency is not None:
+                query = query.where(Dossier.agency == agency)
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            items = session.scalars(query.order_by(Dossier.id).limit(limit).offset(offset))
+            return list(items), total
+
+    def latest_revision(self, dossier_id: int) -> DossierRevision:
+        with self._reading() as session:
+            revision = session.scalars(
+                select(DossierRevision).where(DossierRevision.dossier_id == dossier_id)
+                .order_by(DossierRevision.revision.desc())).first()
+        if revision is None:
+            raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
+        return revision
+
+    def read_blob(self, sha256: str) -> bytes:
+        """Return the bytes of a blob, re-hashed; raise CorruptBlobError if altered."""
+        return self.blobs.get(sha256)
+
+    def transition(self, actor: Actor, dossier_id: int, *, allowed: Sequence[str], to: str,
+                   action: str, check: Callable[[Session, Dossier], None] | None = None,
+                   **detail: Any) -> Dossier:
+        """Move the dossier from one of `allowed` states to `to`, atomically, with its audit."""
+        with self._writing() as session:
+            dossier = self._lock(session, dossier_id, actor.agency)
+            _require(dossier, allowed)
+            if check is not None:
+                check(session, dossier)
+            before, dossier.status = dossier.status, to
+            self._audit(session, actor, action, "dossier", dossier.id, dossier_id=dossier.id,
+                        before=before, after=to, **detail)
+        return dossier
+
+    def require_latest_rendered(self, session: Session, dossier: Dossier) -> None:
+        """Refuse unless every document has a version of the dossier's latest revision."""
+        latest = session.scalar(select(func.max(DossierRevision.id))
+                                .where(DossierRevision.dossier_id == dossier.id))
+        missing = session.scalars(
+            select(Document.kind).where(Document.dossier_id == dossier.id)
+            .where(~select(Version.id).where(Version.document_id == Document.id,
+                                             Version.dossier_revision_id == latest).exists())
+            .order_by(Document.id)).all()
+        if missing:
+            raise ConflictError("Nội dung mới nhất của hồ sơ chưa được kết xuất thành văn bản "
+                                f"({', '.join(missing)}); hãy kết xuất trước khi trình.")
+
+    def allocate_number(self, actor: Actor, dossier_id: int, *, allowed: Sequence[str],
+                        issue_date: date) -> Dossier:
+        """Give the dossier the next number of its agency's register for its type and year.
+
+        Idempotent: a dossier that already has its number keeps it (a retried issue does
+        not waste a number). The counter is bumped with one atomic ``UPDATE … RETURNING``
+        (row-locked on PostgreSQL, under ``BEGIN IMMEDIATE`` on SQLite); the unique
+        constraint on (agency, type, year, number) backs it up.
+        """
+        with self._writing() as session:
+            dossier = self._lock(session, dossier_id, actor.agency)
+            _require(dossier, allowed)
+            if dossier.number is not None:
+                return dossier
+            year = issue_date.year
+            number = self._next_number(session, dossier.agency, dossier.register_type, year)
+            dossier.number, dossier.register_year, dossier.issue_date = number, year, issue_date
+            self._audit(session, actor, "number_allocate", "dossier", dossier.id,
+                        dossier_id=dossier.id, number=number, year=year,
+                        register_type=dossier.register_type, issue_date=issue_date.isoformat())
+        return dossier
+
+    def _next_number(self, session: Session, agency: str, doc_type: str, year: int) -> int:
+        table = RegisterCounter.__table__
+        where = (table.c.agency == agency, table.c.doc_type == doc_type, table.c.year == year)
+        bump = (update(table).where(*where).values(last_number=table.c.last_number + 1)
+                .returning(table.c.last_number))
+        number = session.execute(bump).scalar()
+        if number is None:
+            dialect = postgresql if self.dialect == "postgresql" else sqlite
+            session.execute(dialect.insert(table)
+                            .values(agency=agency, doc_type=doc_type, year=year, last_number=0)
+                            .on_conflict_do_nothing())
+            number = session.execute(bump).scalar_one()
+        return int(number)
+
+    # -- versions -------------------------------------------------------------------------
+
+    def store_versions(self, actor: Actor, dossier_id: int, items: Sequence[NewVersion], *,
+                       allowed: Sequence[str], action: str, new_status: str | None = None,
+                       expected_revision: int | None = None, new_revision: bytes | None = None
+                       ) -> list[VersionRecord]:
+        """Store one version of each item, all in one transaction, and optionally move the
+        dossier to `new_status`.
+
+        The versions belong to the dossier's latest revision, which must still be
+        `expected_revision` (the one that was rendered); `new_revision`, if given, is
+        recorded first and the versions belong to it (the issued content, with its number).
+        The bytes reach the blob folder (fsynced) before the rows that point to them are
+        committed; until the commit no one sees the versions. The bytes are written before
+        the transaction starts, so the fsyncs do not hold the lock.
+        """
+        stored = [{fmt: (self.blobs.put(data), len(data)) for fmt, data in item.files.items()}
+                  for item in items]
+        with self._writing() as session:
+            dossier = self._lock(session, dossier_id, actor.agency)
+            _require(dossier, allowed)
+            revision = session.scalars(
+                select(DossierRevision).where(DossierRevision.dossier_id == dossier.id)
+                .order_by(DossierRevision.revision.desc())).first()
+            if revision is None:
+                raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
+            if expected_revision is not None and revision.id != expected_revision:
+                raise ConflictError(f"Nội dung hồ sơ số {dossier_id} đã thay đổi trong lúc kết "
+                                    "xuất; hãy kết xuất lại.")
+            if new_revision is not None:
+                revision = self._add_revision(session, actor, dossier, new_revision)
+            records = [self._store_one(session, actor, dossier, revision, item, files, action)
+                       for item, files in zip(items, stored, strict=True)]
+            if new_status is not None and new_status != dossier.status:
+                before, dossier.status = dossier.status, new_status
+                self._audit(session, actor, "status_change", "dossier", dossier.id,
+                            dossier_id=dossier.id, before=before, after=new_status)
+            session.flush()
+        return records
+
+    def _store_one(self, session: Session, actor: Actor, dossier: Dossier,
+                   revision: DossierRevision, item: NewVersion,
+                   blobs: dict[str, tuple[str, int]], action: str) -> VersionRecord:
+        document = session.scalars(select(Document).where(
+            Document.dossier_id == dossier.id, Document.kind == item.kind)).first()
+        if document is None:
+            raise NotFoundError(f"Hồ sơ số {dossier.id} không có văn bản {item.kind}.")
+        last = session.scalar(select(func.max(Version.seq))
+                              .where(Version.document_id == document.id)) or 0
+        version = Version(document_id=document.id, seq=last + 1, status=item.status,
+                          dossier_revision_id=revision.id, dossier_sha256=revision.sha256,
+                          created_by=actor.user_id, created_at=now(),
+                          docgen_version=item.docgen_version,
+                          template_hashes=item.template_hashes, summary=item.summary,
+                          note=item.note, **item.metadata)
+        session.add(version)
+        session.flush()
+        files = []
+        for fmt, (digest, size) in blobs.items():
+            self._register_blob(session, digest, size)
+            files.append(VersionFile(version_id=version.id, format=fmt,
+                                     media_type=MEDIA_TYPES[fmt], sha256=digest, size=size))
+        session.add_all(files)
+        session.flush()
+        self._audit(session, actor, action, "version", version.id, dossier_id=dossier.id,
+                    sha256=next((f.sha256 for f in files if f.format == "pdf"), files[0].sha256),
+                    kind=item.kind, seq=version.seq, status=item.status,
+                    files={f.format: f.sha256 for f in files})
+        return VersionRecord(version, document, dossier, files)
+
+    def list_documents(self, dossier_id: int) -> list[tuple[Document, Version | None, int]]:
+        """Return each document with its latest version and its number of versions."""
+        with self._reading() as session:
+            documents = session.scalars(select(Document).where(Document.dossier_id == dossier_id)
+                                        .order_by(Document.id)).all()
+            out = []
+            for document in documents:
+                latest = session.scalars(select(Version).where(Version.document_id == document.id)
+                                         .order_by(Version.seq.desc())).first()
+                count = session.scalar(select(func.count(Version.id))
+                                       .where(Version.document_id == document.id)) or 0
+                out.append((document, latest, count))
+            return out
+
+    def list_versions(self, dossier_id: int, kind: str, *, limit: int, offset: int
+                      ) -> tuple[list[VersionRecord], int]:
+        """Return one page of a document's versions, oldest first, and their total."""
+        with self._reading() as session:
+            document = session.scalars(select(Document).where(
+                Document.dossier_id == dossier_id, Document.kind == kind)).first()
+            if document is None:
+                raise NotFoundError(f"Hồ sơ số {dossier_id} không có văn bản {kind!r}.")
+            dossier = session.get(Dossier, dossier_id)
+            total = session.scalar(select(func.count(Version.id))
+                                   .where(Version.document_id == document.id)) or 0
+            versions = session.scalars(select(Version).where(Version.document_id == document.id)
+                                       .order_by(Version.seq).limit(limit).offset(offset)).all()
+            files = self._files(session, [v.id for v in versions])
+            return [VersionRecord(v, document, dossier, files.get(v.id, []))
+                    for v in versions], total
+
+    def all_versions(self) -> list[VersionRecord]:
+        """Return every version of every dossier (for the operator's listing)."""
+        with self._reading() as session:
+            rows = session.execute(
+                select(Version, Document, Dossier)
+                .join(Document, Version.document_id == Document.id)
+                .join(Dossier, Document.dossier_id == Dossier.id)
+                .order_by(Dossier.id, Document.id, Version.seq)).all()
+            files = self._files(session, [row[0].id for row in rows])
+            return [VersionRecord(v, d, s, files.get(v.id, [])) for v, d, s in rows]
+
+    @staticmethod
+    def _files(session: Session, version_ids: list[int]) -> dict[int, list[VersionFile]]:
+        out: dict[int, list[VersionFile]] = {}
+        if not version_ids:
+            return out
+        for item in session.scalars(select(VersionFile)
+                                    .where(VersionFile.version_id.in_(version_ids))
+                                    .order_by(VersionFile.id)):
+            out.setdefault(item.version_id, []).append(item)
+        return out
+
+    def get_version(self, version_id: int, agency: str | None = None) -> VersionRecord:
+        """Return a version; one of another agency is reported as not found."""
+        with self._reading() as session:
+            row = session.execute(
+                select(Version, Document, Dossier)
+                .join(Document, Version.document_id == Document.id)
+                .join(Dossier, Document.dossier_id == Dossier.id)
+                .where(Version.id == version_id)).first()
+            if row is None or (agency is not None and row[2].agency != agency):
+                raise NotFoundError(f"Không tìm thấy phiên bản số {version_id}.")
+            version, document, dossier = row
+            return VersionRecord(version, document, dossier,
+                                 self._files(session, [version.id]).get(version.id, []))
+
+    def latest_version(self, dossier_id: int, kind: str, status: str) -> VersionRecord | None:
+        with self._reading() as session:
+            version_id = session.scalar(
+                select(Version.id).join(Document, Version.document_id == Document.id)
+                .where(Document.dossier_id == dossier_id, Document.kind == kind,
+                       Version.status == status).order_by(Version.seq.desc()).limit(1))
+        return None if version_id is None else self.get_version(version_id)
+
+    def read_file(self, record: VersionRecord, fmt: str) -> tuple[VersionFile, bytes]:
+        """Return a version's file and its bytes, re-hashed against the recorded SHA-256."""
+        item = record.file(fmt)
+        data = self.blobs.get(item.sha256)
+        if len(data) != item.size:
+            raise CorruptBlobError(item.sha256, "kích thước không khớp")
+        return item, data
+
+    # -- audit ----------------------------------------------------------------------------
+
+    def record(self, actor: Actor, action: str, object_type: str, object_id: int | None, *,
+               dossier_id: int | None = None, sha256: str | None = None, **detail: Any) -> None:
+        """Append one audit line on its own (for reads such as downloads)."""
+        with self._writing() as session:
+            self._audit(session, actor, action, object_type, object_id, dossier_id=dossier_id,
+                        sha256=sha256, **detail)
+
+    def audit_entries(self, *, dossier_id: int | None = None, agency: str | None = None,
+                      limit: int, offset: int) -> tuple[list[AuditEntry], int]:
+        with self._reading() as session:
+            query = select(AuditEntry)
+            if dossier_id is not None:
+                query = query.where(AuditEntry.dossier_id == dossier_id)
+            if agency is not None:
+                query = query.where(AuditEntry.agency == agency)
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            items = session.scalars(query.order_by(AuditEntry.id).limit(limit).offset(offset))
+            return list(items), total
+
+    # -- integrity ------------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Re-hash every blob the database refers to; list the missing and altered ones."""
+        report = VerifyReport()
+        with self._reading() as session:
+            known = dict(session.execute(select(Blob.sha256, Blob.size)).all())
+        for digest, size in sorted(known.items()):
+            report.checked += 1
+            problem = self.blobs.check(digest, size)
+            if problem is not None:
+                report.problems.append((digest, problem))
+        report.unreferenced = [name for name in self.blobs.names() if name not in known]
+        return report
+
+
+def _require(dossier: Dossier, allowed: Sequence[str]) -> None:
+    if dossier.status not in allowed:
+        raise ConflictError(f"Hồ sơ số {dossier.id} đang ở trạng thái "
+                            f"{STATUS_NAMES.get(dossier.status, dossier.status)}; thao tác này chỉ "
+                            f"làm được khi hồ sơ ở trạng thái "
+                            f"{' hoặc '.join(STATUS_NAMES.get(s, s) for s in allowed)}.")
+
+
+__all__ = ["STATUS_NAMES", "Actor", "Archive", "NewVersion", "VerifyReport", "VersionRecord",
+           "hash_token"]

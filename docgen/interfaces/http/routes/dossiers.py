@@ -1,0 +1,143 @@
+"""Dossiers: create, correct, render, and move through the workflow."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+
+from docgen.interfaces.http.deps import DossierBody, PageDep, PdfBody, UserDep, WorkflowDep
+from docgen.interfaces.http.schemas import (
+    AuditOut,
+    DocumentOut,
+    DossierOut,
+    Page,
+    SendBackIn,
+    VersionOut,
+)
+from docgen.pipeline import DOCUMENT_TITLES
+from docgen.render import DOCUMENTS, FORMATS
+
+router = APIRouter(prefix="/dossiers", tags=["Hồ sơ"])
+
+_DOSSIER_BODY = {"requestBody": {"required": True, "description":
+                 "Tệp hồ sơ (YAML hoặc JSON, khóa tiếng Anh hoặc tiếng Việt).", "content": {
+                     "application/yaml": {"schema": {"type": "string"}},
+                     "application/json": {"schema": {"$ref": "#/components/schemas/Dossier"}}}}}
+_PDF_BODY = {"requestBody": {"required": True, "description": "Tệp PDF đã ký số.",
+                             "content": {"application/pdf": {"schema": {
+                                 "type": "string", "format": "binary"}}}}}
+
+
+@router.post("", status_code=201, summary="Tạo hồ sơ", openapi_extra=_DOSSIER_BODY,
+             description="Tạo hồ sơ mới từ tệp YAML hoặc JSON (chuyên viên). Hồ sơ thuộc cơ "
+                         "quan của người tạo và ở trạng thái dự thảo.")
+def create_dossier(user: UserDep, workflow: WorkflowDep, body: DossierBody) -> DossierOut:
+    return DossierOut.of(workflow.create(user, *body))
+
+
+@router.get("", summary="Danh sách hồ sơ của cơ quan")
+def list_dossiers(user: UserDep, workflow: WorkflowDep, page: PageDep) -> Page[DossierOut]:
+    items, total = workflow.list_dossiers(user, limit=page.limit, offset=page.offset)
+    return Page[DossierOut](items=[DossierOut.of(d) for d in items], total=total,
+                            limit=page.limit, offset=page.offset)
+
+
+@router.get("/{dossier_id}", summary="Xem hồ sơ")
+def get_dossier(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> DossierOut:
+    return DossierOut.of(workflow.dossier(user, dossier_id))
+
+
+@router.put("/{dossier_id}", summary="Sửa hồ sơ (ghi thành lần sửa mới)",
+            openapi_extra=_DOSSIER_BODY,
+            description="Ghi nội dung đã sửa thành một lần sửa mới; các lần trước vẫn được "
+                        "giữ. Chỉ khi hồ sơ đang là dự thảo.")
+def update_dossier(dossier_id: int, user: UserDep, workflow: WorkflowDep,
+                   body: DossierBody) -> DossierOut:
+    return DossierOut.of(workflow.update(user, dossier_id, *body))
+
+
+@router.get("/{dossier_id}/content", summary="Nội dung hồ sơ (JSON chuẩn hóa, lần sửa mới nhất)",
+            response_class=Response,
+            responses={200: {"content": {"application/json": {}}}})
+def get_content(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> Response:
+    revision, data = workflow.content(user, dossier_id)
+    return Response(data, media_type="application/json",
+                    headers={"X-Dossier-Revision": str(revision)})
+
+
+@router.post("/{dossier_id}/render", status_code=201, summary="Kết xuất dự thảo",
+             description="Kết xuất các văn bản (có dấu DỰ THẢO) từ nội dung mới nhất; mỗi lần "
+                         "kết xuất tạo một phiên bản mới của từng văn bản.")
+def render(dossier_id: int, user: UserDep, workflow: WorkflowDep,
+           format: Annotated[list[str] | None, Query(
+               description=f"Định dạng: {', '.join(FORMATS)} (mặc định: tất cả).")] = None,
+           kind: Annotated[list[str] | None, Query(
+               description=f"Văn bản: {', '.join(DOCUMENTS)} (mặc định: tất cả).")] = None,
+           ) -> list[VersionOut]:
+    records = workflow.render(user, dossier_id, formats=format or tuple(FORMATS),
+                              kinds=kind or tuple(DOCUMENTS))
+    return [VersionOut.of(r) for r in records]
+
+
+@router.post("/{dossier_id}/submit", summary="Trình lãnh đạo duyệt")
+def submit(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> DossierOut:
+    return DossierOut.of(workflow.submit(user, dossier_id))
+
+
+@router.post("/{dossier_id}/approve", summary="Duyệt hồ sơ (lãnh đạo)")
+def approve(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> DossierOut:
+    return DossierOut.of(workflow.approve(user, dossier_id))
+
+
+@router.post("/{dossier_id}/send-back", summary="Trả lại hồ sơ để sửa (lãnh đạo)")
+def send_back(dossier_id: int, user: UserDep, workflow: WorkflowDep,
+              body: Annotated[SendBackIn | None, Body()] = None) -> DossierOut:
+    return DossierOut.of(workflow.send_back(user, dossier_id, body.reason if body else ""))
+
+
+@router.post("/{dossier_id}/issue", summary="Cấp số, ngày và ban hành (văn thư)",
+             description="Lấy số tiếp theo trong sổ văn bản của cơ quan (theo loại và năm), "
+                         "ghi ngày ban hành, kết xuất và đóng băng bản ban hành (không còn "
+                         "dấu DỰ THẢO).")
+def issue(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> list[VersionOut]:
+    return [VersionOut.of(r) for r in workflow.issue(user, dossier_id)]
+
+
+@router.post("/{dossier_id}/signed", status_code=201, summary="Tải lên bản đã ký (văn thư)",
+             openapi_extra=_PDF_BODY)
+def upload_signed(dossier_id: int, user: UserDep, workflow: WorkflowDep,
+                  body: PdfBody) -> VersionOut:
+    return VersionOut.of(workflow.upload_signed(user, dossier_id, body))
+
+
+@router.post("/{dossier_id}/archive", summary="Đưa hồ sơ vào lưu trữ (lưu trữ)")
+def archive(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> DossierOut:
+    return DossierOut.of(workflow.archive_dossier(user, dossier_id))
+
+
+@router.get("/{dossier_id}/documents", summary="Các văn bản của hồ sơ và phiên bản mới nhất")
+def documents(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> list[DocumentOut]:
+    out = []
+    for document, latest, count in workflow.documents(user, dossier_id):
+        latest_out = (VersionOut.of(workflow.version(user, latest.id))
+                      if latest is not None else None)
+        out.append(DocumentOut(kind=document.kind, kind_name=DOCUMENT_TITLES[document.kind],
+                               versions=count, latest=latest_out))
+    return out
+
+
+@router.get("/{dossier_id}/documents/{kind}/versions", summary="Các phiên bản của một văn bản")
+def versions(dossier_id: int, kind: str, user: UserDep, workflow: WorkflowDep,
+             page: PageDep) -> Page[VersionOut]:
+    items, total = workflow.versions(user, dossier_id, kind, limit=page.limit, offset=page.offset)
+    return Page[VersionOut](items=[VersionOut.of(r) for r in items], total=total,
+                            limit=page.limit, offset=page.offset)
+
+
+@router.get("/{dossier_id}/audit", summary="Nhật ký thao tác trên hồ sơ")
+def audit(dossier_id: int, user: UserDep, workflow: WorkflowDep,
+          page: PageDep) -> Page[AuditOut]:
+    items, total = workflow.audit(user, dossier_id, limit=page.limit, offset=page.offset)
+    return Page[AuditOut](items=[AuditOut.of(e) for e in items], total=total,
+                          limit=page.limit, offset=page.offset)

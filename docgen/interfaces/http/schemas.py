@@ -1,0 +1,193 @@
+"""What the API returns: response models, kept apart from the archive's tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from docgen.archive.schema import AuditEntry, Dossier, User, Version
+from docgen.archive.store import STATUS_NAMES, VerifyReport, VersionRecord
+from docgen.pipeline import DOCUMENT_TITLES
+from docgen.workflow.roles import ROLE_NAMES, Role
+
+T = TypeVar("T")
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything was stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class ErrorOut(BaseModel):
+    code: str = Field(description="Mã lỗi ổn định, để chương trình xử lý.")
+    message: str = Field(description="Thông báo lỗi bằng tiếng Việt.")
+
+
+class DossierOut(BaseModel):
+    id: int
+    agency: str
+    year: int
+    title: str
+    status: str
+    status_name: str = Field(description="Tên trạng thái bằng tiếng Việt.")
+    number: int | None = Field(description="Số văn bản, sau khi văn thư cấp số.")
+    register_type: str = Field(description="Sổ đăng ký văn bản (loại văn bản), ví dụ QĐ.")
+    issue_date: date | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, dossier: Dossier) -> DossierOut:
+        return cls(id=dossier.id, agency=dossier.agency, year=dossier.year, title=dossier.title,
+                   status=dossier.status, status_name=STATUS_NAMES[dossier.status],
+                   number=dossier.number, register_type=dossier.register_type,
+                   issue_date=dossier.issue_date,
+                   created_at=_utc(dossier.created_at))
+
+
+class FileOut(BaseModel):
+    format: str
+    media_type: str
+    sha256: str
+    size: int
+    url: str
+
+
+class Nd30Metadata(BaseModel):
+    """ND30 Phụ lục VI: thông tin đầu vào của văn bản đi."""
+
+    type_name: str = Field(description="Tên loại văn bản (TypeName).")
+    code_number: str | None = Field(description="Số của văn bản (CodeNumber).")
+    code_notation: str = Field(description="Ký hiệu của văn bản (CodeNotation).")
+    issued_date: date | None = Field(description="Ngày, tháng, năm văn bản (IssuedDate).")
+    organ_name: str = Field(description="Tên cơ quan ban hành (OrganName).")
+    subject: str = Field(description="Trích yếu nội dung (Subject).")
+    signer_position: str = Field(description="Chức vụ người ký (SignerInfo/Position).")
+    signer_name: str = Field(description="Họ tên người ký (SignerInfo/FullName).")
+    recipients: list[str] = Field(description="Nơi nhận (To).")
+    page_amount: int | None = Field(description="Số trang (PageAmount), theo bản PDF.")
+
+
+_METADATA_FIELDS = tuple(Nd30Metadata.model_fields)
+
+
+class VersionOut(BaseModel):
+    id: int
+    dossier_id: int
+    kind: str
+    kind_name: str
+    seq: int = Field(description="Số thứ tự phiên bản của văn bản này (1, 2, …).")
+    status: str = Field(description="draft (dự thảo), final (bản ban hành), signed (bản đã ký).")
+    created_at: datetime
+    created_by: int | None
+    docgen_version: str
+    dossier_sha256: str = Field(description="SHA-256 của hồ sơ (JSON chuẩn hóa) đã dùng.")
+    template_hashes: dict[str, Any]
+    summary: dict[str, Any]
+    note: str | None
+    metadata: Nd30Metadata
+    files: list[FileOut]
+
+    @classmethod
+    def of(cls, record: VersionRecord) -> VersionOut:
+        v: Version = record.version
+        return cls(
+            id=v.id, dossier_id=record.dossier.id, kind=record.document.kind,
+            kind_name=DOCUMENT_TITLES[record.document.kind], seq=v.seq, status=v.status,
+            created_at=_utc(v.created_at), created_by=v.created_by,
+            docgen_version=v.docgen_version, dossier_sha256=v.dossier_sha256,
+            template_hashes=v.template_hashes, summary=v.summary, note=v.note,
+            metadata=Nd30Metadata(**{name: getattr(v, name) for name in _METADATA_FIELDS}),
+            files=[FileOut(format=f.format, media_type=f.media_type, sha256=f.sha256,
+                           size=f.size, url=f"/versions/{v.id}/files/{f.format}")
+                   for f in record.files])
+
+
+class DocumentOut(BaseModel):
+    kind: str
+    kind_name: str
+    versions: int
+    latest: VersionOut | None
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Tổng số mục (mọi trang).")
+    limit: int
+    offset: int
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    actor: str
+    agency: str
+    action: str
+    object_type: str
+    object_id: int | None
+    sha256: str | None
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditOut:
+        return cls(id=entry.id, at=_utc(entry.at), user_id=entry.user_id, actor=entry.actor,
+                   agency=entry.agency, action=entry.action, object_type=entry.object_type,
+                   object_id=entry.object_id, sha256=entry.sha256, detail=entry.detail)
+
+
+class DiffOut(BaseModel):
+    old_version: int
+    new_version: int
+    compared: str = Field(description="Định dạng lấy văn bản để so sánh: docx hoặc pdf.")
+    identical: bool
+    diff: list[str] = Field(description="Các dòng khác biệt theo kiểu unified diff.")
+
+
+class VerifyProblem(BaseModel):
+    sha256: str
+    problem: str
+
+
+class VerifyOut(BaseModel):
+    checked: int
+    clean: bool
+    problems: list[VerifyProblem]
+    unreferenced: list[str] = Field(description="Tệp không phiên bản nào tham chiếu "
+                                                "(ví dụ sau khi một lần ghi bị ngắt).")
+
+    @classmethod
+    def of(cls, report: VerifyReport) -> VerifyOut:
+        return cls(checked=report.checked, clean=report.clean,
+                   problems=[VerifyProblem(sha256=s, problem=p) for s, p in report.problems],
+                   unreferenced=report.unreferenced)
+
+
+class UserOut(BaseModel):
+    id: int
+    name: str
+    agency: str
+    role: str
+    role_name: str
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(id=user.id, name=user.name, agency=user.agency, role=user.role,
+                   role_name=ROLE_NAMES[Role(user.role)], active=user.active,
+                   created_at=_utc(user.created_at))
+
+
+class UserCreated(UserOut):
+    token: str = Field(description="Mã truy cập; chỉ hiển thị một lần, không lưu ở dạng rõ.")
+
+
+class UserIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+
+
+class SendBackIn(BaseModel):
+    reason: str = Field(default="", max_length=2000, description="Lý do trả lại.")

@@ -1,0 +1,31 @@
+"""Settings of the HTTP service (and of the CLI commands that open the same archive)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from docgen.workflow.service import vietnam_today
+
+#: Default request body limit: a dossier is well under 5 MB, a signed PDF under 20 MB.
+MAX_BODY_BYTES = 25 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the archive lives and how the service behaves."""
+
+    #: Data directory: blobs/ (and archive.sqlite3 when no database URL is given).
+    data_dir: Path
+    #: SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db; None: SQLite.
+    database_url: str | None = None
+    #: PostgreSQL schema to use (search_path); None: the server's default.
+    database_schema: str | None = None
+    #: Largest request body accepted, in bytes (larger: 413).
+    max_body_bytes: int = MAX_BODY_BYTES
+    #: Formats rendered when a decision is issued.
+    issue_formats: tuple[str, ...] = ("docx", "pdf")
+    #: Today's date, for the issue date (injected in tests).
+    today: Callable[[], date] = vietnam_today

@@ -1,0 +1,320 @@
+"""The workflow of a dossier, one method per action, each checked and audited.
+
+draft (any number of versions) → submitted → approved → issued (number from the
+register, issue date, final version without DỰ THẢO) → signed (the signed PDF as a
+version of its own) → archived. A leader may send a submitted dossier back to draft.
+Every check is against role *and* agency: another agency's dossier does not exist for
+the user (404), an action outside the role is refused (403).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from docgen.archive.errors import ConflictError, NotFoundError
+from docgen.archive.schema import AuditEntry, Dossier, User
+from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
+from docgen.compute.results import compute_round
+from docgen.errors import InputError, Problem
+from docgen.model.dossier import Dossier as DossierModel
+from docgen.model.loader import load_data, parse_text
+from docgen.pipeline import render_package
+from docgen.render import DOCUMENTS, FORMATS
+from docgen.workflow.canonical import canonical_json, load_canonical
+from docgen.workflow.errors import ForbiddenError, UnsupportedError
+from docgen.workflow.provenance import (
+    REGISTER_TYPE,
+    docgen_version,
+    nd30_metadata,
+    page_count,
+    summary,
+    template_hashes,
+)
+from docgen.workflow.roles import ACTION_NAMES, PERMISSIONS, ROLE_NAMES, Role
+from docgen.workflow.textdiff import EXTRACTORS, unified_diff
+
+#: Renderers share templates and fonts; one render at a time (they are CPU-bound anyway).
+_RENDER_LOCK = threading.Lock()
+
+#: Vietnam has one time zone and no daylight saving time.
+VIETNAM = timedelta(hours=7)
+
+
+def vietnam_today() -> date:
+    """Return today's date in Vietnam (the issue date of a document issued now)."""
+    return (datetime.now(UTC) + VIETNAM).date()
+
+
+@dataclass
+class DiffResult:
+    old: VersionRecord
+    new: VersionRecord
+    source: str
+    lines: list[str]
+
+
+class Workflow:
+    """The actions of the service over one archive."""
+
+    def __init__(self, archive: Archive, *, today: Callable[[], date] = vietnam_today,
+                 issue_formats: Sequence[str] = ("docx", "pdf")):
+        self.archive = archive
+        self.today = today
+        self.issue_formats = tuple(issue_formats)
+
+    # -- checks ---------------------------------------------------------------------------
+
+    @staticmethod
+    def allow(user: User, action: str) -> None:
+        """Refuse `action` unless the user's role allows it."""
+        if Role(user.role) not in PERMISSIONS[action]:
+            raise ForbiddenError(f"Vai trò {ROLE_NAMES[Role(user.role)]} không được phép "
+                                 f"{ACTION_NAMES[action]}.")
+
+    def dossier(self, user: User, dossier_id: int, action: str = "read") -> Dossier:
+        """Return a dossier of the user's agency that the user may act on."""
+        self.allow(user, action)
+        return self.archive.get_dossier(dossier_id, agency=user.agency)
+
+    # -- content --------------------------------------------------------------------------
+
+    @staticmethod
+    def parse(body: bytes, source: str) -> DossierModel:
+        """Validate a dossier sent as YAML or JSON text; raise InputError listing problems."""
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
+                                      f"byte {body[exc.start]:#04x}")]) from exc
+        return load_data(parse_text(text, source), source)
+
+    def create(self, user: User, body: bytes, source: str = "hồ sơ") -> Dossier:
+        self.allow(user, "create")
+        model = self.parse(body, source)
+        dossier, _ = self.archive.create_dossier(
+            Actor.of(user), year=model.year, title=_title(model),
+            canonical=canonical_json(model), kinds=list(DOCUMENTS), register_type=REGISTER_TYPE)
+        return dossier
+
+    def update(self, user: User, dossier_id: int, body: bytes, source: str = "hồ sơ") -> Dossier:
+        """Record corrected content as a new revision (only while the dossier is a draft)."""
+        self.dossier(user, dossier_id, "update")
+        model = self.parse(body, source)
+        dossier, _ = self.archive.add_revision(
+            Actor.of(user), dossier_id, canonical_json(model), title=_title(model),
+            year=model.year, allowed=["draft"])
+        return dossier
+
+    def content(self, user: User, dossier_id: int) -> tuple[int, bytes]:
+        """Return the latest revision number and its canonical JSON."""
+        self.dossier(user, dossier_id)
+        revision = self.archive.latest_revision(dossier_id)
+        return revision.revision, self.archive.read_blob(revision.sha256)
+
+    def list_dossiers(self, user: User, *, limit: int, offset: int) -> tuple[list[Dossier], int]:
+        self.allow(user, "read")
+        return self.archive.list_dossiers(user.agency, limit=limit, offset=offset)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render(self, user: User, dossier_id: int, *, formats: Sequence[str] = ("docx", "pdf"),
+               kinds: Sequence[str] = tuple(DOCUMENTS)) -> list[VersionRecord]:
+        """Render draft versions (always marked DỰ THẢO) of the latest content."""
+        self.dossier(user, dossier_id, "render")
+        formats, kinds = _check_choice(formats, FORMATS, "định dạng"), _check_choice(
+            kinds, DOCUMENTS, "loại văn bản")
+        revision = self.archive.latest_revision(dossier_id)
+        model = load_canonical(self.archive.read_blob(revision.sha256))
+        items = self._render(model, formats, kinds, status="draft", draft=True,
+                             number=None, issue_date=None)
+        return self.archive.store_versions(Actor.of(user), dossier_id, items, allowed=["draft"],
+                                           action="render", expected_revision=revision.id)
+
+    def _render(self, model: DossierModel, formats: Sequence[str], kinds: Sequence[str], *,
+                status: str, draft: bool, number: int | None,
+                issue_date: date | None) -> list[NewVersion]:
+        result = compute_round(model)
+        with _RENDER_LOCK:
+            documents = render_package(model, formats=formats, draft=draft, kinds=kinds,
+                                       result=result)
+        figures = summary(result)
+        items = []
+        for kind in kinds:
+            files = {d.format: d.data for d in documents if d.kind == kind}
+            pages = page_count(files["pdf"]) if "pdf" in files else None
+            items.append(NewVersion(
+                kind=kind, status=status, files=files, docgen_version=docgen_version(),
+                template_hashes=template_hashes(kind, tuple(files)), summary=figures,
+                metadata=nd30_metadata(model, kind, number=number, issue_date=issue_date,
+                                       pages=pages)))
+        return items
+
+    # -- state changes --------------------------------------------------------------------
+
+    def submit(self, user: User, dossier_id: int) -> Dossier:
+        self.dossier(user, dossier_id, "submit")
+        return self.archive.transition(Actor.of(user), dossier_id, allowed=["draft"],
+                                       to="submitted", action="submit",
+                                       check=self.archive.require_latest_rendered)
+
+    def approve(self, user: User, dossier_id: int) -> Dossier:
+        self.dossier(user, dossier_id, "approve")
+        return self.archive.transition(Actor.of(user), dossier_id, allowed=["submitted"],
+                                       to="approved", action="approve")
+
+    def send_back(self, user: User, dossier_id: int, reason: str = "") -> Dossier:
+        self.dossier(user, dossier_id, "send_back")
+        return self.archive.transition(Actor.of(user), dossier_id, allowed=["submitted"],
+                                       to="draft", action="send_back", reason=reason)
+
+    def issue(self, user: User, dossier_id: int) -> list[VersionRecord]:
+        """Number the decision, date it today and freeze its final versions.
+
+        The number is taken first, in its own transaction (so that a slow render never
+        holds the register); a failed render leaves the dossier approved with its number,
+        and issuing again reuses that number rather than skipping one.
+        """
+        self.dossier(user, dossier_id, "issue")
+        actor = Actor.of(user)
+        dossier = self.archive.allocate_number(actor, dossier_id, allowed=["approved"],
+                                               issue_date=self.today())
+        if dossier.number is None or dossier.issue_date is None:  # pragma: no cover
+            raise ConflictError(f"Hồ sơ số {dossier_id} chưa được cấp số.")
+        revision = self.archive.latest_revision(dossier_id)
+        draft_model = load_canonical(self.archive.read_blob(revision.sha256))
+        decision = draft_model.decision.model_copy(update={
+            "number": dossier.number, "date": dossier.issue_date.isoformat()})
+        final = load_canonical(canonical_json(
+            draft_model.model_copy(update={"decision": decision})))
+        items = self._render(final, self.issue_formats, tuple(DOCUMENTS), status="final",
+                             draft=False, number=dossier.number, issue_date=dossier.issue_date)
+        return self.archive.store_versions(actor, dossier_id, items, allowed=["approved"],
+                                           action="issue", new_status="issued",
+                                           expected_revision=revision.id,
+                                           new_revision=canonical_json(final))
+
+    def upload_signed(self, user: User, dossier_id: int, pdf: bytes) -> VersionRecord:
+        """Keep the signed PDF of the issued decision as a version of its own.
+
+        The file must be a PDF. Whether the final version's bytes are its beginning (what
+        signing by incremental update produces) is recorded, not required: some signing
+        tools rewrite the file.
+        """
+        self.dossier(user, dossier_id, "upload_signed")
+        if not pdf.startswith(b"%PDF-"):
+            raise UnsupportedError("Tệp tải lên không phải PDF (phải bắt đầu bằng %PDF-).")
+        pages = page_count(pdf)
+        if pages is None:
+            raise UnsupportedError("Không đọc được tệp PDF tải lên.")
+        final = self.archive.latest_version(dossier_id, "quyet_dinh", "final")
+        if final is None:
+            raise ConflictError(f"Hồ sơ số {dossier_id} chưa có bản ban hành để ký.")
+        v = final.version
+        metadata = {name: getattr(v, name) for name in (
+            "type_name", "code_number", "code_notation", "issued_date", "organ_name", "subject",
+            "signer_position", "signer_name", "recipients")}
+        metadata["page_amount"] = pages
+        final_pdf = next((f for f in final.files if f.format == "pdf"), None)
+        extends = final_pdf is not None and pdf.startswith(
+            self.archive.read_file(final, "pdf")[1])
+        item = NewVersion(kind="quyet_dinh", status="signed", files={"pdf": pdf},
+                          docgen_version=v.docgen_version, template_hashes=v.template_hashes,
+                          summary=v.summary, metadata=metadata,
+                          note=f"Bản đã ký của phiên bản {v.id}"
+                               + (" (nối tiếp nguyên vẹn bản ban hành)" if extends else ""))
+        records = self.archive.store_versions(Actor.of(user), dossier_id, [item],
+                                              allowed=["issued"], action="upload_signed",
+                                              new_status="signed")
+        return records[0]
+
+    def archive_dossier(self, user: User, dossier_id: int) -> Dossier:
+        self.dossier(user, dossier_id, "archive")
+        return self.archive.transition(Actor.of(user), dossier_id, allowed=["signed"],
+                                       to="archived", action="archive")
+
+    # -- reading --------------------------------------------------------------------------
+
+    def documents(self, user: User, dossier_id: int) -> list[tuple[Any, Any, int]]:
+        self.dossier(user, dossier_id)
+        return self.archive.list_documents(dossier_id)
+
+    def versions(self, user: User, dossier_id: int, kind: str, *, limit: int, offset: int
+                 ) -> tuple[list[VersionRecord], int]:
+        self.dossier(user, dossier_id)
+        return self.archive.list_versions(dossier_id, kind, limit=limit, offset=offset)
+
+    def version(self, user: User, version_id: int) -> VersionRecord:
+        self.allow(user, "read")
+        return self.archive.get_version(version_id, agency=user.agency)
+
+    def download(self, user: User, version_id: int, fmt: str) -> tuple[VersionRecord, bytes]:
+        """Return a version's file, re-hashed first; the download is audited."""
+        record = self.version(user, version_id)
+        item, data = self.archive.read_file(record, fmt)
+        self.archive.record(Actor.of(user), "download", "version", version_id,
+                            dossier_id=record.dossier.id, sha256=item.sha256, format=fmt)
+        return record, data
+
+    def diff(self, user: User, old_id: int, new_id: int) -> DiffResult:
+        """Return the text difference between two versions of the user's agency."""
+        old, new = self.version(user, old_id), self.version(user, new_id)
+        formats = {f.format for f in old.files} & {f.format for f in new.files}
+        source = "docx" if "docx" in formats else "pdf" if "pdf" in formats else None
+        if source is None:
+            raise UnsupportedError("Hai phiên bản không có chung định dạng để so sánh.")
+        texts = [EXTRACTORS[source](self.archive.read_file(r, source)[1]) for r in (old, new)]
+        lines = unified_diff(texts[0], texts[1], _label(old), _label(new))
+        return DiffResult(old, new, source, lines)
+
+    def audit(self, user: User, dossier_id: int, *, limit: int, offset: int
+              ) -> tuple[list[AuditEntry], int]:
+        self.dossier(user, dossier_id)
+        return self.archive.audit_entries(dossier_id=dossier_id, limit=limit, offset=offset)
+
+    def verify(self, user: User) -> VerifyReport:
+        self.allow(user, "verify")
+        report = self.archive.verify()
+        self.archive.record(Actor.of(user), "verify", "archive", None, checked=report.checked,
+                            problems=len(report.problems))
+        return report
+
+    # -- users ----------------------------------------------------------------------------
+
+    def add_user(self, user: User, *, name: str, role: str) -> tuple[User, str]:
+        """Create a user in the administrator's own agency; return it and its token."""
+        self.allow(user, "manage_users")
+        return self.archive.add_user(Actor.of(user), name=name, agency=user.agency,
+                                     role=Role(role).value)
+
+    def deactivate_user(self, user: User, user_id: int) -> User:
+        """Deactivate a user of the administrator's agency (the account and its history stay)."""
+        self.allow(user, "manage_users")
+        return self.archive.deactivate_user(Actor.of(user), user_id)
+
+    def users(self, user: User) -> list[User]:
+        self.allow(user, "manage_users")
+        return self.archive.list_users(user.agency)
+
+
+def _title(model: DossierModel) -> str:
+    return " ".join(model.decision.subject_lines)
+
+
+def _label(record: VersionRecord) -> str:
+    return f"{record.document.kind} phiên bản {record.version.seq} (#{record.version.id})"
+
+
+def _check_choice(values: Sequence[str], known: Any, what: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(values))
+    unknown = [v for v in chosen if v not in known]
+    if unknown or not chosen:
+        raise UnsupportedError(f"Không có {what} {unknown[0] if unknown else '(trống)'!r}; "
+                               f"cần một trong: {', '.join(known)}.")
+    return chosen
+
+
+__all__ = ["DiffResult", "NotFoundError", "Workflow", "vietnam_today"]

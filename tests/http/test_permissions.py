@@ -1,0 +1,195 @@
+"""Every role against every endpoint; nobody deletes or overwrites a version.
+
+Each case prepares a dossier in the state the endpoint needs (so an allowed role
+succeeds), then calls the endpoint as the role. The expected statuses are the table below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from live import AGENCY, SON_LA_TEXT, YAML, Service, blank_pdf
+from service import ROLES
+
+from docgen.archive.store import Actor
+
+#: endpoint             chuyen_vien lanh_dao van_thu luu_tru quan_tri
+MATRIX = """
+list_dossiers           200         200      200     200     403
+create_dossier          201         403      403     403     403
+get_dossier             200         200      200     200     403
+update_dossier          200         403      403     403     403
+get_content             200         200      200     200     403
+render                  201         403      403     403     403
+submit                  200         403      403     403     403
+approve                 403         200      403     403     403
+send_back               403         200      403     403     403
+issue                   403         403      200     403     403
+upload_signed           403         403      201     403     403
+archive                 403         403      403     200     403
+documents               200         200      200     200     403
+versions                200         200      200     200     403
+audit                   200         200      200     200     403
+get_version             200         200      200     200     403
+download                200         200      200     200     403
+diff                    200         200      200     200     403
+list_users              403         403      403     403     200
+add_user                403         403      403     403     201
+deactivate_user         403         403      403     403     200
+verify                  403         403      403     200     403
+me                      200         200      200     200     200
+"""
+EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=True))
+            for line in MATRIX.strip().splitlines()}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # {d}: a dossier id, {v}: a version id of it
+    state: str  # the state the dossier must be in for the call to succeed
+    body: Callable[[], dict[str, object]] = dict
+
+
+def _yaml() -> dict[str, object]:
+    return {"content": SON_LA_TEXT, "headers": YAML}
+
+
+def _pdf() -> dict[str, object]:
+    return {"content": blank_pdf(), "headers": {"Content-Type": "application/pdf"}}
+
+
+ENDPOINTS = {
+    "list_dossiers": Endpoint("GET", "/dossiers", "draft"),
+    "create_dossier": Endpoint("POST", "/dossiers", "draft", _yaml),
+    "get_dossier": Endpoint("GET", "/dossiers/{d}", "draft"),
+    "update_dossier": Endpoint("PUT", "/dossiers/{d}", "draft", _yaml),
+    "get_content": Endpoint("GET", "/dossiers/{d}/content", "draft"),
+    "render": Endpoint("POST", "/dossiers/{d}/render?format=docx&kind=quyet_dinh", "draft"),
+    "submit": Endpoint("POST", "/dossiers/{d}/submit", "draft"),
+    "approve": Endpoint("POST", "/dossiers/{d}/approve", "submitted"),
+    "send_back": Endpoint("POST", "/dossiers/{d}/send-back", "submitted",
+                          lambda: {"json": {"reason": "Bổ sung số liệu"}}),
+    "issue": Endpoint("POST", "/dossiers/{d}/issue", "approved"),
+    "upload_signed": Endpoint("POST", "/dossiers/{d}/signed", "issued", _pdf),
+    "archive": Endpoint("POST", "/dossiers/{d}/archive", "signed"),
+    "documents": Endpoint("GET", "/dossiers/{d}/documents", "draft"),
+    "versions": Endpoint("GET", "/dossiers/{d}/documents/quyet_dinh/versions", "draft"),
+    "audit": Endpoint("GET", "/dossiers/{d}/audit", "draft"),
+    "get_version": Endpoint("GET", "/versions/{v}", "draft"),
+    "download": Endpoint("GET", "/versions/{v}/files/docx", "draft"),
+    "diff": Endpoint("GET", "/versions/{v}/diff/{v}", "draft"),
+    "list_users": Endpoint("GET", "/users", "draft"),
+    "add_user": Endpoint("POST", "/users", "draft",
+                         lambda: {"json": {"name": "Trần Thị Mới", "role": "chuyen_vien"}}),
+    "deactivate_user": Endpoint("POST", "/users/{u}/deactivate", "draft"),
+    "verify": Endpoint("POST", "/archive/verify", "draft"),
+    "me": Endpoint("GET", "/me", "draft"),
+}
+
+#: Endpoints that name a dossier, a version or a user (another agency's must be invisible).
+SCOPED = [name for name, e in ENDPOINTS.items() if any(k in e.path for k in ("{d}", "{v}", "{u}"))]
+
+
+_shared: dict[tuple[str, str], int] = {}
+
+
+def _dossier(service: Service, state: str, fresh: bool) -> int:
+    """Return a dossier in `state`: a new one when the call may change it, else a shared one."""
+    if fresh:
+        return service.dossier_in(state)
+    key = (service.url, state)
+    if key not in _shared:
+        _shared[key] = service.dossier_in(state)
+    return _shared[key]
+
+
+def _spare_user(service: Service) -> int:
+    """Return a fresh user of the main agency, that a call may deactivate."""
+    user, _ = service.workflow.archive.add_user(Actor("test", "-"), name="Người dùng tạm",
+                                                agency=AGENCY, role="chuyen_vien")
+    return user.id
+
+
+def _call(service: Service, name: str, role: str | None, *, stranger: bool = False
+          ) -> tuple[int, dict[str, object]]:
+    endpoint = ENDPOINTS[name]
+    changes = endpoint.method != "GET" and role is not None and not stranger \
+        and EXPECTED[name][role] < 400
+    dossier_id = _dossier(service, endpoint.state, fresh=changes)
+    versions, _ = service.workflow.archive.list_versions(dossier_id, "quyet_dinh", limit=1,
+                                                         offset=0)
+    path = endpoint.path.format(d=dossier_id, v=versions[0].version.id if versions else 0,
+                                u=_spare_user(service) if "{u}" in endpoint.path else 0)
+    with service.client(role, stranger=stranger) as client:
+        response = client.request(endpoint.method, path, **endpoint.body())
+    body = response.json() if response.headers["content-type"] == "application/json" else {}
+    return response.status_code, body
+
+
+def test_the_table_covers_every_route_of_the_service(service: Service) -> None:
+    with service.client() as client:
+        paths = client.get("/openapi.json").json()["paths"]
+    routes = {(method.upper(), path) for path, methods in paths.items() for method in methods}
+    covered = {(e.method, e.path.split("?")[0].replace("{d}", "{dossier_id}")
+                .replace("/{v}/diff/{v}", "/{version_id}/diff/{other_id}")
+                .replace("{v}", "{version_id}").replace("files/docx", "files/{format}")
+                .replace("documents/quyet_dinh", "documents/{kind}").replace("{u}", "{user_id}"))
+               for e in ENDPOINTS.values()}
+    assert routes - {("GET", "/health")} == covered
+    assert set(EXPECTED) == set(ENDPOINTS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(ENDPOINTS))
+def test_each_role_gets_the_expected_status(service: Service, name: str, role: str) -> None:
+    status, body = _call(service, name, role)
+    assert status == EXPECTED[name][role], body
+    if status == 403:
+        assert body["code"] == "forbidden" and "không được phép" in str(body["message"])
+
+
+@pytest.mark.parametrize("name", list(ENDPOINTS))
+def test_without_a_token_every_endpoint_answers_401(service: Service, name: str) -> None:
+    status, body = _call(service, name, None)
+    assert (status, body["code"]) == (401, "unauthorized")
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_another_agency_cannot_see_a_dossier_even_with_the_right_role(service: Service,
+                                                                      name: str) -> None:
+    role = next(r for r in ROLES if EXPECTED[name][r] < 400)
+    status, body = _call(service, name, role, stranger=True)
+    assert (status, body["code"]) == (404, "not_found")
+
+
+def test_another_agency_lists_none_of_the_dossiers(service: Service) -> None:
+    service.dossier_in("draft")
+    with service.client("lanh_dao", stranger=True) as client:
+        page = client.get("/dossiers").json()
+    assert (page["items"], page["total"]) == ([], 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), [
+    ("DELETE", "/versions/{v}"), ("PUT", "/versions/{v}"), ("PATCH", "/versions/{v}"),
+    ("POST", "/versions/{v}"), ("DELETE", "/versions/{v}/files/pdf"),
+    ("PUT", "/versions/{v}/files/pdf"), ("DELETE", "/dossiers/{d}"),
+    ("DELETE", "/dossiers/{d}/documents/quyet_dinh/versions"),
+])
+def test_no_role_can_delete_or_overwrite_a_version(service: Service, role: str, method: str,
+                                                   path: str) -> None:
+    dossier_id = _dossier(service, "issued", fresh=False)
+    records, _ = service.workflow.archive.list_versions(dossier_id, "quyet_dinh", limit=10,
+                                                        offset=0)
+    before = [(r.version.id, [(f.format, f.sha256) for f in r.files]) for r in records]
+    with service.client(role) as client:
+        response = client.request(method, path.format(d=dossier_id, v=records[0].version.id),
+                                  content=b"%PDF-overwrite")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    after, _ = service.workflow.archive.list_versions(dossier_id, "quyet_dinh", limit=10,
+                                                      offset=0)
+    assert [(r.version.id, [(f.format, f.sha256) for f in r.files]) for r in after] == before

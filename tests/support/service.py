@@ -1,0 +1,138 @@
+"""Shared pieces of the archive, workflow and HTTP tests: databases, users, a live server.
+
+PostgreSQL tests run against ``$DOCGEN_TEST_POSTGRES`` (default: the server on this
+machine, database ``test``), each in a schema of its own that is dropped afterwards.
+When no server answers, those tests are skipped with the URL and the error as reason.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, text
+
+from docgen.archive.schema import User
+from docgen.archive.store import Actor, Archive
+from docgen.workflow.roles import Role
+
+PG_URL = os.environ.get("DOCGEN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ROLES = [r.value for r in Role]
+OPERATOR = Actor("test", "-")
+
+
+@dataclass(frozen=True)
+class Database:
+    """Where an archive's tables go: SQLite in the data folder, or a PostgreSQL schema."""
+
+    name: str
+    url: str | None = None
+    schema: str | None = None
+
+    def open(self, data_dir: Path) -> Archive:
+        return Archive(data_dir, self.url, schema=self.schema)
+
+
+_reachable: dict[str, str | None] = {}
+
+
+def postgres_problem() -> str | None:
+    """Return why PostgreSQL cannot be used (None when it can); asked once per run."""
+    if PG_URL not in _reachable:
+        try:
+            engine = create_engine(PG_URL)
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            engine.dispose()
+            _reachable[PG_URL] = None
+        except Exception as exc:  # any failure to connect means: skip, saying why
+            _reachable[PG_URL] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return _reachable[PG_URL]
+
+
+@contextmanager
+def database(kind: str) -> Iterator[Database]:
+    """Yield a fresh database of `kind` ("sqlite" or "postgresql"), removed afterwards."""
+    if kind == "sqlite":
+        yield Database("sqlite")
+        return
+    problem = postgres_problem()
+    if problem is not None:
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({problem}); "
+                    "set DOCGEN_TEST_POSTGRES to a server to run these tests")
+    schema = f"docgen_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield Database("postgresql", PG_URL, schema)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+class Clock:
+    """A settable today(), so that a test can cross New Year."""
+
+    def __init__(self, day: date):
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+
+def users_of(archive: Archive, agency: str) -> dict[str, User]:
+    """Create one user per role in `agency`; return role -> user."""
+    return {role: archive.add_user(OPERATOR, name=f"{role} {agency}", agency=agency,
+                                   role=role)[0] for role in ROLES}
+
+
+def add_users(archive: Archive, agency: str) -> dict[str, str]:
+    """Create one user per role in `agency`; return role -> API token."""
+    return {role: archive.add_user(OPERATOR, name=f"{role} {agency}", agency=agency,
+                                   role=role)[1] for role in ROLES}
+
+
+class LiveServer:
+    """A real uvicorn server on a free loopback port, running in a thread."""
+
+    def __init__(self, app: object):
+        self.app = app
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run,
+                                        kwargs={"sockets": [self._socket]}, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self._socket.close()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
