@@ -207,7 +207,7 @@ class Source(Model):
 
     The file is relative to the dossier. Columns are recognised by their Vietnamese labels;
     `columns` maps a header label or a column letter to a unit field where they are not
-    (see README, "Bảng điểm từ Excel, CSV").
+    (see README, "Spreadsheets (XLSX, CSV)").
     """
 
     file: str = vi("file", "tệp", min_length=1,
