@@ -22,7 +22,8 @@ LAYERS = [
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 
 #: Third-party packages that only one module may import.
-CONFINED = {"docxtpl": "render/docx.py", "weasyprint": "render/pdf.py", "typer": "interfaces/cli.py"}
+CONFINED = {"docxtpl": "render/docx.py", "weasyprint": "render/pdf.py", "typer": "interfaces/cli.py",
+            "matplotlib": "render/charts.py"}
 
 
 def _imports(path: Path) -> list[str]:

@@ -133,14 +133,21 @@ def compare_blocks(current: BlockResult, previous: BlockResult,
     return BlockComparison(current, previous, tuple(moves), tuple(new), removed, bands)
 
 
-def compare_rounds(current: RoundResult, previous: RoundResult,
-                   mapping: Mapping[str, str] | None = None,
-                   ) -> tuple[BlockComparison | None, ...]:
+@dataclass(frozen=True)
+class RoundComparison:
+    """A round compared with its previous round, block by block."""
+
+    previous_year: int
+    blocks: tuple[BlockComparison | None, ...]  #: per block of this year; None: no pair
+
+
+def compare_rounds(current: RoundResult, previous: RoundResult, previous_year: int,
+                   mapping: Mapping[str, str] | None = None) -> RoundComparison:
     """Return, for each block of `current`, its comparison with the block of the same
-    name in `previous`, or None when last year had no such block."""
+    name in `previous` (None when last year had no such block)."""
     by_name = {name_key(b.block.name): b for b in previous.blocks}
-    return tuple(
+    return RoundComparison(previous_year, tuple(
         compare_blocks(b, by_name[name_key(b.block.name)], mapping)
         if name_key(b.block.name) in by_name else None
         for b in current.blocks
-    )
+    ))
