@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 import io
-import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -120,50 +119,94 @@ def _values(chart: Mapping[str, Any], key: str = "values") -> list[float]:
     return [float(Decimal(v)) for v in chart[key]]
 
 
-def _wrap(label: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(label, width)) or label
+def _wrap(label: str, width: int = 38) -> str:
+    """Break a long lĩnh vực name over lines of at most `width` characters."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _thresholds(axes: Any, chart: Mapping[str, Any], vertical: bool = False) -> None:
+    """Band thresholds as dashed lines, each with its value at the end of the line."""
     for threshold in chart.get("thresholds", []):
         value = float(Decimal(threshold))
+        label = format_plain(Decimal(threshold))
+        style = {"color": "#333333", "linewidth": 0.7, "linestyle": (0, (4, 2)), "zorder": 3}
         if vertical:
-            axes.axvline(value, color="#333333", linewidth=0.7, linestyle=(0, (4, 2)))
+            axes.axvline(value, **style)
+            axes.annotate(label, (value, 1), xycoords=("data", "axes fraction"),
+                          xytext=(0, 2), textcoords="offset points", ha="center",
+                          va="bottom", fontsize=7)
         else:
-            axes.axhline(value, color="#333333", linewidth=0.7, linestyle=(0, (4, 2)))
+            axes.axhline(value, **style)
+            axes.annotate(label, (1, value), xycoords=("axes fraction", "data"),
+                          xytext=(2, 0), textcoords="offset points", ha="left",
+                          va="center", fontsize=7)
 
 
-def _band_legend(axes: Any, chart: Mapping[str, Any], used: Sequence[int]) -> None:
+def _band_legend(axes: Any, chart: Mapping[str, Any], used: Sequence[int],
+                 below: bool = False) -> None:
+    """The legend of the bands present, in one row."""
     handles = [Patch(color=BAND_COLOURS[i % len(BAND_COLOURS)], label=chart["band_names"][i])
                for i in sorted(set(used))]
-    axes.legend(handles=handles, loc="upper right", ncols=min(len(handles), 4),
-                fontsize=7.5)
+    _legend(axes, handles, [h.get_label() for h in handles], below)
+
+
+def _legend(axes: Any, handles: list, labels: list[str], below: bool) -> None:
+    """One row of legend entries outside the plot: under it when threshold values sit on
+    top, else above it (the layout engine makes room)."""
+    axes.figure.legend(handles, labels, loc="outside lower center" if below else
+                       "outside upper center", ncols=len(handles), fontsize=7.5,
+                       handlelength=1.2)
+
+
+#: Up to this many units, bars lie across with the names written out on the left.
+ACROSS = 30
 
 
 def _draw_bars(chart: Mapping[str, Any]) -> Any:
-    """One bar per unit, sorted high to low, coloured by band; thresholds dashed."""
+    """One bar per unit, high to low, coloured by band; thresholds dashed."""
     values = _values(chart)
-    labels = chart["labels"]
-    count = len(values)
-    size = 7.5 if count <= 25 else 6.5 if count <= 45 else 5
-    wrap = 24 if count <= 25 else 200
-    longest = max(len(_wrap(label, wrap).split("\n")[0]) for label in labels)
-    height = 60 + min(longest, 40) * size * 0.21
-    figure, axes = _figure(height)
     bands = [int(b) for b in chart["bands"]]
     colours = [BAND_COLOURS[b % len(BAND_COLOURS)] for b in bands]
-    positions = range(count)
-    axes.bar(positions, values, color=colours, width=0.75, linewidth=0)
-    axes.set_xticks(list(positions), [_wrap(label, wrap) for label in labels],
-                    rotation=90, fontsize=size, linespacing=0.95)
-    axes.tick_params(axis="x", length=0, pad=2)
-    axes.set_xlim(-0.7, count - 0.3)
-    low = float(Decimal(chart["axis_min"]))
-    axes.set_ylim(low, float(Decimal(chart["max"])) * 1.08)
-    axes.yaxis.set_major_formatter(FuncFormatter(_number))
-    _thresholds(axes, chart)
-    _band_legend(axes, chart, bands)
+    if len(values) <= ACROSS:
+        figure, axes = _across(chart["labels"])
+        axes.barh(range(len(values)), values, color=colours, height=0.7, linewidth=0)
+        axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.xaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart, vertical=True)
+    else:
+        figure, axes = _upright(chart["labels"])
+        axes.bar(range(len(values)), values, color=colours, width=0.75, linewidth=0)
+        axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.yaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart)
+    _band_legend(axes, chart, bands, below=len(values) <= ACROSS)
     return figure
+
+
+def _across(labels: Sequence[str]) -> Any:
+    """A figure for horizontal bars, one row per label, the first label at the top."""
+    figure, axes = _figure(22 + 5.0 * len(labels))
+    axes.set_yticks(range(len(labels)), labels, fontsize=7.5)
+    axes.set_ylim(len(labels) - 0.5, -0.5)
+    axes.tick_params(axis="y", length=0)
+    return figure, axes
+
+
+def _upright(labels: Sequence[str]) -> Any:
+    """A figure for vertical bars with the names written upwards under them."""
+    size = 6.5 if len(labels) <= 50 else 5.2
+    longest = max(len(label) for label in labels)
+    figure, axes = _figure(62 + longest * size * 0.19)
+    axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=size)
+    axes.tick_params(axis="x", length=0, pad=2)
+    axes.set_xlim(-0.7, len(labels) - 0.3)
+    return figure, axes
 
 
 def _draw_histogram(chart: Mapping[str, Any]) -> Any:
@@ -189,13 +232,14 @@ def _draw_histogram(chart: Mapping[str, Any]) -> Any:
     axes.yaxis.set_major_formatter(FuncFormatter(_number))
     _thresholds(axes, chart, vertical=True)
     _band_legend(axes, chart, used)
+    axes.set_xlim(edges[0], edges[-1])
     return figure
 
 
 def _draw_hbars(chart: Mapping[str, Any]) -> Any:
     """One horizontal bar per lĩnh vực, in dossier order from the top, with its label."""
     values = _values(chart)
-    labels = [_wrap(label, 38) for label in chart["labels"]]
+    labels = [_wrap(label) for label in chart["labels"]]
     lines = sum(label.count("\n") + 1 for label in labels)
     figure, axes = _figure(18 + 5.2 * lines)
     positions = list(range(len(values)))[::-1]
@@ -213,25 +257,28 @@ def _draw_hbars(chart: Mapping[str, Any]) -> Any:
 def _draw_paired(chart: Mapping[str, Any]) -> Any:
     """This year's and last year's totals side by side, one pair per unit."""
     current, previous = _values(chart), _values(chart, "previous")
-    labels = chart["labels"]
     count = len(current)
-    size = 7.5 if count <= 25 else 6.5 if count <= 45 else 5
-    wrap = 24 if count <= 25 else 200
-    longest = max(len(_wrap(label, wrap).split("\n")[0]) for label in labels)
-    figure, axes = _figure(60 + min(longest, 40) * size * 0.21)
-    positions = list(range(count))
-    axes.bar([p - 0.2 for p in positions], previous, width=0.4, color=LAST_YEAR,
-             label=chart["series"][1], linewidth=0)
-    axes.bar([p + 0.2 for p in positions], current, width=0.4, color=THIS_YEAR,
-             label=chart["series"][0], linewidth=0)
-    axes.set_xticks(positions, [_wrap(label, wrap) for label in labels], rotation=90,
-                    fontsize=size, linespacing=0.95)
-    axes.tick_params(axis="x", length=0, pad=2)
-    axes.set_xlim(-0.7, count - 0.3)
-    axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])) * 1.08)
-    axes.yaxis.set_major_formatter(FuncFormatter(_number))
-    _thresholds(axes, chart)
-    axes.legend(loc="upper right", ncols=2, fontsize=7.5)
+    this_year, last_year = chart["series"]
+    if count <= ACROSS:
+        figure, axes = _across(chart["labels"])
+        axes.barh([i + 0.19 for i in range(count)], previous, height=0.38, color=LAST_YEAR,
+                  label=last_year, linewidth=0)
+        axes.barh([i - 0.19 for i in range(count)], current, height=0.38, color=THIS_YEAR,
+                  label=this_year, linewidth=0)
+        axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.xaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart, vertical=True)
+    else:
+        figure, axes = _upright(chart["labels"])
+        axes.bar([i - 0.2 for i in range(count)], previous, width=0.4, color=LAST_YEAR,
+                 label=last_year, linewidth=0)
+        axes.bar([i + 0.2 for i in range(count)], current, width=0.4, color=THIS_YEAR,
+                 label=this_year, linewidth=0)
+        axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.yaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart)
+    handles, labels = axes.get_legend_handles_labels()
+    _legend(axes, handles[::-1], labels[::-1], below=count <= ACROSS)
     return figure
 
 
