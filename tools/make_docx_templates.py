@@ -955,7 +955,8 @@ def field_table(doc) -> None:
     first_para(start, "Bang nho ten", "{%tr for r in t.rows %}")
     row = [
         ("Bang nho", "{{ r.index }}"),
-        ("Bang nho ten", "{% if r.average %}Trung bình{% else %}{{ r.name }}{% endif %}"),
+        ("Bang nho ten", "{% if r.average %}{% if r.first %}Trung bình{% endif %}{% else %}"
+                         "{{ r.name }}{% endif %}"),
         ("Bang nho", "{%tc for _ in t.lead %}"),
         ("Bang nho", "{% if r.kind == 'self' %}TĐG{% else %}TĐ{% endif %}"),
         ("Bang nho", "{%tc endfor %}"),

@@ -129,21 +129,22 @@ def _field_table(fields: FieldResults, scheme: Scheme, score: Callable[[Decimal]
         unit = row.unit
         if fields.has_self:
             rows.append({"index": str(index), "name": unit.name, "kind": "self",
-                         "average": False,
+                         "average": False, "first": True,
                          "scores": [score(v) for v in row.self_fields],
                          "total": score(row.self_total), "rank": "", "band": ""})
         rows.append({"index": "" if fields.has_self else str(index),
                      "name": "" if fields.has_self else unit.name,
-                     "kind": "appraised", "average": False,
+                     "kind": "appraised", "average": False, "first": not fields.has_self,
                      "scores": [score(v) for v in unit.fields],
                      "total": score(unit.total), "rank": str(unit.rank),
                      "band": scheme.bands[unit.band].label})
     if fields.has_self:
-        rows.append({"index": "", "name": "", "kind": "self", "average": True,
+        rows.append({"index": "", "name": "", "kind": "self", "average": True, "first": True,
                      "scores": [score(f.self_average) for f in fields.fields],
                      "total": score(fields.self_total_average), "rank": "", "band": ""})
     block_average = sum((r.unit.total for r in fields.rows), Decimal(0)) / len(fields.rows)
     rows.append({"index": "", "name": "", "kind": "appraised", "average": True,
+                 "first": not fields.has_self,
                  "scores": [score(f.average) for f in fields.fields],
                  "total": score(block_average), "rank": "", "band": ""})
     size = 2 if fields.has_self else 1
