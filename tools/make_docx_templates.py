@@ -95,19 +95,19 @@ APPENDIX_COLS = {
 APPENDIX_CELL_MARGIN = 1.0  # mm left and right
 
 # Lĩnh vực table (Biểu) columns (mm); the 6 mm cells hold the column-loop tags. With eight
-# lĩnh vực and the TĐG/TĐ column the name column keeps about 32 mm.
+# lĩnh vực and the TĐG/TĐ column the name column keeps about 28 mm.
 FIELD_COLS = {
-    "stt": 8,
+    "stt": 9,  # "STT" in bold 10 pt on one line
     "name": 0,  # computed
     "tag_lead": 6,
-    "lead": 10,
+    "lead": 11,  # "Điểm"
     "tag_lead_end": 6,
     "tag_field": 6,
-    "field": 10,
+    "field": 10.5,  # "17,50" and "(11,5)" on one line
     "tag_field_end": 6,
     "total": 13,
     "rank": 10,
-    "band": 12,
+    "band": 10,
 }
 
 DRAFT_BOX = 30  # mm, width of the DỰ THẢO box
@@ -330,6 +330,7 @@ def setup_styles(doc) -> None:
         ("Bang nho tieu de", "Normal", 10, True, False, center, {"before": 1, "after": 1}),
         ("Bang nho", "Normal", 10, False, False, center, {"before": 1, "after": 1}),
         ("Bang nho ten", "Normal", 10, False, False, left, {"before": 1, "after": 1}),
+        ("Bang nho toi da", "Normal", 9, False, True, center, {"after": 1}),
         ("Chu giai", "Normal", 11, False, False, left, {"before": 2}),
     ]
     for name, base, size, bold, italic, align, extra in specs:
@@ -950,7 +951,7 @@ def field_table(doc) -> None:
     ]
     for cell, text in zip(header.cells, head, strict=True):
         first_para(cell, "Bang nho tieu de", text)
-    para(header.cells[6], "Bang nho tieu de", "({{ f.max }})")
+    para(header.cells[6], "Bang nho toi da", "({{ f.max }})")
     start = loop_start.cells[0].merge(loop_start.cells[-1])
     first_para(start, "Bang nho ten", "{%tr for r in t.rows %}")
     row = [
