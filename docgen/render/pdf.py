@@ -8,7 +8,9 @@ This is the only module of docgen that imports WeasyPrint. It guarantees three t
   fonts' cmaps before layout, and the fonts actually used are checked after it; either
   failure raises :class:`~docgen.errors.RenderError` instead of a silent fallback.
 * **No outside resources.** WeasyPrint may only read files under the templates folder and
-  the fonts folder; anything else (http, data:, other paths) stops the rendering.
+  the fonts folder, and the document's own charts, drawn as SVG by
+  :mod:`docgen.render.charts` and handed over from memory (``chart_src`` in templates);
+  anything else (http, data:, other paths) stops the rendering.
 * **Reproducible bytes.** Dates come from :class:`~docgen.render.meta.DocumentMeta`, and the
   PDF file identifier is a hash of the rendered HTML, so the same input gives the same file.
 """
