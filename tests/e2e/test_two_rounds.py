@@ -94,3 +94,27 @@ def test_the_same_dossier_gives_the_same_bytes(package: Path, tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     for path in tmp_path.iterdir():
         assert path.read_bytes() == (package / path.name).read_bytes(), path.name
+
+
+def test_a_previous_round_given_by_the_caller_with_no_unit_in_common() -> None:
+    """The archive may hand over a previous round: here one whose huyện block shares no
+    unit name with this year's, and whose sở block shares some."""
+    from docgen.model.loader import load_dossier
+    from docgen.pipeline import render_package
+
+    current = load_dossier(SON_LA_2023, with_previous=False)
+    other = load_dossier(SON_LA_2023.parent / "son-la-2025.yaml")
+    data = other.model_dump()
+    data["year"], data["blocks"][1]["name"] = 2021, "Khối Huyện"
+    previous = type(other).model_validate(data)
+    documents = {d.filename: d.data for d in render_package(current, kinds=["bao_cao"],
+                                                            previous=previous)}
+    docx = docx_text(documents["bao_cao.docx"])
+    assert squash(docx) == squash("".join(pdf_pages(documents["bao_cao.pdf"], skip_top_mm=20)))
+    huyen = flat(docx[docx.index("2. Đối với khối huyện"):])
+    assert "So sánh được 00 đơn vị có kết quả cả hai năm. Có 12 đơn vị lần đầu" in huyen
+    assert "- Không có đơn vị nào tăng điểm so với năm 2021." in huyen
+    assert "- Không có đơn vị nào giữ bậc so với năm 2021." in huyen
+    # charts: sở index, sở comparison, sở fields, huyện index, huyện fields; no empty chart
+    assert "Biểu đồ 5. Điểm trung bình từng lĩnh vực của khối huyện" in flat(docx)
+    assert "Biểu đồ 6" not in docx
