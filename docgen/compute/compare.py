@@ -14,7 +14,7 @@ printed totals. Bands are paired by their label.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -94,7 +94,7 @@ class BlockComparison:
         return tuple(m for m in self.moves if m.rank_change < 0)
 
 
-def largest(moves: tuple[Move, ...], key) -> tuple[Move, ...]:
+def largest(moves: tuple[Move, ...], key: Callable[[Move], Decimal | int]) -> tuple[Move, ...]:
     """Return the moves with the largest absolute `key` (all of them on a tie).
 
     >>> largest((), lambda m: m.rank_change)

@@ -68,7 +68,8 @@ def block_analytics(result: BlockResult, scheme: Scheme, numbering: Numbering,
 
     fields = field_results(result, scheme)
     context: Context = {"table_number": numbering.table()}
-    context["field_table"] = _field_table(fields, scheme, score, numbering) if fields else None
+    context["field_table"] = (
+        _field_table(fields, result.average, scheme, score, numbering) if fields else None)
     context["field_stats"] = _field_stats(fields, scheme, score) if fields else []
     context["comparison"] = (
         _comparison(comparison, scheme, score, previous_year) if comparison else None)
@@ -121,8 +122,8 @@ def _field_stats(fields: FieldResults, scheme: Scheme,
     ]
 
 
-def _field_table(fields: FieldResults, scheme: Scheme, score: Callable[[Decimal], str],
-                 numbering: Numbering) -> Context:
+def _field_table(fields: FieldResults, average: Decimal, scheme: Scheme,
+                 score: Callable[[Decimal], str], numbering: Numbering) -> Context:
     """The Biểu of a block: per unit its TĐG line (when present) and its TĐ line."""
     rows: list[Context] = []
     for index, row in enumerate(fields.rows, start=1):
@@ -142,11 +143,10 @@ def _field_table(fields: FieldResults, scheme: Scheme, score: Callable[[Decimal]
         rows.append({"index": "", "name": "", "kind": "self", "average": True, "first": True,
                      "scores": [score(f.self_average) for f in fields.fields],
                      "total": score(fields.self_total_average), "rank": "", "band": ""})
-    block_average = sum((r.unit.total for r in fields.rows), Decimal(0)) / len(fields.rows)
     rows.append({"index": "", "name": "", "kind": "appraised", "average": True,
                  "first": not fields.has_self,
                  "scores": [score(f.average) for f in fields.fields],
-                 "total": score(block_average), "rank": "", "band": ""})
+                 "total": score(average), "rank": "", "band": ""})
     size = 2 if fields.has_self else 1
     return {
         "number": numbering.table(),
