@@ -2,10 +2,11 @@
 
 A block has field results only when every unit carries its appraised field scores (TĐ);
 the self-assessment columns (TĐG) appear only when every unit carries its self-assessed
-field scores too, so a table never mixes units with and without them. Averages are means
-of the scores as printed (rounded half-up to the scheme's decimals), and the share of the
-maximum is computed from the printed average, so a reader recomputing from the Biểu finds
-the text's figures.
+field scores too, so a table never mixes units with and without them. Averages are
+rounded half-up to the scheme's decimals (the TĐ statistics come from
+:func:`~docgen.compute.results.compute_block`, which also finds the best and worst units),
+and the share of the maximum is computed from the printed average, so a reader
+recomputing from the Biểu finds the text's figures.
 """
 
 from __future__ import annotations
