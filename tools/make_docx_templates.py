@@ -331,6 +331,9 @@ def setup_styles(doc) -> None:
         ("Bang nho", "Normal", 10, False, False, center, {"before": 1, "after": 1}),
         ("Bang nho ten", "Normal", 10, False, False, left, {"before": 1, "after": 1}),
         ("Bang nho toi da", "Normal", 9, False, True, center, {"after": 1}),
+        # A unit's TĐG line keeps with its TĐ line (Word: keep with next, in a table row).
+        ("Bang nho giu", "Bang nho", None, False, False, None, {"keep_next": True}),
+        ("Bang nho ten giu", "Bang nho ten", None, False, False, None, {"keep_next": True}),
         ("Chu giai", "Normal", 11, False, False, left, {"before": 2}),
     ]
     for name, base, size, bold, italic, align, extra in specs:
@@ -930,6 +933,17 @@ def build_phu_luc():
     return doc
 
 
+def keep_with_next_line(row) -> None:
+    """Make the paragraph style of each cell a Jinja choice: on a unit's TĐG line, the
+    "… giu" variant that keeps the row with the next (its TĐ line); docxtpl renders the
+    attribute like any other text of the part."""
+    for tc in row._tr.tc_lst:
+        for style in tc.iter(qn("w:pStyle")):
+            plain = style.get(qn("w:val"))
+            style.set(qn("w:val"), f"{{{{ '{plain}giu' if r.kind == 'self' and not r.average "
+                                   f"else '{plain}' }}}}")
+
+
 def field_table(doc) -> None:
     """The Biểu of a block's lĩnh vực scores: a TĐG and a TĐ line per unit when the dossier
     has self-assessment (the "Điểm" column, a column loop over ``t.lead``), one column per
@@ -970,6 +984,7 @@ def field_table(doc) -> None:
     ]
     for cell, (style, text) in zip(data.cells, row, strict=True):
         first_para(cell, style, text)
+    keep_with_next_line(data)
     end = loop_end.cells[0].merge(loop_end.cells[-1])
     first_para(end, "Bang nho ten", "{%tr endfor %}")
     set_table(table, widths, borders=True, header_rows=1, cell_margin_mm=APPENDIX_CELL_MARGIN)
