@@ -934,14 +934,13 @@ def build_phu_luc():
 
 
 def keep_with_next_line(row) -> None:
-    """Make the paragraph style of each cell a Jinja choice: on a unit's TĐG line, the
-    "… giu" variant that keeps the row with the next (its TĐ line); docxtpl renders the
-    attribute like any other text of the part."""
+    """Make the paragraph style of each cell a Jinja choice: on a TĐG line (a unit's or the
+    averages'), the "… giu" variant that keeps the row with the next (its TĐ line); docxtpl
+    renders the attribute like any other text of the part."""
     for tc in row._tr.tc_lst:
         for style in tc.iter(qn("w:pStyle")):
             plain = style.get(qn("w:val"))
-            style.set(qn("w:val"), f"{{{{ '{plain}giu' if r.kind == 'self' and not r.average "
-                                   f"else '{plain}' }}}}")
+            style.set(qn("w:val"), f"{{{{ '{plain}giu' if r.kind == 'self' else '{plain}' }}}}")
 
 
 def field_table(doc) -> None:

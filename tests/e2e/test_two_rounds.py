@@ -118,3 +118,15 @@ def test_a_previous_round_given_by_the_caller_with_no_unit_in_common() -> None:
     # charts: sở index, sở comparison, sở fields, huyện index, huyện fields; no empty chart
     assert "Biểu đồ 5. Điểm trung bình từng lĩnh vực của khối huyện" in flat(docx)
     assert "Biểu đồ 6" not in docx
+
+
+def test_in_word_a_units_tdg_line_keeps_with_its_td_line(package: Path) -> None:
+    from docx import Document
+
+    table = Document(str(package / "phu_luc.docx")).tables[1]  # Biểu số 2, khối sở
+    kinds = {}
+    for row in table.rows[1:]:
+        kind = row.cells[2].text
+        keep = {p.style.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs}
+        kinds.setdefault(kind, set()).update(keep)
+    assert kinds == {"TĐG": {True}, "TĐ": {None}}
