@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen.compute.compare import RoundComparison, compare_rounds
 from docgen.compute.results import RoundResult, compute_round
 from docgen.context.builder import build_context, created_at, is_final
 from docgen.model.dossier import Dossier
@@ -41,11 +42,14 @@ class RenderedDocument:
 def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf"),
                    draft: bool = False, kinds: Iterable[str] = DOCUMENTS,
                    template_root: Path | None = None,
-                   result: RoundResult | None = None) -> list[RenderedDocument]:
+                   result: RoundResult | None = None,
+                   previous: Dossier | None = None) -> list[RenderedDocument]:
     """Return every document of `dossier` in every format, rendered in memory.
 
     The package is a draft when `draft` is asked for or when the decision still lacks
-    its number or its full date; a draft shows the DỰ THẢO mark and blanks.
+    its number or its full date; a draft shows the DỰ THẢO mark and blanks. The
+    year-over-year lines compare with `previous` when given (e.g. an archived round),
+    else with the previous round the loader read from the dossier's ``kỳ trước``.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -54,7 +58,8 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
     result = result or compute_round(dossier)
     draft = draft or not is_final(dossier)
     LOG.info("Step 2 - building the context (draft=%s)", draft)
-    context = build_context(dossier, result, draft=draft)
+    context = build_context(dossier, result, draft=draft,
+                            comparison=compare_with_previous(dossier, result, previous))
     author = " ".join(dossier.issuer.name)
     documents = []
     for kind in kinds:
@@ -65,6 +70,16 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
             documents.append(RenderedDocument(kind, fmt, render_document(
                 kind, fmt, context, meta, template_root)))
     return documents
+
+
+def compare_with_previous(dossier: Dossier, result: RoundResult,
+                          previous: Dossier | None = None) -> RoundComparison | None:
+    """Return the comparison of `dossier` with its previous round, if it has one."""
+    previous = previous if previous is not None else dossier.previous_round
+    if previous is None:
+        return None
+    mapping = dossier.previous.mapping if dossier.previous is not None else {}
+    return compare_rounds(result, compute_round(previous), previous.year, mapping)
 
 
 def render_file(path: Path | str, **options: object) -> list[RenderedDocument]:

@@ -30,7 +30,8 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "openpyxl": ("ingest/xlsx.py", "render/xlsx.py"),  # reading; writing
             "sqlalchemy": ("archive/",), "alembic": ("archive/",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),
-            "uvicorn": ("interfaces/http/server.py",)}
+            "uvicorn": ("interfaces/http/server.py",),
+            "matplotlib": ("render/charts.py",)}
 
 
 def _imports(path: Path) -> list[str]:

@@ -94,6 +94,22 @@ APPENDIX_COLS = {
 }
 APPENDIX_CELL_MARGIN = 1.0  # mm left and right
 
+# Lĩnh vực table (Biểu) columns (mm); the 6 mm cells hold the column-loop tags. With eight
+# lĩnh vực and the TĐG/TĐ column the name column keeps about 28 mm.
+FIELD_COLS = {
+    "stt": 9,  # "STT" in bold 10 pt on one line
+    "name": 0,  # computed
+    "tag_lead": 6,
+    "lead": 11,  # "Điểm"
+    "tag_lead_end": 6,
+    "tag_field": 6,
+    "field": 10.5,  # "17,50" and "(11,5)" on one line
+    "tag_field_end": 6,
+    "total": 13,
+    "rank": 10,
+    "band": 10,
+}
+
 DRAFT_BOX = 30  # mm, width of the DỰ THẢO box
 
 FIXED_DATE = datetime(2025, 1, 1)
@@ -308,6 +324,17 @@ def setup_styles(doc) -> None:
         ("Bang", "Normal", 12, False, False, center, {"before": 1, "after": 1}),
         ("Bang ten", "Normal", 12, False, False, left, {"before": 1, "after": 1}),
         ("Cuoi", "Normal", 2, False, False, left, {}),
+        # Charts of the Báo cáo; lĩnh vực tables of the Phụ lục.
+        ("Bieu do", "Normal", 14, False, False, center, {"before": 6, "keep_next": True}),
+        ("Chu thich bieu do", "Normal", 13, False, True, center, {"before": 2}),
+        ("Bang nho tieu de", "Normal", 10, True, False, center, {"before": 1, "after": 1}),
+        ("Bang nho", "Normal", 10, False, False, center, {"before": 1, "after": 1}),
+        ("Bang nho ten", "Normal", 10, False, False, left, {"before": 1, "after": 1}),
+        ("Bang nho toi da", "Normal", 9, False, True, center, {"after": 1}),
+        # A unit's TĐG line keeps with its TĐ line (Word: keep with next, in a table row).
+        ("Bang nho giu", "Bang nho", None, False, False, None, {"keep_next": True}),
+        ("Bang nho ten giu", "Bang nho ten", None, False, False, None, {"keep_next": True}),
+        ("Chu giai", "Normal", 11, False, False, left, {"before": 2}),
     ]
     for name, base, size, bold, italic, align, extra in specs:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -592,6 +619,36 @@ def narrative(doc, key: str) -> None:
     para(doc, "Body", "{%p endfor %}")
 
 
+#: A change against last year, after a figure: ", giảm 5,22 điểm so với năm 2022" or
+#: ", bằng năm 2022"; {d}, {a}, {u}, {when}: direction, amount, unit word, condition.
+CHANGE = ("{{% if {when} %}}{{% if {d} == 'same' %}}, bằng năm {{{{ cmp.previous_year }}}}"
+          "{{% else %}}, {{% if {d} == 'up' %}}tăng{{% else %}}giảm{{% endif %}} "
+          "{{{{ {a} }}}} {u} so với năm {{{{ cmp.previous_year }}}}{{% endif %}}{{% endif %}}")
+
+#: The chart caption after "Biểu đồ N. ", by chart kind (same words as bao_cao.html).
+CHART_TITLE = (
+    "{% if c.kind == 'bars' %}Chỉ số CCHC năm {{ year }} của {{ b.name }}, từ cao xuống "
+    "thấp, màu theo xếp loại; đường nét đứt là ngưỡng xếp loại"
+    "{% elif c.kind == 'histogram' %}Phân bố Chỉ số CCHC năm {{ year }} của {{ b.name }}: "
+    "số đơn vị trong từng khoảng {{ c.width }} điểm, màu theo xếp loại; đường nét đứt là "
+    "ngưỡng xếp loại"
+    "{% elif c.kind == 'hbars' %}Điểm trung bình từng lĩnh vực của {{ b.name }} năm "
+    "{{ year }}, tính bằng tỷ lệ % so với điểm tối đa"
+    "{% elif c.kind == 'paired' %}Chỉ số CCHC của từng đơn vị thuộc {{ b.name }}: năm "
+    "{{ year }} (màu xanh) so với năm {{ b.comparison.previous_year }} (màu xám)"
+    "{% else %}Chỉ số CCHC của các đơn vị thuộc {{ b.name }}: năm "
+    "{{ b.comparison.previous_year }} (trục ngang) và năm {{ year }} (trục dọc); đơn vị "
+    "nằm trên đường chéo là đơn vị tăng điểm{% endif %}"
+)
+
+
+def chart(doc, key: str) -> None:
+    """A chart of the context (a PNG drawn at render time) and its numbered caption."""
+    para(doc, "Bieu do", f"{{%p set c = {key} %}}")
+    para(doc, "Bieu do", "{{ chart_image(c) }}")
+    para(doc, "Chu thich bieu do", "Biểu đồ {{ c.number }}. " + CHART_TITLE)
+
+
 def draft_mark(doc) -> None:
     """A boxed DỰ THẢO at the top right of page 1, in the first-page header (which has
     no page number), so it takes no room from the text; only when drafting."""
@@ -722,24 +779,95 @@ def build_bao_cao():
     para(doc, "Body", "Kết quả Chỉ số CCHC của {{ subject }} năm {{ year }} được xếp hạng, "
          "xếp loại như sau:")
     para(doc, "Body", "{%p for b in blocks %}")
+    para(doc, "Body", "{%p set cmp = b.comparison %}")
     para(doc, "Heading khoan", "{{ b.number }}. Đối với {{ b.name }}")
+    para(doc, "Body", "{%p if b.letters.general %}")
+    para(doc, "Heading diem", "{{ b.letters.general }}) Kết quả chung")
+    para(doc, "Body", "{%p endif %}")
     para(doc, "Body", "Tổng điểm trung bình của {{ b.subject }} đạt: "
-         "{{ b.average }}/{{ max_total }} điểm, cụ thể như sau:")
+         "{{ b.average }}/{{ max_total }} điểm" + CHANGE.format(
+             d="cmp.average_direction", a="cmp.average_change", u="điểm", when="cmp")
+         + ", cụ thể như sau (Biểu số {{ b.table_number }}, Biểu đồ "
+         "{{ b.charts.ranking.number }}):")
     para(doc, "Body", "{%p for band in b.bands %}")
+    para(doc, "Body", "{%p set ch = band.change %}")
     para(doc, "Body", "{%p if not band.empty %}")
     para(doc, "Body", "- {{ band.name }} tương ứng với kết quả Chỉ số CCHC đạt "
-         "{{ band.range }}: có {{ band.ratio }} đơn vị chiếm tỷ lệ {{ band.share }} "
-         "({{ band.names }}).")
+         "{{ band.range }}: có {{ band.ratio }} đơn vị chiếm tỷ lệ {{ band.share }}"
+         + CHANGE.format(d="ch.direction", a="ch.amount", u="đơn vị",
+                         when="ch and ch.known")
+         + " ({{ band.names }}).")
     para(doc, "Body", "{%p else %}")
     para(doc, "Body", "- {{ band.name }} tương ứng với kết quả Chỉ số CCHC đạt "
-         "{{ band.range }}: không có đơn vị nào.")
+         "{{ band.range }}: không có đơn vị nào{% if ch and ch.known and "
+         "ch.direction == 'down' %} (giảm {{ ch.amount }} đơn vị so với năm "
+         "{{ cmp.previous_year }}){% endif %}.")
     para(doc, "Body", "{%p endif %}")
     para(doc, "Body", "{%p endfor %}")
     para(doc, "Body", "- Đơn vị đạt điểm cao nhất: {{ b.highest.names }} "
          "({{ b.highest.total }}/{{ max_total }} điểm); đơn vị đạt điểm thấp nhất: "
          "{{ b.lowest.names }} ({{ b.lowest.total }}/{{ max_total }} điểm); khoảng cách "
-         "giữa điểm cao nhất và thấp nhất là {{ b.gap }} điểm; có "
-         "{{ b.below_average_ratio }} đơn vị đạt điểm thấp hơn điểm trung bình.")
+         "giữa điểm cao nhất và thấp nhất là {{ b.gap }} điểm"
+         "{% if cmp %}{% if cmp.gap_direction == 'same' %} (bằng năm {{ cmp.previous_year }})"
+         "{% else %} ({% if cmp.gap_direction == 'up' %}tăng{% else %}giảm{% endif %} "
+         "{{ cmp.gap_change }} điểm so với năm {{ cmp.previous_year }}){% endif %}{% endif %}"
+         "; có {{ b.below_average_ratio }} đơn vị đạt điểm thấp hơn điểm trung bình.")
+    chart(doc, "b.charts.ranking")
+
+    para(doc, "Body", "{%p if cmp %}")
+    para(doc, "Heading diem", "{{ b.letters.compare }}) So sánh với năm {{ cmp.previous_year }}")
+    para(doc, "Body", "So sánh được {{ cmp.matched }} đơn vị có kết quả cả hai năm"
+         "{% if b.charts.compare %} (Biểu đồ {{ b.charts.compare.number }}){% endif %}."
+         "{% if cmp.new.any %} Có {{ cmp.new.count }} đơn vị lần đầu được đánh giá năm "
+         "{{ year }}, không so sánh với năm {{ cmp.previous_year }}: {{ cmp.new.names }}."
+         "{% endif %}{% if cmp.removed.any %} Có {{ cmp.removed.count }} đơn vị được đánh "
+         "giá năm {{ cmp.previous_year }} nhưng không còn trong {{ b.name }} năm {{ year }}: "
+         "{{ cmp.removed.names }}.{% endif %}")
+    para(doc, "Body", "{%p for key, word in (('rose', 'tăng'), ('fell', 'giảm')) %}")
+    para(doc, "Body", "{%p set m = cmp[key] %}")
+    para(doc, "Body", "{%p if m.any %}")
+    para(doc, "Body", "- Có {{ m.count }} đơn vị {{ word }} điểm so với năm "
+         "{{ cmp.previous_year }}: {{ m.names }}{% if m.single %} ({{ word }} "
+         "{{ m.top_amount }} điểm){% else %}; trong đó {% if m.top_tied %}các đơn vị"
+         "{% else %}đơn vị{% endif %} {{ word }} nhiều điểm nhất là {{ m.top_names }} "
+         "({{ word }} {{ m.top_amount }} điểm){% endif %}.")
+    para(doc, "Body", "{%p else %}")
+    para(doc, "Body", "- Không có đơn vị nào {{ word }} điểm so với năm {{ cmp.previous_year }}.")
+    para(doc, "Body", "{%p endif %}")
+    para(doc, "Body", "{%p endfor %}")
+    para(doc, "Body", "{%p for key, word in (('up', 'tăng'), ('kept', 'giữ'), "
+         "('down', 'giảm')) %}")
+    para(doc, "Body", "{%p set m = cmp[key] %}")
+    para(doc, "Body", "{%p if m.any %}")
+    para(doc, "Body", "- Có {{ m.count }} đơn vị {{ word }} bậc so với năm "
+         "{{ cmp.previous_year }}: {{ m.names }}{% if key != 'kept' %}{% if m.single %} "
+         "({{ word }} {{ m.top_amount }} bậc){% else %}; trong đó {% if m.top_tied %}"
+         "các đơn vị{% else %}đơn vị{% endif %} {{ word }} nhiều bậc nhất là "
+         "{{ m.top_names }} ({{ word }} {{ m.top_amount }} bậc){% endif %}{% endif %}.")
+    para(doc, "Body", "{%p else %}")
+    para(doc, "Body", "- Không có đơn vị nào {{ word }} bậc so với năm {{ cmp.previous_year }}.")
+    para(doc, "Body", "{%p endif %}")
+    para(doc, "Body", "{%p endfor %}")
+    para(doc, "Body", "{%p if b.charts.compare %}")
+    chart(doc, "b.charts.compare")
+    para(doc, "Body", "{%p endif %}")
+    para(doc, "Body", "{%p endif %}")
+
+    para(doc, "Body", "{%p if b.field_stats %}")
+    para(doc, "Heading diem", "{{ b.letters.fields }}) Kết quả theo lĩnh vực")
+    para(doc, "Body", "Điểm trung bình, đơn vị đạt điểm cao nhất và thấp nhất của từng "
+         "lĩnh vực (Biểu số {{ b.field_table.number }}, Biểu đồ "
+         "{{ b.charts.fields.number }}):")
+    para(doc, "Body", "{%p for f in b.field_stats %}")
+    para(doc, "Body", "- {{ f.name }}: điểm trung bình đạt {{ f.average }}/{{ f.max }} điểm "
+         "({{ f.percent }} điểm tối đa{% if f.self_average %}; tự đánh giá trung bình "
+         "{{ f.self_average }} điểm{% endif %}); {% if f.best_tied %}các đơn vị{% else %}"
+         "đơn vị{% endif %} đạt điểm cao nhất: {{ f.best_names }} ({{ f.best_score }} "
+         "điểm); {% if f.worst_tied %}các đơn vị{% else %}đơn vị{% endif %} đạt điểm thấp "
+         "nhất: {{ f.worst_names }} ({{ f.worst_score }} điểm).")
+    para(doc, "Body", "{%p endfor %}")
+    chart(doc, "b.charts.fields")
+    para(doc, "Body", "{%p endif %}")
     para(doc, "Body", "{%p endfor %}")
 
     # IV, V
@@ -760,7 +888,7 @@ def build_phu_luc():
     rule(doc, "Gach trich yeu", TITLE_RULE, TEXT_W)
 
     para(doc, "Ten bang", "{%p for b in blocks %}")
-    para(doc, "Ten bang", "{{ b.number }}. Kết quả xếp hạng {{ b.name }}")
+    para(doc, "Ten bang", "Biểu số {{ b.table_number }}. Kết quả xếp hạng {{ b.name }}")
 
     cols = dict(APPENDIX_COLS)
     cols["name"] = TEXT_W - sum(cols.values())
@@ -798,10 +926,76 @@ def build_phu_luc():
     for cell in header.cells + data.cells:
         valign(cell, "center")
 
+    field_table(doc)
     para(doc, "Ten bang", "{%p endfor %}")
     # A body must not end with a table; this tiny paragraph closes it.
     para(doc, "Cuoi")
     return doc
+
+
+def keep_with_next_line(row) -> None:
+    """Make the paragraph style of each cell a Jinja choice: on a TĐG line (a unit's or the
+    averages'), the "… giu" variant that keeps the row with the next (its TĐ line); docxtpl
+    renders the attribute like any other text of the part."""
+    for tc in row._tr.tc_lst:
+        for style in tc.iter(qn("w:pStyle")):
+            plain = style.get(qn("w:val"))
+            style.set(qn("w:val"), f"{{{{ '{plain}giu' if r.kind == 'self' else '{plain}' }}}}")
+
+
+def field_table(doc) -> None:
+    """The Biểu of a block's lĩnh vực scores: a TĐG and a TĐ line per unit when the dossier
+    has self-assessment (the "Điểm" column, a column loop over ``t.lead``), one column per
+    lĩnh vực (a column loop), total, rank and band; the "Trung bình" lines last."""
+    para(doc, "Ten bang", "{%p set t = b.field_table %}")
+    para(doc, "Ten bang", "{%p if t %}")
+    para(doc, "Ten bang", "Biểu số {{ t.number }}. Điểm các lĩnh vực của {{ b.name }}")
+    cols = dict(FIELD_COLS)
+    cols["name"] = TEXT_W - sum(cols.values())
+    order = ("stt", "name", "tag_lead", "lead", "tag_lead_end", "tag_field", "field",
+             "tag_field_end", "total", "rank", "band")
+    widths = [cols[k] for k in order]
+    table = doc.add_table(rows=4, cols=len(widths))
+    header, loop_start, data, loop_end = table.rows
+    head = [
+        "STT", "Tên đơn vị", "{%tc for _ in t.lead %}", "Điểm", "{%tc endfor %}",
+        "{%tc for f in t.fields %}", "{{ f.code }}", "{%tc endfor %}",
+        "Tổng điểm", "Xếp hạng", "Xếp loại",
+    ]
+    for cell, text in zip(header.cells, head, strict=True):
+        first_para(cell, "Bang nho tieu de", text)
+    para(header.cells[6], "Bang nho toi da", "({{ f.max }})")
+    start = loop_start.cells[0].merge(loop_start.cells[-1])
+    first_para(start, "Bang nho ten", "{%tr for r in t.rows %}")
+    row = [
+        ("Bang nho", "{{ r.index }}"),
+        ("Bang nho ten", "{% if r.average %}{% if r.first %}Trung bình{% endif %}{% else %}"
+                         "{{ r.name }}{% endif %}"),
+        ("Bang nho", "{%tc for _ in t.lead %}"),
+        ("Bang nho", "{% if r.kind == 'self' %}TĐG{% else %}TĐ{% endif %}"),
+        ("Bang nho", "{%tc endfor %}"),
+        ("Bang nho", "{%tc for v in r.scores %}"),
+        ("Bang nho", "{{ v }}"),
+        ("Bang nho", "{%tc endfor %}"),
+        ("Bang nho", "{{ r.total }}"),
+        ("Bang nho", "{{ r.rank }}"),
+        ("Bang nho", "{{ r.band }}"),
+    ]
+    for cell, (style, text) in zip(data.cells, row, strict=True):
+        first_para(cell, style, text)
+    keep_with_next_line(data)
+    end = loop_end.cells[0].merge(loop_end.cells[-1])
+    first_para(end, "Bang nho ten", "{%tr endfor %}")
+    set_table(table, widths, borders=True, header_rows=1, cell_margin_mm=APPENDIX_CELL_MARGIN)
+    for cell in header.cells + data.cells:
+        valign(cell, "center")
+    para(doc, "Chu giai", "{%p if t.has_self %}")
+    para(doc, "Chu giai", "TĐG: điểm tự đánh giá; TĐ: điểm thẩm định.")
+    para(doc, "Chu giai", "{%p endif %}")
+    para(doc, "Chu giai", "{%p for f in t.fields %}")
+    para(doc, "Chu giai", "{{ f.code }}: {{ f.name }} (tối đa {{ f.max }} điểm).")
+    para(doc, "Chu giai", "{%p endfor %}")
+    para(doc, "Ten bang", "{%p endif %}")
 
 
 # ---------------------------------------------------------------------------------------

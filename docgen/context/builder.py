@@ -13,8 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from docgen.compute.results import BlockResult, RoundResult
 from docgen import formatting as fmt
+from docgen.compute.compare import RoundComparison
+from docgen.compute.results import BlockResult, RoundResult
+from docgen.context.analytics import Numbering, block_analytics
 from docgen.model.dossier import Citation, Decision, Dossier, Point, Signer, Subsection
 from docgen.model.rules import parse_date
 
@@ -44,12 +46,15 @@ def created_at(dossier: Dossier) -> datetime:
     return datetime(year or dossier.year, month or 1, day or 1)
 
 
-def build_context(dossier: Dossier, result: RoundResult, *, draft: bool) -> Context:
-    """Return the context of all three documents of `dossier`."""
+def build_context(dossier: Dossier, result: RoundResult, *, draft: bool,
+                  comparison: RoundComparison | None = None) -> Context:
+    """Return the context of all three documents of `dossier`; with `comparison`, the
+    blocks also carry the year-over-year lines."""
     scheme = dossier.scheme
     decision_reference = _decision_reference(dossier)
     attachment_line = f"(Kèm theo {decision_reference})"
     blocks = [_block(b, i, dossier) for i, b in enumerate(result.blocks, start=1)]
+    _add_analytics(blocks, dossier, result, comparison)
     return {
         "draft": draft,
         "year": str(dossier.year),
@@ -261,6 +266,20 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
         "component_names": [c.name for c in scheme.components] if has_components else [],
         "component_maxes": [fmt.format_plain(c.max) for c in scheme.components] if has_components else [],
     }
+
+
+def _add_analytics(blocks: list[Context], dossier: Dossier, result: RoundResult,
+                   comparison: RoundComparison | None) -> None:
+    """Add per-field, year-over-year, Biểu and chart keys to each block's context."""
+    numbering = Numbering()
+    pairs = comparison.blocks if comparison else (None,) * len(blocks)
+    previous_year = comparison.previous_year if comparison else None
+    for context, block, pair in zip(blocks, result.blocks, pairs, strict=True):
+        context.update(block_analytics(block, dossier.scheme, numbering, pair, dossier.year,
+                                       previous_year))
+        changes = context["comparison"]["bands"] if context["comparison"] else None
+        for index, band in enumerate(context["bands"]):
+            band["change"] = changes[index] if changes else None
 
 
 def _survey(dossier: Dossier, result: RoundResult) -> Context | None:

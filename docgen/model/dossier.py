@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from docgen.formatting.text import normalize_text
 from docgen.model.types import Score
@@ -290,6 +290,20 @@ class Report(Model):
     )
 
 
+class PreviousRound(Model):
+    """Where the previous round's dossier is (kỳ trước), for the year-over-year lines.
+
+    Units are matched by name (compared as in duplicate detection); `mapping` names the
+    units whose name changed, this year's name first. It is never guessed.
+    """
+
+    file: str = vi("file", "tệp", min_length=1,
+                   description="Đường dẫn tệp hồ sơ kỳ trước (YAML/JSON), tính từ thư mục của tệp này.")
+    mapping: dict[str, str] = vi(
+        "mapping", "ánh xạ", default_factory=dict,
+        description="Đơn vị đổi tên: {tên năm nay: tên kỳ trước}.")
+
+
 class Dossier(Model):
     """One evaluation round: the input of a whole publication package."""
 
@@ -304,6 +318,16 @@ class Dossier(Model):
     report: Report = vi("report", "báo cáo")
     appendix_title: list[str] = vi("appendix_title", "tên phụ lục",
                                    description="Tên Phụ lục (chữ in hoa), mỗi dòng một phần tử.")
+    previous: PreviousRound | None = vi("previous", "kỳ trước", default=None,
+                                        description="Hồ sơ kỳ trước, để so sánh với năm trước.")
+
+    #: The previous round's dossier, read by the loader from `previous.file` (one level).
+    _previous_round: Dossier | None = PrivateAttr(default=None)
+
+    @property
+    def previous_round(self) -> Dossier | None:
+        """Return the previous round's validated dossier, when the loader read one."""
+        return self._previous_round
 
     _split_lines = field_validator("appendix_title", mode="before")(
         classmethod(lambda cls, v: _lines(v))

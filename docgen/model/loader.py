@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import InputError, Problem
+from docgen.formatting.text import name_key
 from docgen.model.dossier import Dossier
 from docgen.model.errors import describe_pydantic_error
 from docgen.model.rules import check_rules
@@ -101,8 +102,8 @@ _ALIASES = {k: v for k, v in _alias_table(Dossier).items() if v}
 
 
 #: Mappings whose keys are data (component and field codes), never field names.
-_DATA_MAPPINGS = {"scores", "fields", "self_fields", "columns",
-                  "điểm thành phần", "điểm lĩnh vực", "tự đánh giá lĩnh vực", "cột"}
+_DATA_MAPPINGS = {"scores", "fields", "self_fields", "columns", "mapping",
+                  "điểm thành phần", "điểm lĩnh vực", "tự đánh giá lĩnh vực", "cột", "ánh xạ"}
 
 
 def _normalize_keys(data: Any, is_data: bool = False) -> Any:
@@ -181,14 +182,76 @@ def _useful(errors: list[Any]) -> list[Any]:
     ]
 
 
-def load_dossier(path: Path | str) -> Dossier:
-    """Read, parse and validate the dossier file at `path`."""
-    return read_dossier(path)[0]
+def load_dossier(path: Path | str, *, with_previous: bool = True) -> Dossier:
+    """Read, parse and validate the dossier file at `path`.
+
+    When the dossier names a previous round (``kỳ trước``) and `with_previous` is true,
+    that file is read too, one level only (its own ``kỳ trước`` is not followed), and is
+    available as ``dossier.previous_round``.
+    """
+    return read_dossier(path, with_previous=with_previous)[0]
 
 
-def read_dossier(path: Path | str) -> tuple[Dossier, list[SheetClaims]]:
-    """Return the dossier at `path` and the claims of the spreadsheets its blocks name."""
-    path = Path(path)
+def read_dossier(path: Path | str, *,
+                 with_previous: bool = True) -> tuple[Dossier, list[SheetClaims]]:
+    """Return the dossier at `path` and the claims of the spreadsheets its blocks name.
+
+    The previous round is read as :func:`load_dossier` reads it; its sheets' claims are
+    not returned (they were checked when that round was published).
+    """
+    dossier, sheets = _load_one(Path(path))
+    if with_previous and dossier.previous is not None:
+        previous = _load_previous(dossier, Path(path))
+        dossier._previous_round = previous  # a private attribute: not part of the input
+    return dossier, sheets
+
+
+def _load_previous(dossier: Dossier, path: Path) -> Dossier:
+    """Read the previous round of `dossier` (read from `path`) and check it fits."""
+    source = str(path)
+    where = "kỳ trước › tệp"
+    target = (path.parent / dossier.previous.file)
+    if target.resolve() == path.resolve():
+        raise InputError([Problem(source, where, "một tệp hồ sơ khác tệp này",
+                                  dossier.previous.file)])
+    if not target.is_file():
+        raise InputError([Problem(source, where, "một tệp hồ sơ có thật",
+                                  f"không tìm thấy tệp {target}")])
+    previous = _load_one(target)[0]
+    problems = []
+    if previous.year >= dossier.year:
+        problems.append(Problem(str(target), "năm",
+                                f"năm trước năm {dossier.year} của {source}", str(previous.year)))
+    problems += check_mapping(dossier, previous, source)
+    if problems:
+        raise InputError(problems)
+    return previous
+
+
+def check_mapping(dossier: Dossier, previous: Dossier, source: str) -> list[Problem]:
+    """Return the problems of the name mapping: every name must exist on its side, once."""
+    here = {name_key(u.name) for b in dossier.blocks for u in b.units}
+    there = {name_key(u.name) for b in previous.blocks for u in b.units}
+    problems = []
+    targets: dict[str, str] = {}
+    for current, old in dossier.previous.mapping.items():
+        where = f"kỳ trước › ánh xạ › '{current}'"
+        if name_key(current) not in here:
+            problems.append(Problem(source, where, "tên một đơn vị của hồ sơ này",
+                                    "không có đơn vị nào tên như vậy"))
+        if name_key(old) not in there:
+            problems.append(Problem(source, where, "tên một đơn vị của hồ sơ kỳ trước",
+                                    f"'{old}' không có trong hồ sơ kỳ trước"))
+        elif name_key(old) in targets:
+            problems.append(Problem(source, where, "mỗi đơn vị kỳ trước được ánh xạ một lần",
+                                    f"'{old}' đã ánh xạ cho '{targets[name_key(old)]}'"))
+        else:
+            targets[name_key(old)] = current
+    return problems
+
+
+def _load_one(path: Path) -> tuple[Dossier, list[SheetClaims]]:
+    """Read, parse and validate one dossier file, without its previous round."""
     source = str(path)
     try:
         size = path.stat().st_size

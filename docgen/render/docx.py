@@ -30,6 +30,7 @@ keeps its template width (see :func:`_fit_widths`).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -42,7 +43,8 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.parser import element_class_lookup
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from docgen.errors import RenderError, TemplateError
@@ -157,8 +159,10 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _error(f"Mẫu {template.name} không phải tệp DOCX đọc được: {exc}",
                      template) from exc
+    environment = make_environment()
+    environment.globals["chart_image"] = functools.partial(_chart_image, doc)
     try:
-        doc.render(dict(context), jinja_env=make_environment(), autoescape=True)
+        doc.render(dict(context), jinja_env=environment, autoescape=True)
     except jinja2.TemplateError as exc:
         raise _jinja_error(template, exc) from exc
     except (_InvalidXml, etree.XMLSyntaxError) as exc:
@@ -171,6 +175,13 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         return _package_bytes(doc.docx)
     except Exception as exc:  # python-docx/zipfile failures are not the template's fault
         raise RenderError(f"Không tạo được tệp DOCX từ mẫu {template.name}: {exc}") from exc
+
+
+def _chart_image(doc: DocxTemplate, chart: Mapping[str, Any]) -> InlineImage:
+    """Return a chart of the context as a PNG picture (200 dpi) the width of the text."""
+    from docgen.render import charts  # matplotlib loads only for documents with charts
+
+    return InlineImage(doc, io.BytesIO(charts.png(chart)), width=Mm(charts.WIDTH_MM))
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ This is the only module of docgen that imports WeasyPrint. It guarantees three t
   fonts' cmaps before layout, and the fonts actually used are checked after it; either
   failure raises :class:`~docgen.errors.RenderError` instead of a silent fallback.
 * **No outside resources.** WeasyPrint may only read files under the templates folder and
-  the fonts folder; anything else (http, data:, other paths) stops the rendering.
+  the fonts folder, and the document's own charts, drawn as SVG by
+  :mod:`docgen.render.charts` and handed over from memory (``chart_src`` in templates);
+  anything else (http, data:, other paths) stops the rendering.
 * **Reproducible bytes.** Dates come from :class:`~docgen.render.meta.DocumentMeta`, and the
   PDF file identifier is a hash of the rendered HTML, so the same input gives the same file.
 """
@@ -33,7 +35,7 @@ import jinja2
 import weasyprint
 from fontTools.ttLib import TTFont
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
 from docgen.render.environment import make_environment
@@ -72,14 +74,23 @@ _LOGGER = logging.getLogger("weasyprint")
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 
-class _LocalFetcher(URLFetcher):
-    """Fetch ``file:`` URLs below the allowed folders; refuse everything else, fatally."""
+#: URL scheme of the charts rendered in memory for one document (never a real resource).
+CHART_SCHEME = "docgen-chart"
 
-    def __init__(self, roots: tuple[Path, ...]):
+
+class _LocalFetcher(URLFetcher):
+    """Fetch ``file:`` URLs below the allowed folders and the document's own charts from
+    memory; refuse everything else, fatally."""
+
+    def __init__(self, roots: tuple[Path, ...], memory: Mapping[str, bytes] | None = None):
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self._roots = tuple(root.resolve() for root in roots)
+        self._memory = memory or {}
 
     def fetch(self, url: str, headers: Any = None) -> Any:
+        if url in self._memory:
+            return URLFetcherResponse(url, body=self._memory[url],
+                                      headers={"Content-Type": "image/svg+xml"})
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Không được tải tài nguyên ngoài: {url}")
@@ -215,7 +226,8 @@ def _w3c_date(meta: DocumentMeta) -> str:
     return text + f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _render_html(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> str:
+def _render_html(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
+                 charts: dict[str, bytes] | None = None) -> str:
     """Render the Jinja template to an HTML string, mapping Jinja failures to TemplateError."""
     root = template.parents[1]
     name = template.relative_to(root).as_posix()
@@ -227,12 +239,24 @@ def _render_html(template: Path, context: Mapping[str, Any], meta: DocumentMeta)
         "created": _w3c_date(meta),
         "language": meta.language,
     }
+    environment = make_environment(root)
+    charts = {} if charts is None else charts
+    environment.globals["chart_src"] = functools.partial(_chart_src, charts)
     try:
-        return make_environment(root).get_template(name).render(
-            {**context, "pdf_meta": pdf_meta}
-        )
+        return environment.get_template(name).render({**context, "pdf_meta": pdf_meta})
     except jinja2.TemplateError as exc:
         raise TemplateError(f"Mẫu {name} lỗi: {exc}") from exc
+
+
+def _chart_src(store: dict[str, bytes], chart: Mapping[str, Any]) -> str:
+    """Draw a chart of the context as SVG (vector, text as outlines), keep it in `store`
+    and return the URL under which the fetcher hands it to WeasyPrint."""
+    from docgen.render import charts  # matplotlib loads only for documents with charts
+
+    data = charts.svg(chart).encode("utf-8")
+    url = f"{CHART_SCHEME}:{hashlib.sha256(data).hexdigest()[:16]}.svg"
+    store[url] = data
+    return url
 
 
 class _Collect(logging.Handler):
@@ -294,7 +318,8 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     template = Path(template).resolve()
     root = template.parents[1]
     check_glyphs(context)
-    html_text = _render_html(template, context, meta)
+    charts: dict[str, bytes] = {}
+    html_text = _render_html(template, context, meta, charts)
 
     stylesheet_path = root / STYLESHEET
     try:
@@ -309,7 +334,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         document = _HTML(
             string=html_text,
             base_url=root.as_uri() + "/",
-            url_fetcher=_LocalFetcher((root, FONT_DIR)),
+            url_fetcher=_LocalFetcher((root, FONT_DIR), charts),
         ).render(stylesheets=[font_css, css], font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=identifier)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from extract import PHU_YEN, SON_LA, docx_first_page_header, docx_text, pdf_pages, squash
+from extract import (PHU_YEN, SON_LA, SON_LA_2023, docx_first_page_header, docx_text, pdf_pages,
+                     squash)
 
 from docgen.model.loader import load_dossier
 from docgen.pipeline import render_package
@@ -19,7 +20,7 @@ from docgen.pipeline import render_package
 pytestmark = pytest.mark.golden
 
 EXPECTED = Path(__file__).parent / "expected"
-CASES = {"son-la-2025": SON_LA, "phu-yen-2022": PHU_YEN,
+CASES = {"son-la-2025": SON_LA, "phu-yen-2022": PHU_YEN, "son-la-2023": SON_LA_2023,
          "thanh-hoa-2024": SON_LA.parent / "thanh-hoa-2024.yaml"}  # units read from a workbook
 
 

@@ -323,7 +323,8 @@ def test_report_wording_and_order(outputs):
         "Kết quả Chỉ số CCHC của các sở, ban, ngành, Ủy ban nhân dân các xã, phường năm 2025 "
         "được xếp hạng, xếp loại như sau:",
         "1. Đối với khối sở",
-        "Tổng điểm trung bình của các sở đạt: 92,14/100 điểm, cụ thể như sau:",
+        "Tổng điểm trung bình của các sở đạt: 92,14/100 điểm, cụ thể như sau (Biểu số 1, "
+        "Biểu đồ 1):",
         "- Mức XUẤT SẮC tương ứng với kết quả Chỉ số CCHC đạt từ 90% trở lên: có 02/03 đơn vị "
         "chiếm tỷ lệ 66,67% (Sở Xây dựng, Sở Nội vụ).",
         f"- Mức TỐT tương ứng với kết quả Chỉ số CCHC đạt từ 80% - dưới 90%: có 01/03 đơn vị "
@@ -333,6 +334,8 @@ def test_report_wording_and_order(outputs):
         f"- Đơn vị đạt điểm cao nhất: Sở Xây dựng (96,12/100 điểm); đơn vị đạt điểm thấp nhất: "
         f"{ODD_NAME} (85,00/100 điểm); khoảng cách giữa điểm cao nhất và thấp nhất là 11,12 "
         f"điểm; có 01/03 đơn vị đạt điểm thấp hơn điểm trung bình.",
+        "Biểu đồ 1. Chỉ số CCHC năm 2025 của khối sở, từ cao xuống thấp, màu theo xếp loại; "
+        "đường nét đứt là ngưỡng xếp loại",
         "IV. NHẬN XÉT, ĐÁNH GIÁ",
         "1. Những kết quả đạt được",
         "Năm 2025, công tác cải cách hành chính tiếp tục chuyển biến.",
@@ -386,7 +389,7 @@ def test_appendix_title_block(outputs):
         assert looks(find(document, line)) == (14, True, False)
     attachment = find(document, example()["appendix"]["attachment_line"])
     assert looks(attachment) == (13, False, True)
-    assert looks(find(document, "1. Kết quả xếp hạng khối sở")) == (14, True, False)
+    assert looks(find(document, "Biểu số 1. Kết quả xếp hạng khối sở")) == (14, True, False)
 
 
 def test_appendix_table_rows_and_escaping(outputs):
@@ -436,13 +439,13 @@ def test_appendix_columns_follow_components_and_keep_the_text_width(count):
 def test_appendix_one_table_per_block():
     context = example()
     second = copy.deepcopy(context["blocks"][0])
-    second.update(number="2", name="khối xã")
+    second.update(number="2", name="khối xã", table_number="2")
     second["units"] = second["units"][:1]
     context["blocks"].append(second)
     document = open_docx(rendered("phu_luc", context))
     assert len(document.tables) == 2
     assert [p.text for p in document.paragraphs if "Kết quả xếp hạng" in p.text] == [
-        "1. Kết quả xếp hạng khối sở", "2. Kết quả xếp hạng khối xã"]
+        "Biểu số 1. Kết quả xếp hạng khối sở", "Biểu số 2. Kết quả xếp hạng khối xã"]
     assert len(document.tables[1].rows) == 2
 
 

@@ -144,7 +144,8 @@ def _lines_with_y(reader: PdfReader, index: int) -> list[tuple[float, str]]:
         "- Tổng số phiếu thu về là 1.000/1.043 phiếu, đạt 95,88% số phiếu phát ra.",
         "+ Đối với khối sở: Điểm trung bình 28,16/30 điểm, có 01/03 đơn vị",
         "III. KẾT QUẢ CHỈ SỐ CCHC NĂM 2025", "1. Đối với khối sở",
-        "Tổng điểm trung bình của các sở đạt: 92,14/100 điểm, cụ thể như sau:",
+        "Tổng điểm trung bình của các sở đạt: 92,14/100 điểm, cụ thể như sau (Biểu số 1, "
+        "Biểu đồ 1):",
         "có 01/03 đơn vị chiếm tỷ lệ 33,33% (Sở Văn hóa & Thể thao <mới>).",
         "- Mức TRUNG BÌNH tương ứng với kết quả Chỉ số CCHC đạt từ 70% - dưới 80%: "
         "không có đơn vị nào.",
@@ -152,7 +153,7 @@ def _lines_with_y(reader: PdfReader, index: int) -> list[tuple[float, str]]:
         "IV. NHẬN XÉT, ĐÁNH GIÁ", "V. PHƯƠNG HƯỚNG THỜI GIAN TỚI", "+ Tổ chức tập huấn."]),
     ("phu_luc", [
         "Phụ lục KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025",
-        "1. Kết quả xếp hạng khối sở", "STT Tên đơn vị", "(tối đa 70 điểm)",
+        "Biểu số 1. Kết quả xếp hạng khối sở", "STT Tên đơn vị", "(tối đa 70 điểm)",
         "Tổng điểm", "Xếp hạng", "Xếp loại", "1 Sở Xây dựng 66,15 29,97 96,12 1 XUẤT SẮC"]),
 ])
 def test_documents_carry_their_wording(context: dict, kind: str, expected: list[str]) -> None:

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parents[2]
 SON_LA = ROOT / "fixtures" / "son-la-2025.yaml"
 PHU_YEN = ROOT / "fixtures" / "phu-yen-2022.yaml"
+SON_LA_2023 = ROOT / "fixtures" / "son-la-2023.yaml"  # with its previous round, son-la-2022
 _BLANKS = re.compile(r"\s+")
 
 

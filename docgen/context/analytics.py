@@ -1,0 +1,291 @@
+"""Context of the report analytics: per-field lines, year-over-year lines, Biểu tables and
+charts (biểu đồ) of each block, formatted as text.
+
+Numbers come from :mod:`docgen.compute.fields`, :mod:`docgen.compute.compare` and
+:mod:`docgen.compute.distribution`; words come from the templates. Directions are given as
+``"up"``, ``"down"`` or ``"same"`` and amounts without sign, so that the templates choose
+"tăng", "giảm" or "không đổi". Chart entries carry the data to draw (plain decimal strings
+such as ``"95.44"``, never shown as such) and the labels shown inside the picture, already
+formatted; the renderers turn them into SVG or PNG.
+
+Tables of the Phụ lục are numbered Biểu số 1, 2, … in the order they appear (per block:
+its ranking table, then its lĩnh vực table); charts are numbered Biểu đồ 1, 2, … in the
+order they appear in the Báo cáo.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from docgen import formatting as fmt
+from docgen.compute.compare import BlockComparison, Move, largest
+from docgen.compute.distribution import histogram
+from docgen.compute.fields import FieldResults, field_results
+from docgen.compute.results import BlockResult
+from docgen.model.dossier import Scheme
+
+Context = dict[str, Any]
+
+#: Above this many units, one bar per unit no longer fits the page width: the ranking
+#: chart becomes a distribution, and the comparison chart a scatter plot.
+MAX_BARS = 100
+
+
+class Numbering:
+    """Hands out Biểu số and Biểu đồ numbers in document order."""
+
+    def __init__(self) -> None:
+        self._tables: Iterator[int] = itertools.count(1)
+        self._charts: Iterator[int] = itertools.count(1)
+
+    def table(self) -> str:
+        return str(next(self._tables))
+
+    def chart(self) -> str:
+        return str(next(self._charts))
+
+
+def direction(value: Decimal | int) -> str:
+    """Return "up", "down" or "same" for the sign of a change.
+
+    >>> direction(Decimal("-5.22")), direction(3), direction(0)
+    ('down', 'up', 'same')
+    """
+    return "up" if value > 0 else "down" if value < 0 else "same"
+
+
+def block_analytics(result: BlockResult, scheme: Scheme, numbering: Numbering,
+                    comparison: BlockComparison | None, year: int,
+                    previous_year: int | None) -> Context:
+    """Return the analytics keys of one block (see docs/context.md, `blocks[]`)."""
+    decimals = scheme.score_decimals
+
+    def score(value: Decimal) -> str:
+        return fmt.format_number(value, decimals)
+
+    fields = field_results(result, scheme)
+    context: Context = {"table_number": numbering.table()}
+    context["field_table"] = (
+        _field_table(fields, result.average, scheme, score, numbering) if fields else None)
+    context["field_stats"] = _field_stats(fields, scheme, score) if fields else []
+    context["comparison"] = (
+        _comparison(comparison, scheme, score, previous_year) if comparison else None)
+    # Numbered in the order the Báo cáo shows them: ranking, comparison, lĩnh vực.
+    charts = {"ranking": _ranking_chart(result, scheme, numbering), "compare": None,
+              "fields": None}
+    if comparison and comparison.moves:
+        charts["compare"] = _compare_chart(comparison, scheme, numbering, year, previous_year)
+    if fields:
+        charts["fields"] = _fields_chart(fields, scheme, numbering)
+    context["charts"] = charts
+    context["letters"] = _letters(bool(fields), comparison is not None)
+    return context
+
+
+def _letters(has_fields: bool, has_comparison: bool) -> Context:
+    """Return the point letters of the block's parts; none when it has only the general
+    results (the section then reads as it always did)."""
+    parts = ["general"] + (["compare"] if has_comparison else []) + (
+        ["fields"] if has_fields else [])
+    letters = {"general": "", "compare": "", "fields": ""}
+    if len(parts) > 1:
+        letters.update({part: fmt.point_letter(i) for i, part in enumerate(parts)})
+    return letters
+
+
+# ---------------------------------------------------------------------------------------
+# Lĩnh vực
+# ---------------------------------------------------------------------------------------
+
+
+def _field_stats(fields: FieldResults, scheme: Scheme,
+                 score: Callable[[Decimal], str]) -> list[Context]:
+    return [
+        {
+            "number": str(i),
+            "name": f.name,
+            "max": fmt.format_plain(f.max),
+            "average": score(f.average),
+            "percent": fmt.format_percent(f.percent, scheme.share_decimals),
+            "best_names": fmt.join_names([u.name for u in f.best]),
+            "best_score": score(f.best_score),
+            "best_tied": len(f.best) > 1,
+            "worst_names": fmt.join_names([u.name for u in f.worst]),
+            "worst_score": score(f.worst_score),
+            "worst_tied": len(f.worst) > 1,
+            "self_average": score(f.self_average) if f.self_average is not None else "",
+        }
+        for i, f in enumerate(fields.fields, start=1)
+    ]
+
+
+def _field_table(fields: FieldResults, average: Decimal, scheme: Scheme,
+                 score: Callable[[Decimal], str], numbering: Numbering) -> Context:
+    """The Biểu of a block: per unit its TĐG line (when present) and its TĐ line."""
+    rows: list[Context] = []
+    for index, row in enumerate(fields.rows, start=1):
+        unit = row.unit
+        if fields.has_self:
+            rows.append({"index": str(index), "name": unit.name, "kind": "self",
+                         "average": False, "first": True,
+                         "scores": [score(v) for v in row.self_fields],
+                         "total": score(row.self_total), "rank": "", "band": ""})
+        rows.append({"index": "" if fields.has_self else str(index),
+                     "name": "" if fields.has_self else unit.name,
+                     "kind": "appraised", "average": False, "first": not fields.has_self,
+                     "scores": [score(v) for v in unit.fields],
+                     "total": score(unit.total), "rank": str(unit.rank),
+                     "band": scheme.bands[unit.band].label})
+    if fields.has_self:
+        rows.append({"index": "", "name": "", "kind": "self", "average": True, "first": True,
+                     "scores": [score(f.self_average) for f in fields.fields],
+                     "total": score(fields.self_total_average), "rank": "", "band": ""})
+    rows.append({"index": "", "name": "", "kind": "appraised", "average": True,
+                 "first": not fields.has_self,
+                 "scores": [score(f.average) for f in fields.fields],
+                 "total": score(average), "rank": "", "band": ""})
+    size = 2 if fields.has_self else 1
+    return {
+        "number": numbering.table(),
+        "has_self": fields.has_self,
+        "groups": [rows[i:i + size] for i in range(0, len(rows) - size, size)]
+        + [rows[-size:]],
+        "lead": [True] if fields.has_self else [],
+        "fields": [{"code": f"LV{i}", "name": f.name, "max": fmt.format_plain(f.max)}
+                   for i, f in enumerate(fields.fields, start=1)],
+        "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Year over year
+# ---------------------------------------------------------------------------------------
+
+
+def _moves(moves: tuple[Move, ...], key: Callable[[Move], Any],
+           amount: Callable[[Any], str]) -> Context:
+    top = largest(moves, key)
+    return {
+        "count": fmt.format_count(len(moves)),
+        "any": bool(moves),
+        "single": len(moves) == 1,
+        "names": fmt.join_names([m.unit.name for m in moves]),
+        "top_names": fmt.join_names([m.unit.name for m in top]),
+        "top_tied": len(top) > 1,
+        "top_amount": amount(abs(key(top[0]))) if top else "",
+    }
+
+
+def _comparison(comparison: BlockComparison, scheme: Scheme, score: Callable[[Decimal], str],
+                previous_year: int | None) -> Context:
+    def score_change(m: Move) -> Decimal:
+        return m.score_change
+
+    def rank_change(m: Move) -> int:
+        return m.rank_change
+
+    def units(items) -> Context:
+        return {"count": fmt.format_count(len(items)), "any": bool(items),
+                "names": fmt.join_names([u.name for u in items])}
+
+    band_changes = []
+    for change in comparison.bands:
+        delta = change.change
+        band_changes.append({
+            "known": delta is not None,
+            "direction": direction(delta or 0),
+            "amount": fmt.format_count(abs(delta)) if delta is not None else "",
+            "previous_count": (fmt.format_count(change.previous_count)
+                               if change.previous_count is not None else ""),
+        })
+    return {
+        "previous_year": str(previous_year),
+        "previous_average": score(comparison.previous.average),
+        "average_direction": direction(comparison.average_change),
+        "average_change": score(abs(comparison.average_change)),
+        "previous_gap": score(comparison.previous.gap),
+        "gap_direction": direction(comparison.gap_change),
+        "gap_change": score(abs(comparison.gap_change)),
+        "matched": fmt.format_count(len(comparison.moves)),
+        "new": units(comparison.new),
+        "removed": units(comparison.removed),
+        "rose": _moves(comparison.rose, score_change, score),
+        "fell": _moves(comparison.fell, score_change, score),
+        "up": _moves(comparison.up, rank_change, str),
+        "kept": _moves(comparison.kept, rank_change, str),
+        "down": _moves(comparison.down, rank_change, str),
+        "bands": band_changes,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Charts: data to draw, labels already formatted
+# ---------------------------------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> str:
+    """A number for drawing only (never shown): plain decimal text."""
+    return str(value)
+
+
+def _band_names(scheme: Scheme) -> list[str]:
+    return [f"{scheme.band_term} {b.label}" for b in scheme.bands]
+
+
+def _thresholds(scheme: Scheme) -> list[str]:
+    return [_plain(b.lower) for b in scheme.bands if b.lower]
+
+
+def _ranking_chart(result: BlockResult, scheme: Scheme, numbering: Numbering) -> Context:
+    units = result.units
+    chart: Context = {
+        "number": numbering.chart(),
+        "band_names": _band_names(scheme),
+        "thresholds": _thresholds(scheme),
+        "max": _plain(scheme.max_total),
+        "axis_min": "0",
+    }
+    if len(units) <= MAX_BARS:
+        chart.update(kind="bars", labels=[u.name for u in units],
+                     values=[_plain(u.total) for u in units],
+                     bands=[str(u.band) for u in units])
+        return chart
+    spread = histogram([u.total for u in units], [u.band for u in units], len(scheme.bands))
+    chart.update(kind="histogram", edges=[_plain(e) for e in spread.edges],
+                 counts=[[str(c) for c in row] for row in spread.counts],
+                 width=fmt.format_plain(spread.edges[1] - spread.edges[0]))
+    return chart
+
+
+def _fields_chart(fields: FieldResults, scheme: Scheme, numbering: Numbering) -> Context:
+    return {
+        "number": numbering.chart(),
+        "kind": "hbars",
+        "labels": [f.name for f in fields.fields],
+        "values": [_plain(f.percent) for f in fields.fields],
+        "value_labels": [fmt.format_percent(f.percent, scheme.share_decimals)
+                         for f in fields.fields],
+    }
+
+
+def _compare_chart(comparison: BlockComparison, scheme: Scheme, numbering: Numbering,
+                   year: int, previous_year: int | None) -> Context:
+    moves = comparison.moves
+    chart: Context = {
+        "number": numbering.chart(),
+        "kind": "paired" if len(moves) <= MAX_BARS else "scatter",
+        "labels": [m.unit.name for m in moves],
+        "values": [_plain(m.unit.total) for m in moves],
+        "previous": [_plain(m.previous.total) for m in moves],
+        "series": [str(year), str(previous_year)],
+        "thresholds": _thresholds(scheme),
+        "max": _plain(scheme.max_total),
+        "axis_min": "0",
+    }
+    if chart["kind"] == "scatter":
+        low = min(min(m.unit.total, m.previous.total) for m in moves)
+        chart["axis_min"] = _plain((low // 10) * 10)
+    return chart

@@ -1,0 +1,311 @@
+"""Charts (biểu đồ): chart data from the context -> SVG (for the PDF) or PNG (for the DOCX).
+
+This is the only module of docgen that imports matplotlib. The context carries what a
+chart shows (values, labels, band colours, thresholds, legend entries); every number
+printed inside a picture is formatted by :mod:`docgen.formatting` (decimal comma), the
+text is set in the bundled Liberation Serif (registered from ``render/fonts``, so every
+Vietnamese letter shows), and the wording around a chart (its number and title) stays in
+the templates.
+
+Guarantees:
+
+* **Vector in the PDF, no font in the PDF.** SVG text is drawn as outlines
+  (``svg.fonttype = "path"``), so the PDF's check that only the bundled font is embedded
+  keeps holding, and the chart is sharp at any zoom.
+* **Sharp in the DOCX.** PNG at 200 dpi or more.
+* **Same input, same bytes.** The SVG has a fixed ``svg.hashsalt`` and no date, the PNG
+  no software stamp; figures are built on a private :class:`~matplotlib.figure.Figure`
+  (no pyplot, no global figure state).
+
+Chart kinds (``chart["kind"]``): ``bars`` one bar per unit, high to low, coloured by band,
+band thresholds as dashed lines; ``histogram`` the number of units per score interval,
+stacked by band, for blocks too large for one bar per unit; ``hbars`` one horizontal
+bar per lĩnh vực (average as % of the maximum); ``paired`` this year's and last year's
+score side by side per unit; ``scatter`` last year against this year, one dot per unit,
+for blocks too large for paired bars.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import font_manager  # noqa: E402 - after choosing the backend
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from docgen.formatting import format_plain  # noqa: E402
+
+__all__ = ["PNG_DPI", "png", "svg"]
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FILES = ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
+              "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf")
+FAMILY = "Liberation Serif"
+
+#: Resolution of the PNG placed in the DOCX.
+PNG_DPI = 200
+
+#: Width of every chart: the text width of the page (165 mm) less a margin.
+WIDTH_MM = 160
+
+#: Band colours, best band first: dark green, blue, amber, red, then greys. Distinct in
+#: print and for the common colour-vision deficiencies (no red/green pair side by side).
+BAND_COLOURS = ("#1b7837", "#2166ac", "#e08214", "#b2182b", "#6a6a6a", "#9a9a9a")
+THIS_YEAR, LAST_YEAR = "#2166ac", "#b8b8b8"
+
+_RC = {
+    "font.family": FAMILY,
+    "font.size": 8,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "docgen",
+    "axes.unicode_minus": True,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.6,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "legend.frameon": False,
+}
+
+
+@functools.cache
+def _register_fonts() -> None:
+    """Make the bundled Liberation Serif known to matplotlib (once per process)."""
+    for name in FONT_FILES:
+        font_manager.fontManager.addfont(str(FONT_DIR / name))
+
+
+def svg(chart: Mapping[str, Any]) -> str:
+    """Return the chart as an SVG document."""
+    return _save(chart, "svg", {"Date": None}).decode("utf-8")
+
+
+def png(chart: Mapping[str, Any], dpi: int = PNG_DPI) -> bytes:
+    """Return the chart as PNG bytes at `dpi`."""
+    return _save(chart, "png", {"Software": None}, dpi)
+
+
+def _save(chart: Mapping[str, Any], fmt: str, metadata: dict, dpi: int = 72) -> bytes:
+    _register_fonts()
+    with matplotlib.rc_context(_RC):
+        figure = _DRAW[chart["kind"]](chart)
+        out = io.BytesIO()
+        figure.savefig(out, format=fmt, dpi=dpi, metadata=metadata)
+    return out.getvalue()
+
+
+def _figure(height_mm: float) -> Any:
+    figure = Figure(figsize=(WIDTH_MM / 25.4, height_mm / 25.4), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _number(value: float, _pos: Any = None) -> str:
+    """Tick label in the Vietnamese way (decimal comma), at most two decimals."""
+    return format_plain(Decimal(f"{float(value):.2f}"))
+
+
+def _values(chart: Mapping[str, Any], key: str = "values") -> list[float]:
+    # Floats only for geometry; every number shown comes from the formatting functions.
+    return [float(Decimal(v)) for v in chart[key]]
+
+
+def _wrap(label: str, width: int = 38) -> str:
+    """Break a long lĩnh vực name over lines of at most `width` characters."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _thresholds(axes: Any, chart: Mapping[str, Any], vertical: bool = False) -> None:
+    """Band thresholds as dashed lines, each with its value at the end of the line."""
+    for threshold in chart.get("thresholds", []):
+        value = float(Decimal(threshold))
+        label = format_plain(Decimal(threshold))
+        style = {"color": "#333333", "linewidth": 0.7, "linestyle": (0, (4, 2)), "zorder": 3}
+        if vertical:
+            axes.axvline(value, **style)
+            axes.annotate(label, (value, 1), xycoords=("data", "axes fraction"),
+                          xytext=(0, 2), textcoords="offset points", ha="center",
+                          va="bottom", fontsize=7)
+        else:
+            axes.axhline(value, **style)
+            axes.annotate(label, (1, value), xycoords=("axes fraction", "data"),
+                          xytext=(2, 0), textcoords="offset points", ha="left",
+                          va="center", fontsize=7)
+
+
+def _band_legend(axes: Any, chart: Mapping[str, Any], used: Sequence[int],
+                 below: bool = False) -> None:
+    """The legend of the bands present, in one row."""
+    handles = [Patch(color=BAND_COLOURS[i % len(BAND_COLOURS)], label=chart["band_names"][i])
+               for i in sorted(set(used))]
+    _legend(axes, handles, [h.get_label() for h in handles], below)
+
+
+def _legend(axes: Any, handles: list, labels: list[str], below: bool) -> None:
+    """One row of legend entries outside the plot: under it when threshold values sit on
+    top, else above it (the layout engine makes room)."""
+    axes.figure.legend(handles, labels, loc="outside lower center" if below else
+                       "outside upper center", ncols=len(handles), fontsize=7.5,
+                       handlelength=1.2)
+
+
+#: Up to this many units, bars lie across with the names written out on the left.
+ACROSS = 30
+
+
+def _draw_bars(chart: Mapping[str, Any]) -> Any:
+    """One bar per unit, high to low, coloured by band; thresholds dashed."""
+    values = _values(chart)
+    bands = [int(b) for b in chart["bands"]]
+    colours = [BAND_COLOURS[b % len(BAND_COLOURS)] for b in bands]
+    if len(values) <= ACROSS:
+        figure, axes = _across(chart["labels"])
+        axes.barh(range(len(values)), values, color=colours, height=0.7, linewidth=0)
+        axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.xaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart, vertical=True)
+    else:
+        figure, axes = _upright(chart["labels"])
+        axes.bar(range(len(values)), values, color=colours, width=0.75, linewidth=0)
+        axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.yaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart)
+    _band_legend(axes, chart, bands, below=len(values) <= ACROSS)
+    return figure
+
+
+def _across(labels: Sequence[str]) -> Any:
+    """A figure for horizontal bars, one row per label, the first label at the top."""
+    figure, axes = _figure(22 + 5.0 * len(labels))
+    axes.set_yticks(range(len(labels)), labels, fontsize=7.5)
+    axes.set_ylim(len(labels) - 0.5, -0.5)
+    axes.tick_params(axis="y", length=0)
+    return figure, axes
+
+
+def _upright(labels: Sequence[str]) -> Any:
+    """A figure for vertical bars with the names written upwards under them."""
+    size = 6.5 if len(labels) <= 50 else 5.2
+    longest = max(len(label) for label in labels)
+    figure, axes = _figure(62 + longest * size * 0.19)
+    axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=size)
+    axes.tick_params(axis="x", length=0, pad=2)
+    axes.set_xlim(-0.7, len(labels) - 0.3)
+    return figure, axes
+
+
+def _draw_histogram(chart: Mapping[str, Any]) -> Any:
+    """Units per score interval, stacked by band; thresholds dashed."""
+    edges = _values(chart, "edges")
+    counts = [[int(c) for c in row] for row in chart["counts"]]  # [band][interval]
+    figure, axes = _figure(85)
+    widths = [b - a for a, b in zip(edges, edges[1:], strict=False)]
+    bottom = [0] * len(widths)
+    used = []
+    for band, row in enumerate(counts):
+        if not any(row):
+            continue
+        used.append(band)
+        axes.bar(edges[:-1], row, width=widths, bottom=bottom, align="edge",
+                 color=BAND_COLOURS[band % len(BAND_COLOURS)], linewidth=0.3,
+                 edgecolor="white")
+        bottom = [a + b for a, b in zip(bottom, row, strict=True)]
+    axes.set_xlim(edges[0], edges[-1])
+    axes.set_ylim(0, max(bottom) * 1.15)
+    axes.xaxis.set_major_formatter(FuncFormatter(_number))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(_number))
+    _thresholds(axes, chart, vertical=True)
+    _band_legend(axes, chart, used)
+    axes.set_xlim(edges[0], edges[-1])
+    return figure
+
+
+def _draw_hbars(chart: Mapping[str, Any]) -> Any:
+    """One horizontal bar per lĩnh vực, in dossier order from the top, with its label."""
+    values = _values(chart)
+    labels = [_wrap(label) for label in chart["labels"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure, axes = _figure(18 + 5.2 * lines)
+    positions = list(range(len(values)))[::-1]
+    axes.barh(positions, values, color=THIS_YEAR, height=0.6, linewidth=0)
+    axes.set_yticks(positions, labels, fontsize=7.5)
+    for y, value, text in zip(positions, values, chart["value_labels"], strict=True):
+        axes.text(value + 1, y, text, va="center", fontsize=7.5)
+    axes.set_xlim(0, 112)
+    axes.set_xticks([0, 20, 40, 60, 80, 100])
+    axes.xaxis.set_major_formatter(FuncFormatter(_number))
+    axes.tick_params(axis="y", length=0)
+    return figure
+
+
+def _draw_paired(chart: Mapping[str, Any]) -> Any:
+    """This year's and last year's totals side by side, one pair per unit."""
+    current, previous = _values(chart), _values(chart, "previous")
+    count = len(current)
+    this_year, last_year = chart["series"]
+    if count <= ACROSS:
+        figure, axes = _across(chart["labels"])
+        axes.barh([i + 0.19 for i in range(count)], previous, height=0.38, color=LAST_YEAR,
+                  label=last_year, linewidth=0)
+        axes.barh([i - 0.19 for i in range(count)], current, height=0.38, color=THIS_YEAR,
+                  label=this_year, linewidth=0)
+        axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.xaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart, vertical=True)
+    else:
+        figure, axes = _upright(chart["labels"])
+        axes.bar([i - 0.2 for i in range(count)], previous, width=0.4, color=LAST_YEAR,
+                 label=last_year, linewidth=0)
+        axes.bar([i + 0.2 for i in range(count)], current, width=0.4, color=THIS_YEAR,
+                 label=this_year, linewidth=0)
+        axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+        axes.yaxis.set_major_formatter(FuncFormatter(_number))
+        _thresholds(axes, chart)
+    handles, labels = axes.get_legend_handles_labels()
+    _legend(axes, handles[::-1], labels[::-1], below=count <= ACROSS)
+    return figure
+
+
+def _draw_scatter(chart: Mapping[str, Any]) -> Any:
+    """Last year (across) against this year (up), one dot per unit; the diagonal marks
+    no change, so dots above it gained points."""
+    current, previous = _values(chart), _values(chart, "previous")
+    figure, axes = _figure(110)
+    low = float(Decimal(chart["axis_min"]))
+    high = float(Decimal(chart["max"]))
+    axes.plot([low, high], [low, high], color="#333333", linewidth=0.7,
+              linestyle=(0, (4, 2)))
+    axes.scatter(previous, current, s=4, color=THIS_YEAR, linewidths=0, alpha=0.6)
+    axes.set_xlim(low, high)
+    axes.set_ylim(low, high)
+    axes.set_aspect("equal")
+    axes.xaxis.set_major_formatter(FuncFormatter(_number))
+    axes.yaxis.set_major_formatter(FuncFormatter(_number))
+    axes.set_xlabel(chart["series"][1])
+    axes.set_ylabel(chart["series"][0])
+    return figure
+
+
+_DRAW = {
+    "bars": _draw_bars,
+    "histogram": _draw_histogram,
+    "hbars": _draw_hbars,
+    "paired": _draw_paired,
+    "scatter": _draw_scatter,
+}

@@ -1,0 +1,107 @@
+"""A dossier that names its previous round (kỳ trước): the loader reads it, one level only,
+and every problem names the file it is in."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgen.errors import InputError
+from docgen.model.loader import load_dossier
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+MAPPING = "  ánh xạ:\n    Sở Giao thông vận tải: Sở Giao thông - Vận tải\n"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """Copies of the two-round fixture, to edit: (this year, last year)."""
+    for name in ("son-la-2023.yaml", "son-la-2022.yaml"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    return tmp_path / "son-la-2023.yaml", tmp_path / "son-la-2022.yaml"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def messages(excinfo) -> list[str]:
+    return [p.message for p in excinfo.value.problems]
+
+
+def test_the_previous_round_is_read_from_beside_the_dossier(pair):
+    current, previous = pair
+    dossier = load_dossier(current)
+    assert dossier.previous.file == "son-la-2022.yaml"
+    assert dossier.previous.mapping == {"Sở Giao thông vận tải": "Sở Giao thông - Vận tải"}
+    assert dossier.previous_round.year == 2022
+    assert dossier.previous_round.blocks[0].units[0].name == "Sở Giao thông - Vận tải"
+
+
+def test_without_previous_the_loader_reads_one_file(pair):
+    assert load_dossier(pair[0], with_previous=False).previous_round is None
+    assert load_dossier(FIXTURES / "son-la-2025.yaml").previous_round is None
+
+
+def test_a_chain_is_not_followed(pair):
+    current, previous = pair
+    # last year's file names a file that does not exist: never opened
+    edit(previous, "\nkhối:\n", "\nkỳ trước:\n  tệp: khong-co.yaml\n\nkhối:\n")
+    assert load_dossier(current).previous_round.previous.file == "khong-co.yaml"
+    assert load_dossier(current).previous_round.previous_round is None
+
+
+def test_a_missing_previous_file_is_named(pair):
+    current, _ = pair
+    edit(current, "tệp: son-la-2022.yaml", "tệp: khong-co-2022.yaml")
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(current)
+    (message,) = messages(excinfo)
+    assert message.startswith(f"{current}: kỳ trước › tệp: cần một tệp hồ sơ có thật")
+    assert "khong-co-2022.yaml" in message
+
+
+def test_a_dossier_cannot_be_its_own_previous_round(pair):
+    current, _ = pair
+    edit(current, "tệp: son-la-2022.yaml", "tệp: son-la-2023.yaml")
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(current)
+    assert messages(excinfo) == [
+        f"{current}: kỳ trước › tệp: cần một tệp hồ sơ khác tệp này; nhận được son-la-2023.yaml"]
+
+
+def test_a_problem_inside_the_previous_file_names_that_file(pair):
+    current, previous = pair
+    edit(previous, "điểm tối đa: 100", "điểm tối đa: 100\n  điểm tối thiểu: 0")
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(current)
+    (message,) = messages(excinfo)
+    assert message.startswith(f"{previous}: thang điểm › 'điểm tối thiểu'")
+
+
+def test_the_previous_round_must_be_an_earlier_year(pair):
+    current, previous = pair
+    edit(previous, "năm: 2022", "năm: 2023")
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(current)
+    assert messages(excinfo) == [
+        f"{previous}: năm: cần năm trước năm 2023 của {current}; nhận được 2023"]
+
+
+def test_mapping_names_must_exist_on_their_side_and_be_used_once(pair):
+    current, _ = pair
+    edit(current, MAPPING, "  ánh xạ:\n    Sở Giao thông vận tải: Sở Giao thông - Vận tải\n"
+                           "    Sở Không Có: Sở Nội vụ\n    Sở Nội vụ: Sở Giao thông - Vận tải\n"
+                           "    Sở Tư pháp: Sở Cũ\n")
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(current)
+    assert messages(excinfo) == [
+        f"{current}: kỳ trước › ánh xạ › 'Sở Không Có': cần tên một đơn vị của hồ sơ này; "
+        "nhận được không có đơn vị nào tên như vậy",
+        f"{current}: kỳ trước › ánh xạ › 'Sở Nội vụ': cần mỗi đơn vị kỳ trước được ánh xạ "
+        "một lần; nhận được 'Sở Giao thông - Vận tải' đã ánh xạ cho 'Sở Giao thông vận tải'",
+        f"{current}: kỳ trước › ánh xạ › 'Sở Tư pháp': cần tên một đơn vị của hồ sơ kỳ trước; "
+        "nhận được 'Sở Cũ' không có trong hồ sơ kỳ trước",
+    ]
