@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen.atomic import fsync_dir, stage, write_atomically
 from docgen.compute.compare import RoundComparison, compare_rounds
 from docgen.compute.results import RoundResult, compute_round
 from docgen.context.builder import build_context, created_at, is_final
@@ -98,18 +98,15 @@ def write_files(documents: Sequence[RenderedDocument], out_dir: Path) -> list[Pa
     temporary: list[tuple[Path, Path]] = []
     try:
         for doc in documents:
-            fd, tmp = tempfile.mkstemp(prefix=f".{doc.filename}.", suffix=".tmp", dir=out_dir)
-            temporary.append((Path(tmp), out_dir / doc.filename))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(doc.data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            final = out_dir / doc.filename
+            temporary.append((stage(final, doc.data), final))
     except BaseException:
         for tmp, _ in temporary:
             tmp.unlink(missing_ok=True)
         raise
     for tmp, final in temporary:
         os.replace(tmp, final)
+    fsync_dir(out_dir)
     return [final for _, final in temporary]
 
 
@@ -125,15 +122,4 @@ def export_workbook(dossier: Dossier, result: RoundResult | None = None) -> byte
 
 def write_file(path: Path, data: bytes) -> Path:
     """Write `data` to `path` all or nothing: a temporary file beside it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, data)

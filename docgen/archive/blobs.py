@@ -9,12 +9,11 @@ Reads re-hash the bytes and refuse anything that no longer matches its name.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from docgen.archive.errors import CorruptBlobError
+from docgen.atomic import is_temporary, write_atomically
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -51,19 +50,7 @@ class BlobStore:
         final = self.path(digest)
         if final.exists() and self._intact(final, digest):
             return digest
-        folder = final.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _fsync_dir(folder)
+        write_atomically(final, data)
         return digest
 
     def get(self, sha256: str) -> bytes:
@@ -90,7 +77,7 @@ class BlobStore:
         for folder in sorted(self.root.iterdir()):
             if folder.is_dir() and len(folder.name) == 2:
                 for file in sorted(folder.iterdir()):
-                    if not file.name.startswith(".tmp-"):
+                    if not is_temporary(file.name):
                         yield folder.name + file.name
 
     @staticmethod
@@ -100,15 +87,3 @@ class BlobStore:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest() == sha256
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable (a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

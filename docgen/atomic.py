@@ -1,0 +1,61 @@
+"""Writing files all or nothing: a temporary file beside the target, fsync, rename.
+
+A reader (a clerk opening the output folder, the archive's ``verify``) must never find a
+half-written file under a final name, whatever moment the writer is stopped at. Both the
+output folder of ``docgen render``/``export`` and the archive's blob folder write this way.
+Temporary files are named ``.<name>.<random>.tmp``: hidden, and recognisable as debris.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def stage(path: Path, data: bytes) -> Path:
+    """Write `data` to a new temporary file beside `path`, flushed to disk; return its path."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames done in `folder` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Put `data` at `path` all or nothing; the folder is created if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stage(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+    return path
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name is one of :func:`stage`'s temporary files.
+
+    >>> is_temporary(".abc.x1y2.tmp"), is_temporary("abc")
+    (True, False)
+    """
+    return name.startswith(".") and name.endswith(".tmp")
