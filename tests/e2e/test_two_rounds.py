@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from extract import SON_LA_2023, docx_text, flat, pdf_pages, run_cli, squash
+from extract import SON_LA_2023, docx_text, flat, pdf_pages, render_with_cli, run_cli, squash
 from PIL import Image
 
 pytestmark = pytest.mark.e2e
@@ -34,10 +34,7 @@ FACTS = [
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("son-la-2023")
-    done = run_cli("render", SON_LA_2023, "-o", out)
-    assert done.returncode == 0, done.stderr
-    return out
+    return render_with_cli(SON_LA_2023, tmp_path_factory.mktemp("son-la-2023"))
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])

@@ -26,6 +26,13 @@ def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+def render_with_cli(dossier: Path, out: Path) -> Path:
+    """Render `dossier` into `out` through the real CLI; fail the test on a non-zero exit."""
+    done = run_cli("render", dossier, "-o", out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
 def docx_text(data: bytes) -> str:
     """Return the body text of a DOCX in reading order: paragraphs and table cells."""
     document = Document(io.BytesIO(data))
