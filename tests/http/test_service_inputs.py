@@ -171,3 +171,24 @@ def test_a_dossier_cannot_be_its_own_previous_round(service: Service) -> None:
     assert response.status_code == 422
     assert response.json()["message"] == (
         f"hồ sơ.yaml: kỳ trước › hồ sơ: cần số của một hồ sơ khác hồ sơ này; nhận được {current}")
+
+
+def test_the_issued_versions_record_the_previous_round_too(service: Service) -> None:
+    with service.client("chuyen_vien") as client:
+        previous = create(client, SON_LA_2022.read_bytes())
+        current = create(client, son_la_2023_after(previous))
+        assert client.post(f"/dossiers/{current}/render", params={"format": "docx"}
+                           ).status_code == 201
+        assert client.post(f"/dossiers/{current}/submit").status_code == 200
+        sha256 = hashlib.sha256(client.get(f"/dossiers/{previous}/content").content).hexdigest()
+    with service.client("lanh_dao") as client:
+        assert client.post(f"/dossiers/{current}/approve").status_code == 200
+    with service.client("van_thu") as client:
+        issued = client.post(f"/dossiers/{current}/issue")
+        assert issued.status_code == 200, issued.text
+        report = next(v for v in issued.json() if v["kind"] == "bao_cao")
+        text = flat(docx_text(client.get(f"/versions/{report['id']}/files/docx").content))
+    assert {v["status"] for v in issued.json()} == {"final"}
+    assert all(v["summary"]["previous"] == {"dossier": previous, "revision": 1, "sha256": sha256}
+               for v in issued.json())
+    assert "giảm 5,22 điểm so với năm 2022" in text
