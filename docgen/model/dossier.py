@@ -303,7 +303,7 @@ class PreviousRound(Model):
     file: str | None = vi("file", "tệp", default=None, min_length=1,
                           description="Đường dẫn tệp hồ sơ kỳ trước (YAML/JSON), tính từ thư mục "
                                       "của tệp này (dòng lệnh).")
-    dossier: int | None = vi("dossier", "hồ sơ", default=None, ge=1,
+    dossier: int | None = vi("dossier", "hồ sơ", default=None, ge=1, strict=True,
                              description="Số hồ sơ kỳ trước trong kho lưu trữ của cơ quan (dịch "
                                          "vụ); thay cho 'tệp'.")
     mapping: dict[str, str] = vi(

@@ -143,3 +143,15 @@ def test_without_a_folder_a_previous_file_is_refused(pair):
         "'hồ sơ: <số>' (hồ sơ gửi qua dịch vụ không được đọc tệp trên máy chủ); nhận được "
         "tệp 'son-la-2022.yaml'"]
     assert load_data(data, "hồ sơ.yaml", base=current.parent).previous.file == "son-la-2022.yaml"
+
+
+@pytest.mark.parametrize("value", ["true", "'5'", "5.0"])
+def test_an_archived_previous_round_is_named_by_a_whole_number(pair, value):
+    """Only an integer is read as a dossier number: `true` would otherwise be dossier 1,
+    and a wrong number compares with the wrong round without a word."""
+    current, _ = pair
+    text = current.read_text(encoding="utf-8").replace("tệp: son-la-2022.yaml", f"hồ sơ: {value}")
+    with pytest.raises(InputError) as excinfo:
+        load_data(parse_text(text, "hồ sơ.yaml"), "hồ sơ.yaml")
+    (message,) = messages(excinfo)
+    assert message.startswith("hồ sơ.yaml: kỳ trước › hồ sơ: cần một số nguyên; nhận được ")
