@@ -171,7 +171,7 @@ def import_units(
     from docgen.model.units_yaml import DEFAULT_SCHEME, units_yaml
 
     try:
-        scheme = load_dossier(dossier).scheme if dossier else DEFAULT_SCHEME
+        scheme = load_dossier(dossier, with_previous=False).scheme if dossier else DEFAULT_SCHEME
         units, claims = read_units(file, scheme, sheet=sheet, known_fields=dossier is not None)
         block = Block.model_validate({"name": "bảng", "description": "", "short_name": "",
                                       "subject": "", "units": units})

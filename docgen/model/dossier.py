@@ -293,12 +293,19 @@ class Report(Model):
 class PreviousRound(Model):
     """Where the previous round's dossier is (kỳ trước), for the year-over-year lines.
 
-    Units are matched by name (compared as in duplicate detection); `mapping` names the
-    units whose name changed, this year's name first. It is never guessed.
+    Exactly one of `file` (a dossier file, for the command line) or `dossier` (the number
+    of a dossier in the archive, for the service: a dossier sent to the service may not
+    name files on the server) is given; :mod:`docgen.model.rules` checks that. Units are
+    matched by name (compared as in duplicate detection); `mapping` names the units whose
+    name changed, this year's name first. It is never guessed.
     """
 
-    file: str = vi("file", "tệp", min_length=1,
-                   description="Đường dẫn tệp hồ sơ kỳ trước (YAML/JSON), tính từ thư mục của tệp này.")
+    file: str | None = vi("file", "tệp", default=None, min_length=1,
+                          description="Đường dẫn tệp hồ sơ kỳ trước (YAML/JSON), tính từ thư mục "
+                                      "của tệp này (dòng lệnh).")
+    dossier: int | None = vi("dossier", "hồ sơ", default=None, ge=1, strict=True,
+                             description="Số hồ sơ kỳ trước trong kho lưu trữ của cơ quan (dịch "
+                                         "vụ); thay cho 'tệp'.")
     mapping: dict[str, str] = vi(
         "mapping", "ánh xạ", default_factory=dict,
         description="Đơn vị đổi tên: {tên năm nay: tên kỳ trước}.")
@@ -322,6 +329,7 @@ class Dossier(Model):
                                         description="Hồ sơ kỳ trước, để so sánh với năm trước.")
 
     #: The previous round's dossier, read by the loader from `previous.file` (one level).
+    #: One from the archive (`previous.dossier`) is handed to the renderer by the service.
     _previous_round: Dossier | None = PrivateAttr(default=None)
 
     @property

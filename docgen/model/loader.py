@@ -143,17 +143,20 @@ def parse_text(text: str, source: str) -> Any:
         raise InputError([Problem(source, where, "JSON hợp lệ", exc.msg)]) from exc
 
 
-def load_data(data: Any, source: str, sheets: list[SheetClaims] | None = None) -> Dossier:
+def load_data(data: Any, source: str, sheets: list[SheetClaims] | None = None, *,
+              base: Path | None = None) -> Dossier:
     """Validate raw data (already parsed) into a :class:`Dossier`; raise InputError.
 
-    Blocks whose units come from a spreadsheet (``nguồn``, relative to `source`) are filled
-    first; what those sheets claim about totals, ranks and bands is appended to `sheets`.
+    Blocks whose units come from a spreadsheet (``nguồn``, relative to the folder `base`)
+    are filled first; what those sheets claim about totals, ranks and bands is appended to
+    `sheets`. Without `base` no file may be read (the text came from a client of the
+    service, not from a folder): a ``nguồn`` or a ``kỳ trước › tệp`` is then refused.
     """
     if not isinstance(data, dict):
         found = "tệp rỗng" if data is None else type(data).__name__
         raise InputError([Problem(source, "tệp", "một bảng khóa–giá trị ở cấp cao nhất", found)])
     data = _normalize_keys(data)
-    data, claims = expand_sources(data, source)
+    data, claims = expand_sources(data, source, base)
     if sheets is not None:
         sheets.extend(claims)
     try:
@@ -162,6 +165,12 @@ def load_data(data: Any, source: str, sheets: list[SheetClaims] | None = None) -
         problems = [describe_pydantic_error(error, data, source) for error in _useful(exc.errors())]
         raise InputError(problems) from exc
     problems = check_rules(dossier, source)
+    if not problems and base is None and dossier.previous is not None \
+            and dossier.previous.file is not None:
+        problems.append(Problem(
+            source, "kỳ trước › tệp", "số hồ sơ kỳ trước trong kho lưu trữ, ghi là 'hồ sơ: <số>' "
+            "(hồ sơ gửi qua dịch vụ không được đọc tệp trên máy chủ)",
+            f"tệp {dossier.previous.file!r}"))
     if problems:
         raise InputError(problems)
     return dossier
@@ -197,9 +206,16 @@ def read_dossier(path: Path | str, *,
     """Return the dossier at `path` and the claims of the spreadsheets its blocks name.
 
     The previous round is read as :func:`load_dossier` reads it; its sheets' claims are
-    not returned (they were checked when that round was published).
+    not returned (they were checked when that round was published). A previous round
+    named by its number in the archive (``kỳ trước: {hồ sơ: N}``) cannot be followed from
+    a file and is refused when `with_previous` is asked for.
     """
     dossier, sheets = _load_one(Path(path))
+    if with_previous and dossier.previous is not None and dossier.previous.dossier is not None:
+        raise InputError([Problem(
+            str(path), "kỳ trước › hồ sơ", "'tệp': đường dẫn tệp hồ sơ kỳ trước ('hồ sơ: <số>' "
+            "chỉ dùng được trong dịch vụ lưu trữ, nơi có các hồ sơ đã lưu)",
+            f"hồ sơ số {dossier.previous.dossier}")])
     if with_previous and dossier.previous is not None:
         previous = _load_previous(dossier, Path(path))
         dossier._previous_round = previous  # a private attribute: not part of the input
@@ -210,6 +226,7 @@ def _load_previous(dossier: Dossier, path: Path) -> Dossier:
     """Read the previous round of `dossier` (read from `path`) and check it fits."""
     source = str(path)
     where = "kỳ trước › tệp"
+    assert dossier.previous is not None and dossier.previous.file is not None
     target = (path.parent / dossier.previous.file)
     if target.resolve() == path.resolve():
         raise InputError([Problem(source, where, "một tệp hồ sơ khác tệp này",
@@ -218,14 +235,24 @@ def _load_previous(dossier: Dossier, path: Path) -> Dossier:
         raise InputError([Problem(source, where, "một tệp hồ sơ có thật",
                                   f"không tìm thấy tệp {target}")])
     previous = _load_one(target)[0]
-    problems = []
-    if previous.year >= dossier.year:
-        problems.append(Problem(str(target), "năm",
-                                f"năm trước năm {dossier.year} của {source}", str(previous.year)))
-    problems += check_mapping(dossier, previous, source)
+    problems = check_previous(dossier, previous, source, str(target))
     if problems:
         raise InputError(problems)
     return previous
+
+
+def check_previous(dossier: Dossier, previous: Dossier, source: str,
+                   previous_source: str) -> list[Problem]:
+    """Return why `previous` cannot be the previous round of `dossier`: a year that is not
+    earlier, or a name mapping that does not fit (see :func:`check_mapping`).
+
+    Shared by the file loader and the service (which reads the round from its archive).
+    """
+    problems = []
+    if previous.year >= dossier.year:
+        problems.append(Problem(previous_source, "năm",
+                                f"năm trước năm {dossier.year} của {source}", str(previous.year)))
+    return problems + check_mapping(dossier, previous, source)
 
 
 def check_mapping(dossier: Dossier, previous: Dossier, source: str) -> list[Problem]:
@@ -269,4 +296,4 @@ def _load_one(path: Path) -> tuple[Dossier, list[SheetClaims]]:
         raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
                                   f"byte {raw[exc.start]:#04x}")]) from exc
     sheets: list[SheetClaims] = []
-    return load_data(parse_text(text, source), source, sheets), sheets
+    return load_data(parse_text(text, source), source, sheets, base=path.parent), sheets

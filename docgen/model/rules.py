@@ -46,6 +46,7 @@ def check_rules(dossier: Dossier, source: str) -> list[Problem]:
     """Return every rule the dossier breaks (empty when it is usable)."""
     problems = _check_scheme(dossier.scheme, source)
     problems += _check_dates(dossier, source)
+    problems += _check_previous(dossier, source)
     if problems:  # unit checks read the scheme; a broken scheme would only add noise
         return problems
     for number, block in enumerate(dossier.blocks, start=1):
@@ -60,6 +61,16 @@ def check_rules(dossier: Dossier, source: str) -> list[Problem]:
             problems.append(Problem(source, f"{where} › phiếu hợp lệ",
                                     f"không quá số phiếu thu về ({s.returned})", str(s.valid)))
     return problems
+
+
+def _check_previous(dossier: Dossier, source: str) -> list[Problem]:
+    """The previous round is either a file or an archived dossier: exactly one of the two."""
+    previous = dossier.previous
+    if previous is None or (previous.file is None) != (previous.dossier is None):
+        return []
+    found = "cả hai" if previous.file is not None else "không có cái nào"
+    return [Problem(source, "kỳ trước", "đúng một trong 'tệp' (tệp hồ sơ kỳ trước) và 'hồ sơ' "
+                    "(số hồ sơ kỳ trước trong kho lưu trữ)", found)]
 
 
 def _check_dates(dossier: Dossier, source: str) -> list[Problem]:

@@ -284,6 +284,23 @@ def _inside(base: Path, file: str) -> bool:
     return (folder / file).resolve().is_relative_to(folder)
 
 
+def _refuse_sources(blocks: list[Any], source: str) -> list[Problem]:
+    """Return one problem per block that names a ``nguồn``, for a dossier with no folder."""
+    problems = []
+    for index, block in enumerate(blocks):
+        spec = _source_of(block)
+        if spec is None:
+            continue
+        name = block.get("name", block.get("tên khối", ""))
+        file = spec.get("file", spec.get("tệp")) if isinstance(spec, dict) else None
+        problems.append(Problem(
+            source, f"khối thứ {index + 1} ({name}) › nguồn",
+            "danh sách 'đơn vị' ghi trực tiếp (hồ sơ gửi qua dịch vụ không được đọc tệp trên "
+            "máy chủ; dùng `docgen import` để chuyển bảng tính thành danh sách đơn vị)",
+            f"tệp {str(file)!r}" if file is not None else "một 'nguồn'"))
+    return problems
+
+
 def _source_of(block: Any) -> Any:
     """The block's ``nguồn``, or None: a null one (as a dumped dossier has) means none."""
     if not isinstance(block, dict):
@@ -292,22 +309,28 @@ def _source_of(block: Any) -> Any:
     return block.get("nguồn") if found is None else found
 
 
-def expand_sources(data: dict[str, Any], source: str) -> tuple[dict[str, Any], list[SheetClaims]]:
+def expand_sources(data: dict[str, Any], source: str, base: Path | None
+                   ) -> tuple[dict[str, Any], list[SheetClaims]]:
     """Return `data` with each sheet-backed block's units filled in, and the sheets' claims.
 
-    `data` has its keys normalised already. When the scheme or a ``nguồn`` is itself
-    invalid, the block is left as it is: the dossier's validation then names that problem.
+    `data` has its keys normalised already. Files are read relative to the folder `base`
+    (the dossier file's); with no `base` (a dossier sent to the service) no file may be
+    read and every ``nguồn`` is refused, before anything is opened: otherwise a client
+    could make the server read, and quote, whatever sheet lies below its working folder.
+    When the scheme or a ``nguồn`` is itself invalid, the block is left as it is: the
+    dossier's validation then names that problem.
     """
     blocks = data.get("blocks", data.get("khối"))
     if not isinstance(blocks, list) or not any(_source_of(b) is not None for b in blocks):
         return data, []
+    if base is None:
+        raise InputError(_refuse_sources(blocks, source))
     try:
         scheme = Scheme.model_validate(data.get("scheme", data.get("thang điểm")))
     except ValidationError:
         return data, []
     problems: list[Problem] = []
     sheets: list[SheetClaims] = []
-    base = Path(source).parent
     for index, block in enumerate(blocks):
         spec_data = _source_of(block)
         if spec_data is None:

@@ -21,7 +21,7 @@ from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, Versi
 from docgen.compute.results import compute_round
 from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier as DossierModel
-from docgen.model.loader import load_data, parse_text
+from docgen.model.loader import check_previous, load_data, parse_text
 from docgen.pipeline import render_package
 from docgen.render import DOCUMENTS, FORMATS
 from docgen.workflow.canonical import canonical_json, load_canonical
@@ -47,6 +47,19 @@ VIETNAM = timedelta(hours=7)
 def vietnam_today() -> date:
     """Return today's date in Vietnam (the issue date of a document issued now)."""
     return (datetime.now(UTC) + VIETNAM).date()
+
+
+@dataclass(frozen=True)
+class PreviousUsed:
+    """The archived previous round a render compares with, and which content it was."""
+
+    dossier_id: int
+    revision: int
+    sha256: str  #: of the revision's canonical JSON
+    model: DossierModel
+
+    def provenance(self) -> dict[str, Any]:
+        return {"dossier": self.dossier_id, "revision": self.revision, "sha256": self.sha256}
 
 
 @dataclass
@@ -90,11 +103,42 @@ class Workflow:
         except UnicodeDecodeError as exc:
             raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
                                       f"byte {body[exc.start]:#04x}")]) from exc
+        # No folder: a dossier from a client may not make the server read its files.
         return load_data(parse_text(text, source), source)
+
+    def previous_round(self, agency: str, model: DossierModel, source: str = "hồ sơ",
+                       dossier_id: int | None = None) -> PreviousUsed | None:
+        """Return the archived dossier that `model` names as its previous round, checked.
+
+        It must be a dossier of the same agency (another agency's is reported as missing,
+        as everywhere), another dossier than `dossier_id` (the one being edited), of an
+        earlier year, with the units the name mapping speaks of. Its latest revision is
+        used: the issued content once it is issued. Raise InputError otherwise.
+        """
+        if model.previous is None or model.previous.dossier is None:
+            return None
+        number = model.previous.dossier
+        where = "kỳ trước › hồ sơ"
+        if number == dossier_id:
+            raise InputError([Problem(source, where, "số của một hồ sơ khác hồ sơ này",
+                                      str(number))])
+        try:
+            self.archive.get_dossier(number, agency=agency)
+            revision = self.archive.latest_revision(number)
+        except NotFoundError as exc:
+            raise InputError([Problem(source, where, "số một hồ sơ của cơ quan trong kho lưu trữ",
+                                      f"không có hồ sơ số {number}")]) from exc
+        previous = load_canonical(self.archive.read_blob(revision.sha256),
+                                  f"hồ sơ số {number}")
+        problems = check_previous(model, previous, source, f"hồ sơ số {number}")
+        if problems:
+            raise InputError(problems)
+        return PreviousUsed(number, revision.revision, revision.sha256, previous)
 
     def create(self, user: User, body: bytes, source: str = "hồ sơ") -> Dossier:
         self.allow(user, "create")
         model = self.parse(body, source)
+        self.previous_round(user.agency, model, source)
         dossier, _ = self.archive.create_dossier(
             Actor.of(user), year=model.year, title=_title(model),
             canonical=canonical_json(model), kinds=list(DOCUMENTS), register_type=REGISTER_TYPE)
@@ -104,6 +148,7 @@ class Workflow:
         """Record corrected content as a new revision (only while the dossier is a draft)."""
         self.dossier(user, dossier_id, "update")
         model = self.parse(body, source)
+        self.previous_round(user.agency, model, source, dossier_id)
         dossier, _ = self.archive.add_revision(
             Actor.of(user), dossier_id, canonical_json(model), title=_title(model),
             year=model.year, allowed=["draft"])
@@ -129,19 +174,26 @@ class Workflow:
             kinds, DOCUMENTS, "loại văn bản")
         revision = self.archive.latest_revision(dossier_id)
         model = load_canonical(self.archive.read_blob(revision.sha256))
+        previous = self.previous_round(user.agency, model, f"hồ sơ số {dossier_id}", dossier_id)
         items = self._render(model, formats, kinds, status="draft", draft=True,
-                             number=None, issue_date=None)
+                             number=None, issue_date=None, previous=previous)
         return self.archive.store_versions(Actor.of(user), dossier_id, items, allowed=["draft"],
                                            action="render", expected_revision=revision.id)
 
     def _render(self, model: DossierModel, formats: Sequence[str], kinds: Sequence[str], *,
-                status: str, draft: bool, number: int | None,
-                issue_date: date | None) -> list[NewVersion]:
+                status: str, draft: bool, number: int | None, issue_date: date | None,
+                previous: PreviousUsed | None = None) -> list[NewVersion]:
+        """Render `model`; the versions' summary says which archived round it was compared
+        with (number, revision, SHA-256 of its canonical JSON), so the comparison can be
+        traced to the exact content it was made against."""
         result = compute_round(model)
         with _RENDER_LOCK:
             documents = render_package(model, formats=formats, draft=draft, kinds=kinds,
-                                       result=result)
+                                       result=result,
+                                       previous=previous.model if previous else None)
         figures = summary(result)
+        if previous is not None:
+            figures["previous"] = previous.provenance()
         items = []
         for kind in kinds:
             files = {d.format: d.data for d in documents if d.kind == kind}
@@ -180,18 +232,22 @@ class Workflow:
         """
         self.dossier(user, dossier_id, "issue")
         actor = Actor.of(user)
+        # The previous round is checked before a number is taken from the register.
+        revision = self.archive.latest_revision(dossier_id)
+        draft_model = load_canonical(self.archive.read_blob(revision.sha256))
+        previous = self.previous_round(user.agency, draft_model, f"hồ sơ số {dossier_id}",
+                                       dossier_id)
         dossier = self.archive.allocate_number(actor, dossier_id, allowed=["approved"],
                                                issue_date=self.today())
         if dossier.number is None or dossier.issue_date is None:  # pragma: no cover
             raise ConflictError(f"Hồ sơ số {dossier_id} chưa được cấp số.")
-        revision = self.archive.latest_revision(dossier_id)
-        draft_model = load_canonical(self.archive.read_blob(revision.sha256))
         decision = draft_model.decision.model_copy(update={
             "number": dossier.number, "date": dossier.issue_date.isoformat()})
         final = load_canonical(canonical_json(
             draft_model.model_copy(update={"decision": decision})))
         items = self._render(final, self.issue_formats, tuple(DOCUMENTS), status="final",
-                             draft=False, number=dossier.number, issue_date=dossier.issue_date)
+                             draft=False, number=dossier.number, issue_date=dossier.issue_date,
+                             previous=previous)
         return self.archive.store_versions(actor, dossier_id, items, allowed=["approved"],
                                            action="issue", new_status="issued",
                                            expected_revision=revision.id,
@@ -317,4 +373,4 @@ def _check_choice(values: Sequence[str], known: Any, what: str) -> tuple[str, ..
     return chosen
 
 
-__all__ = ["DiffResult", "NotFoundError", "Workflow", "vietnam_today"]
+__all__ = ["DiffResult", "NotFoundError", "PreviousUsed", "Workflow", "vietnam_today"]

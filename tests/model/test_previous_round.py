@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import InputError
-from docgen.model.loader import load_dossier
+from docgen.model.loader import load_data, load_dossier, parse_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 MAPPING = "  ánh xạ:\n    Sở Giao thông vận tải: Sở Giao thông - Vận tải\n"
@@ -105,3 +105,53 @@ def test_mapping_names_must_exist_on_their_side_and_be_used_once(pair):
         f"{current}: kỳ trước › ánh xạ › 'Sở Tư pháp': cần tên một đơn vị của hồ sơ kỳ trước; "
         "nhận được 'Sở Cũ' không có trong hồ sơ kỳ trước",
     ]
+
+
+def test_a_previous_round_in_the_archive_cannot_be_followed_from_a_file(pair):
+    current, _ = pair
+    edit(current, "tệp: son-la-2022.yaml", "hồ sơ: 7")
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(current)
+    assert messages(excinfo) == [
+        f"{current}: kỳ trước › hồ sơ: cần 'tệp': đường dẫn tệp hồ sơ kỳ trước ('hồ sơ: <số>' "
+        "chỉ dùng được trong dịch vụ lưu trữ, nơi có các hồ sơ đã lưu); nhận được hồ sơ số 7"]
+    # what does not need the previous round still reads the file
+    assert load_dossier(current, with_previous=False).previous.dossier == 7
+
+
+@pytest.mark.parametrize(("previous", "found"), [
+    ("  tệp: son-la-2022.yaml\n  hồ sơ: 7\n", "cả hai"),
+    ("  ánh xạ: {}\n", "không có cái nào"),
+])
+def test_the_previous_round_is_a_file_or_an_archived_dossier(pair, previous, found):
+    current, _ = pair
+    edit(current, "  tệp: son-la-2022.yaml\n" + MAPPING, previous)
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(current)
+    assert messages(excinfo) == [
+        f"{current}: kỳ trước: cần đúng một trong 'tệp' (tệp hồ sơ kỳ trước) và 'hồ sơ' (số hồ "
+        f"sơ kỳ trước trong kho lưu trữ); nhận được {found}"]
+
+
+def test_without_a_folder_a_previous_file_is_refused(pair):
+    current, _ = pair
+    data = parse_text(current.read_text(encoding="utf-8"), "hồ sơ.yaml")
+    with pytest.raises(InputError) as excinfo:
+        load_data(data, "hồ sơ.yaml")
+    assert messages(excinfo) == [
+        "hồ sơ.yaml: kỳ trước › tệp: cần số hồ sơ kỳ trước trong kho lưu trữ, ghi là "
+        "'hồ sơ: <số>' (hồ sơ gửi qua dịch vụ không được đọc tệp trên máy chủ); nhận được "
+        "tệp 'son-la-2022.yaml'"]
+    assert load_data(data, "hồ sơ.yaml", base=current.parent).previous.file == "son-la-2022.yaml"
+
+
+@pytest.mark.parametrize("value", ["true", "'5'", "5.0"])
+def test_an_archived_previous_round_is_named_by_a_whole_number(pair, value):
+    """Only an integer is read as a dossier number: `true` would otherwise be dossier 1,
+    and a wrong number compares with the wrong round without a word."""
+    current, _ = pair
+    text = current.read_text(encoding="utf-8").replace("tệp: son-la-2022.yaml", f"hồ sơ: {value}")
+    with pytest.raises(InputError) as excinfo:
+        load_data(parse_text(text, "hồ sơ.yaml"), "hồ sơ.yaml")
+    (message,) = messages(excinfo)
+    assert message.startswith("hồ sơ.yaml: kỳ trước › hồ sơ: cần một số nguyên; nhận được ")

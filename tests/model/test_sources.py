@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import InputError
-from docgen.model.loader import load_dossier, read_dossier
+from docgen.model.loader import load_data, load_dossier, parse_text, read_dossier
 
 ROOT = Path(__file__).resolve().parents[2]
 THANH_HOA = ROOT / "fixtures" / "thanh-hoa-2024.yaml"
@@ -189,3 +189,24 @@ def test_a_lien_vuc_the_scheme_does_not_have_is_named(tmp_path: Path) -> None:
         "chính' (tai_chinh), 'Xây dựng, phát triển chính quyền điện tử, chính quyền số' (cq_so), "
         "'Tác động của CCHC đến người dân, tổ chức' (tac_dong)); nhận được 'Cải cách tài chính "
         "công (7 điểm)'; hãy sửa tên trong thang điểm hoặc ghi rõ cột trong hồ sơ")
+
+
+def test_without_a_folder_no_sheet_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dossier that came from the service's clients has no folder: nothing is opened, even
+    a workbook lying in the working folder, where a relative name would find it."""
+    path = _dossier_with(tmp_path, "    nguồn: {trang tính: Bảng 2}")
+    monkeypatch.chdir(tmp_path)
+    data = parse_text(path.read_text(encoding="utf-8"), "hồ sơ.yaml")
+    with pytest.raises(InputError) as caught:
+        load_data(data, "hồ sơ.yaml")
+    assert [p.message for p in caught.value.problems] == [
+        "hồ sơ.yaml: khối thứ 1 (khối sở) › nguồn: cần danh sách 'đơn vị' ghi trực tiếp (hồ sơ "
+        "gửi qua dịch vụ không được đọc tệp trên máy chủ; dùng `docgen import` để chuyển bảng "
+        "tính thành danh sách đơn vị); nhận được tệp 'thanh-hoa-2024-diem.xlsx'",
+        "hồ sơ.yaml: khối thứ 2 (khối huyện) › nguồn: cần danh sách 'đơn vị' ghi trực tiếp (hồ "
+        "sơ gửi qua dịch vụ không được đọc tệp trên máy chủ; dùng `docgen import` để chuyển "
+        "bảng tính thành danh sách đơn vị); nhận được một 'nguồn'"]
+    # the same name, given the folder, does find the workbook
+    whole = parse_text(THANH_HOA.read_text(encoding="utf-8"), "hồ sơ.yaml")
+    assert load_data(whole, "hồ sơ.yaml", base=Path(".")).blocks[1].units[0].name \
+        == "Thành phố Thanh Hóa"
