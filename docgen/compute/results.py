@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from docgen.compute.ranking import band_index, rank
-from docgen.rounding import round_half_up
 from docgen.compute.shares import largest_remainder_shares, mean, percent
 from docgen.model.dossier import Band, Block, Dossier, Scheme, Unit
+from docgen.rounding import round_half_up
 
 
 @dataclass(frozen=True)

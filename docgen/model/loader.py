@@ -131,7 +131,7 @@ def parse_text(text: str, source: str) -> Any:
     try:
         if source.lower().endswith(".json") or stripped.startswith("{"):
             return json.loads(stripped, parse_float=Decimal)
-        return yaml.load(stripped, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(stripped, Loader=_DecimalLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "tệp"
