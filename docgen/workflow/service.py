@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import ConflictError, NotFoundError
 from docgen.archive.schema import AuditEntry, Dossier, User
 from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
@@ -22,7 +23,7 @@ from docgen.compute.results import compute_round
 from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier as DossierModel
 from docgen.model.loader import check_previous, load_data, parse_text
-from docgen.pipeline import render_package
+from docgen.pipeline import export_workbook, render_package
 from docgen.render import DOCUMENTS, FORMATS
 from docgen.workflow.canonical import canonical_json, load_canonical
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
@@ -159,6 +160,20 @@ class Workflow:
         self.dossier(user, dossier_id)
         revision = self.archive.latest_revision(dossier_id)
         return revision.revision, self.archive.read_blob(revision.sha256)
+
+    def results_workbook(self, user: User, dossier_id: int) -> tuple[int, int, bytes]:
+        """Return the year, the latest revision and its computed results as an .xlsx file.
+
+        The workbook is derived, not archived: it is a pure function of the archived
+        content (same revision, same bytes), and the download is audited with its hash.
+        """
+        dossier = self.dossier(user, dossier_id)
+        revision = self.archive.latest_revision(dossier_id)
+        data = export_workbook(load_canonical(self.archive.read_blob(revision.sha256)))
+        self.archive.record(Actor.of(user), "export", "dossier", dossier_id,
+                            dossier_id=dossier_id, sha256=sha256_hex(data),
+                            format="xlsx", revision=revision.revision)
+        return dossier.year, revision.revision, data
 
     def list_dossiers(self, user: User, *, limit: int, offset: int) -> tuple[list[Dossier], int]:
         self.allow(user, "read")

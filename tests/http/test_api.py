@@ -14,6 +14,9 @@ import yaml
 from extract import SON_LA
 from live import SON_LA_TEXT, YAML, Service, start_service
 
+from docgen.model.loader import load_dossier
+from docgen.pipeline import export_workbook
+
 
 def test_unknown_paths_wrong_methods_and_bad_parameters_answer_in_json(service: Service) -> None:
     with service.client("lanh_dao") as client:
@@ -104,6 +107,23 @@ def test_a_download_has_its_type_its_hash_and_a_vietnamese_file_name(service: Se
     assert ascii_name == f"Quyet dinh so {number}-QD-UBND ngay 16-12-2025 - phien ban 2.docx"
     assert utf8_name == f"Quyết định số {number}-QĐ-UBND ngày 16-12-2025 - phiên bản 2.docx"
     assert disposition.isascii()
+
+
+def test_the_results_workbook_is_the_export_of_the_archived_content(service: Service) -> None:
+    dossier_id = service.dossier_in("draft")
+    with service.client("lanh_dao") as client:
+        response = client.get(f"/dossiers/{dossier_id}/results.xlsx")
+        audit = client.get(f"/dossiers/{dossier_id}/audit").json()["items"]
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # the same bytes as `docgen export` of the file the dossier was created from
+    assert response.content == export_workbook(load_dossier(SON_LA))
+    disposition = response.headers["content-disposition"]
+    utf8_name = unquote(re.search(r"filename\*=UTF-8''(\S+)", disposition).group(1))
+    assert utf8_name == f"Kết quả Chỉ số CCHC năm 2025 - hồ sơ {dossier_id} lần sửa 1.xlsx"
+    assert audit[-1]["action"] == "export"
+    assert audit[-1]["sha256"] == hashlib.sha256(response.content).hexdigest()
 
 
 def test_versions_are_listed_page_by_page_with_their_nd30_metadata(service: Service) -> None:

@@ -22,6 +22,7 @@ create_dossier          201         403      403     403     403
 get_dossier             200         200      200     200     403
 update_dossier          200         403      403     403     403
 get_content             200         200      200     200     403
+results_workbook        200         200      200     200     403
 render                  201         403      403     403     403
 submit                  200         403      403     403     403
 approve                 403         200      403     403     403
@@ -67,6 +68,7 @@ ENDPOINTS = {
     "get_dossier": Endpoint("GET", "/dossiers/{d}", "draft"),
     "update_dossier": Endpoint("PUT", "/dossiers/{d}", "draft", _yaml),
     "get_content": Endpoint("GET", "/dossiers/{d}/content", "draft"),
+    "results_workbook": Endpoint("GET", "/dossiers/{d}/results.xlsx", "draft"),
     "render": Endpoint("POST", "/dossiers/{d}/render?format=docx&kind=quyet_dinh", "draft"),
     "submit": Endpoint("POST", "/dossiers/{d}/submit", "draft"),
     "approve": Endpoint("POST", "/dossiers/{d}/approve", "submitted"),

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response
 
 from docgen.interfaces.http.deps import DossierBody, PageDep, PdfBody, UserDep, WorkflowDep
+from docgen.interfaces.http.filenames import content_disposition
 from docgen.interfaces.http.schemas import (
     AuditOut,
     DocumentOut,
@@ -64,6 +65,22 @@ def get_content(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> Respon
     revision, data = workflow.content(user, dossier_id)
     return Response(data, media_type="application/json",
                     headers={"X-Dossier-Revision": str(revision)})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/{dossier_id}/results.xlsx", summary="Kết quả tính toán dạng bảng tính Excel",
+            response_class=Response, responses={200: {"content": {XLSX: {}}}},
+            description="Mỗi khối một trang tính (STT, tên đơn vị, điểm thành phần, lĩnh vực, "
+                        "tổng điểm, xếp hạng, xếp loại, dòng Trung bình), tính từ nội dung "
+                        "mới nhất của hồ sơ; như lệnh docgen export.")
+def results_workbook(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> Response:
+    year, revision, data = workflow.results_workbook(user, dossier_id)
+    name = f"Kết quả Chỉ số CCHC năm {year} - hồ sơ {dossier_id} lần sửa {revision}.xlsx"
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": content_disposition(name),
+        "X-Dossier-Revision": str(revision)})
 
 
 @router.post("/{dossier_id}/render", status_code=201, summary="Kết xuất dự thảo",
