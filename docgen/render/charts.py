@@ -51,6 +51,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
 from docgen.formatting import format_plain  # noqa: E402
 
@@ -151,6 +152,7 @@ THRESHOLD_OFFSET = 2.0
 _MEASURE = TextToPath()
 
 
+@functools.lru_cache(maxsize=4096)
 def _width(text: str, size: float) -> float:
     """Width in points of `text` (its longest line) set in the bundled font at `size`."""
     prop = font_manager.FontProperties(family=FAMILY, size=size)
@@ -313,8 +315,14 @@ def _upright(labels: Sequence[str]) -> Any:
     size = _upright_size(labels)
     longest = max(len(label) for label in labels)
     figure, axes = _figure(62 + longest * size * 0.19)
-    axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=size)
-    axes.tick_params(axis="x", length=0, pad=UPRIGHT_PAD)
+    # The names are plain texts hung under their bars, not tick labels: matplotlib builds
+    # a tick (two lines, two texts) per name, three times the work for 75 names.
+    axes.set_xticks([])
+    below = axes.get_xaxis_transform() + ScaledTranslation(0, -UPRIGHT_PAD / 72,
+                                                           figure.dpi_scale_trans)
+    for position, label in enumerate(labels):
+        axes.text(position, 0, label, transform=below, rotation=90, ha="center", va="top",
+                  fontsize=size)
     axes.set_xlim(-0.7, len(labels) - 0.3)
     return figure, axes
 
