@@ -9,9 +9,15 @@ the templates.
 
 Guarantees:
 
-* **Vector in the PDF, no font in the PDF.** SVG text is drawn as outlines
-  (``svg.fonttype = "path"``), so the PDF's check that only the bundled font is embedded
-  keeps holding, and the chart is sharp at any zoom.
+* **Vector in the PDF, text as text.** The SVG keeps its labels as ``<text>``
+  (``svg.fonttype = "none"``) in the family the caller names: the PDF renderer names its
+  private ``@font-face`` family, so WeasyPrint sets the labels in the bundled Liberation
+  Serif it already embeds for the body (no second font, no outlines to parse), and they
+  can be selected and searched. Both sides measure with the same font files, so the labels
+  sit where the layout below measured them.
+* **Fixed layout, measured margins.** Each kind of chart computes its margins from the
+  widths of its own labels (the bundled font's metrics) instead of running matplotlib's
+  constrained layout, which drew every tick label several times per picture.
 * **Sharp in the DOCX.** PNG at 200 dpi or more.
 * **Same input, same bytes.** The SVG has a fixed ``svg.hashsalt`` and no date, the PNG
   no software stamp; figures are built on a private :class:`~matplotlib.figure.Figure`
@@ -28,7 +34,9 @@ for blocks too large for paired bars.
 from __future__ import annotations
 
 import functools
+import html
 import io
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -41,11 +49,13 @@ matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402 - after choosing the backend
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
 from docgen.formatting import format_plain  # noqa: E402
 
-__all__ = ["PNG_DPI", "png", "svg"]
+__all__ = ["PNG_DPI", "png", "svg", "svg_texts"]
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
@@ -66,7 +76,7 @@ THIS_YEAR, LAST_YEAR = "#2166ac", "#b8b8b8"
 _RC = {
     "font.family": FAMILY,
     "font.size": 8,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "svg.hashsalt": "docgen",
     "axes.unicode_minus": True,
     "axes.spines.top": False,
@@ -85,9 +95,25 @@ def _register_fonts() -> None:
         font_manager.fontManager.addfont(str(FONT_DIR / name))
 
 
-def svg(chart: Mapping[str, Any]) -> str:
-    """Return the chart as an SVG document."""
-    return _save(chart, "svg", {"Date": None}).decode("utf-8")
+def svg(chart: Mapping[str, Any], family: str = FAMILY) -> str:
+    """Return the chart as an SVG document whose text names the font `family` (the name
+    under which the reader of the SVG knows the bundled Liberation Serif)."""
+    if not family or any(c in family for c in "'\"<>&;"):
+        raise ValueError(f"font family name unfit for an SVG style: {family!r}")
+    text = _save(chart, "svg", {"Date": None}).decode("utf-8")
+    # matplotlib writes the one family it was given, quoted, in each text's style
+    return text.replace(_SVG_FAMILY, f"font-family: {family!r}")
+
+
+#: How matplotlib names the family in the style of each SVG text.
+_SVG_FAMILY = f"font-family: {FAMILY!r}"
+
+_SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
+
+
+def svg_texts(document: str) -> list[str]:
+    """Return the text of every ``<text>`` element of an SVG made by :func:`svg`."""
+    return [html.unescape(text) for text in _SVG_TEXT.findall(document)]
 
 
 def png(chart: Mapping[str, Any], dpi: int = PNG_DPI) -> bytes:
@@ -105,8 +131,60 @@ def _save(chart: Mapping[str, Any], fmt: str, metadata: dict, dpi: int = 72) -> 
 
 
 def _figure(height_mm: float) -> Any:
-    figure = Figure(figsize=(WIDTH_MM / 25.4, height_mm / 25.4), layout="constrained")
+    figure = Figure(figsize=(WIDTH_MM / 25.4, height_mm / 25.4), layout="none")
     return figure, figure.add_subplot()
+
+
+# ---- Layout: margins measured from the labels, in points ------------------------------
+
+#: Blank at the edge of the picture, and between the legend and what is next to it.
+EDGE, GAP = 4.0, 4.0
+#: Size of the numbers on the axes (rc ``font.size``), of the threshold values and of
+#: the legend.
+NUMBER_SIZE, THRESHOLD_SIZE, LEGEND_SIZE = 8.0, 7.0, 7.5
+#: A tick with its number: tick length plus padding (matplotlib's defaults, 3.5 + 3.5).
+TICK = 7.0
+#: Padding between a label and its axis when the ticks have no length.
+LABEL_PAD = 3.5
+#: Distance of a threshold's value from the end of its line (``xytext`` below).
+THRESHOLD_OFFSET = 2.0
+
+_MEASURE = TextToPath()
+
+
+@functools.lru_cache(maxsize=4096)
+def _width(text: str, size: float) -> float:
+    """Width in points of `text` (its longest line) set in the bundled font at `size`."""
+    prop = font_manager.FontProperties(family=FAMILY, size=size)
+    return max(_MEASURE.get_text_width_height_descent(line, prop, ismath=False)[0]
+               for line in text.split("\n"))
+
+
+def _height(text: str, size: float) -> float:
+    """Height in points of `text` as matplotlib lays it out (1.2 lines per line)."""
+    return 1.2 * size * (text.count("\n") + 1)
+
+
+def _widest(texts: Sequence[str], size: float) -> float:
+    return max((_width(text, size) for text in texts), default=0.0)
+
+
+def _legend_height() -> float:
+    """Height of the one-row legend: a line of text and the border padding (0.4 em)."""
+    return _height("", LEGEND_SIZE) + 2 * 0.4 * LEGEND_SIZE
+
+
+def _tick_labels(axis: Any, low: float, high: float) -> list[str]:
+    """The numbers the axis will show between `low` and `high` (its formatter's text)."""
+    formatter = axis.get_major_formatter()
+    return [formatter(v) for v in axis.get_majorticklocs() if low - 1e-9 <= v <= high + 1e-9]
+
+
+def _place(axes: Any, *, left: float, right: float, bottom: float, top: float) -> None:
+    """Put the plot area `left`, `right`, `bottom`, `top` points in from the edges."""
+    width, height = (v * 72 for v in axes.figure.get_size_inches())
+    axes.set_position([left / width, bottom / height, 1 - (left + right) / width,
+                       1 - (bottom + top) / height])
 
 
 def _number(value: float, _pos: Any = None) -> str:
@@ -139,13 +217,13 @@ def _thresholds(axes: Any, chart: Mapping[str, Any], vertical: bool = False) -> 
         if vertical:
             axes.axvline(value, **style)
             axes.annotate(label, (value, 1), xycoords=("data", "axes fraction"),
-                          xytext=(0, 2), textcoords="offset points", ha="center",
-                          va="bottom", fontsize=7)
+                          xytext=(0, THRESHOLD_OFFSET), textcoords="offset points", ha="center",
+                          va="bottom", fontsize=THRESHOLD_SIZE)
         else:
             axes.axhline(value, **style)
             axes.annotate(label, (1, value), xycoords=("axes fraction", "data"),
-                          xytext=(2, 0), textcoords="offset points", ha="left",
-                          va="center", fontsize=7)
+                          xytext=(THRESHOLD_OFFSET, 0), textcoords="offset points", ha="left",
+                          va="center", fontsize=THRESHOLD_SIZE)
 
 
 def _band_legend(axes: Any, chart: Mapping[str, Any], used: Sequence[int],
@@ -157,15 +235,22 @@ def _band_legend(axes: Any, chart: Mapping[str, Any], used: Sequence[int],
 
 
 def _legend(axes: Any, handles: list, labels: list[str], below: bool) -> None:
-    """One row of legend entries outside the plot: under it when threshold values sit on
-    top, else above it (the layout engine makes room)."""
-    axes.figure.legend(handles, labels, loc="outside lower center" if below else
-                       "outside upper center", ncols=len(handles), fontsize=7.5,
-                       handlelength=1.2)
+    """One row of legend entries outside the plot, at the bottom edge of the picture when
+    threshold values sit on top, else at the top edge (the margins leave it room)."""
+    figure = axes.figure
+    edge = EDGE / (figure.get_size_inches()[1] * 72)
+    figure.legend(handles, labels, loc="lower center" if below else "upper center",
+                  bbox_to_anchor=(0.5, edge if below else 1 - edge),
+                  bbox_transform=figure.transFigure, borderaxespad=0, borderpad=0.4,
+                  ncols=len(handles), fontsize=LEGEND_SIZE, handlelength=1.2)
 
 
 #: Up to this many units, bars lie across with the names written out on the left.
 ACROSS = 30
+
+
+def _threshold_labels(chart: Mapping[str, Any]) -> list[str]:
+    return [format_plain(Decimal(t)) for t in chart.get("thresholds", [])]
 
 
 def _draw_bars(chart: Mapping[str, Any]) -> Any:
@@ -179,12 +264,14 @@ def _draw_bars(chart: Mapping[str, Any]) -> Any:
         axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
         axes.xaxis.set_major_formatter(FuncFormatter(_number))
         _thresholds(axes, chart, vertical=True)
+        _place_across(axes, chart)
     else:
         figure, axes = _upright(chart["labels"])
         axes.bar(range(len(values)), values, color=colours, width=0.75, linewidth=0)
         axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
         axes.yaxis.set_major_formatter(FuncFormatter(_number))
         _thresholds(axes, chart)
+        _place_upright(axes, chart)
     _band_legend(axes, chart, bands, below=len(values) <= ACROSS)
     return figure
 
@@ -192,21 +279,64 @@ def _draw_bars(chart: Mapping[str, Any]) -> Any:
 def _across(labels: Sequence[str]) -> Any:
     """A figure for horizontal bars, one row per label, the first label at the top."""
     figure, axes = _figure(22 + 5.0 * len(labels))
-    axes.set_yticks(range(len(labels)), labels, fontsize=7.5)
+    axes.set_yticks(range(len(labels)), labels, fontsize=ACROSS_SIZE)
     axes.set_ylim(len(labels) - 0.5, -0.5)
-    axes.tick_params(axis="y", length=0)
+    axes.tick_params(axis="y", length=0, pad=LABEL_PAD)
     return figure, axes
+
+
+#: Size of the names beside horizontal bars.
+ACROSS_SIZE = 7.5
+
+
+def _place_across(axes: Any, chart: Mapping[str, Any]) -> None:
+    """Margins of horizontal bars: names on the left, values under the plot, then the
+    legend; threshold values above the plot, centred on their lines."""
+    low, high = axes.get_xlim()
+    numbers = _tick_labels(axes.xaxis, low, high)
+    ends = [*numbers[-1:], *_threshold_labels(chart)]
+    _place(axes, left=EDGE + _widest(chart["labels"], ACROSS_SIZE) + LABEL_PAD,
+           right=EDGE + max(_widest(ends[:1], NUMBER_SIZE), _widest(ends[1:], THRESHOLD_SIZE))
+           / 2,
+           bottom=EDGE + _legend_height() + GAP + TICK + _height("", NUMBER_SIZE),
+           top=EDGE + THRESHOLD_OFFSET + _height("", THRESHOLD_SIZE))
+
+
+def _upright_size(labels: Sequence[str]) -> float:
+    return 6.5 if len(labels) <= 50 else 5.2
+
+
+#: Padding between an upright name and the plot.
+UPRIGHT_PAD = 2.0
 
 
 def _upright(labels: Sequence[str]) -> Any:
     """A figure for vertical bars with the names written upwards under them."""
-    size = 6.5 if len(labels) <= 50 else 5.2
+    size = _upright_size(labels)
     longest = max(len(label) for label in labels)
     figure, axes = _figure(62 + longest * size * 0.19)
-    axes.set_xticks(range(len(labels)), labels, rotation=90, fontsize=size)
-    axes.tick_params(axis="x", length=0, pad=2)
+    # The names are plain texts hung under their bars, not tick labels: matplotlib builds
+    # a tick (two lines, two texts) per name, three times the work for 75 names.
+    axes.set_xticks([])
+    below = axes.get_xaxis_transform() + ScaledTranslation(0, -UPRIGHT_PAD / 72,
+                                                           figure.dpi_scale_trans)
+    for position, label in enumerate(labels):
+        axes.text(position, 0, label, transform=below, rotation=90, ha="center", va="top",
+                  fontsize=size)
     axes.set_xlim(-0.7, len(labels) - 0.3)
     return figure, axes
+
+
+def _place_upright(axes: Any, chart: Mapping[str, Any]) -> None:
+    """Margins of upright bars: names under the plot, values on the left, the legend
+    above, threshold values on the right."""
+    low, high = axes.get_ylim()
+    numbers = _tick_labels(axes.yaxis, low, high)
+    labels = chart["labels"]
+    _place(axes, left=EDGE + _widest(numbers, NUMBER_SIZE) + TICK,
+           right=EDGE + THRESHOLD_OFFSET + _widest(_threshold_labels(chart), THRESHOLD_SIZE),
+           bottom=EDGE + _widest(labels, _upright_size(labels)) + UPRIGHT_PAD,
+           top=EDGE + _legend_height() + GAP + _height("", NUMBER_SIZE) / 2)
 
 
 def _draw_histogram(chart: Mapping[str, Any]) -> Any:
@@ -233,6 +363,13 @@ def _draw_histogram(chart: Mapping[str, Any]) -> Any:
     _thresholds(axes, chart, vertical=True)
     _band_legend(axes, chart, used)
     axes.set_xlim(edges[0], edges[-1])
+    # values left and under, the legend on top of the threshold values
+    x_numbers = _tick_labels(axes.xaxis, *axes.get_xlim())
+    y_numbers = _tick_labels(axes.yaxis, *axes.get_ylim())
+    _place(axes, left=EDGE + _widest(y_numbers, NUMBER_SIZE) + TICK,
+           right=EDGE + _widest(x_numbers[-1:], NUMBER_SIZE) / 2,
+           bottom=EDGE + TICK + _height("", NUMBER_SIZE),
+           top=EDGE + _legend_height() + GAP + THRESHOLD_OFFSET + _height("", THRESHOLD_SIZE))
     return figure
 
 
@@ -244,13 +381,20 @@ def _draw_hbars(chart: Mapping[str, Any]) -> Any:
     figure, axes = _figure(18 + 5.2 * lines)
     positions = list(range(len(values)))[::-1]
     axes.barh(positions, values, color=THIS_YEAR, height=0.6, linewidth=0)
-    axes.set_yticks(positions, labels, fontsize=7.5)
+    axes.set_yticks(positions, labels, fontsize=ACROSS_SIZE)
     for y, value, text in zip(positions, values, chart["value_labels"], strict=True):
-        axes.text(value + 1, y, text, va="center", fontsize=7.5)
+        axes.text(value + 1, y, text, va="center", fontsize=ACROSS_SIZE)
     axes.set_xlim(0, 112)
     axes.set_xticks([0, 20, 40, 60, 80, 100])
     axes.xaxis.set_major_formatter(FuncFormatter(_number))
-    axes.tick_params(axis="y", length=0)
+    axes.tick_params(axis="y", length=0, pad=LABEL_PAD)
+    # names on the left; the first and last names may reach past the plot by half
+    # their height when they run over several lines
+    half_first = _height(labels[0], ACROSS_SIZE) / 2
+    half_last = _height(labels[-1], ACROSS_SIZE) / 2
+    _place(axes, left=EDGE + _widest(labels, ACROSS_SIZE) + LABEL_PAD, right=EDGE,
+           bottom=EDGE + max(TICK + _height("", NUMBER_SIZE), half_last),
+           top=EDGE + half_first)
     return figure
 
 
@@ -268,6 +412,7 @@ def _draw_paired(chart: Mapping[str, Any]) -> Any:
         axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
         axes.xaxis.set_major_formatter(FuncFormatter(_number))
         _thresholds(axes, chart, vertical=True)
+        _place_across(axes, chart)
     else:
         figure, axes = _upright(chart["labels"])
         axes.bar([i - 0.2 for i in range(count)], previous, width=0.4, color=LAST_YEAR,
@@ -277,6 +422,7 @@ def _draw_paired(chart: Mapping[str, Any]) -> Any:
         axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
         axes.yaxis.set_major_formatter(FuncFormatter(_number))
         _thresholds(axes, chart)
+        _place_upright(axes, chart)
     handles, labels = axes.get_legend_handles_labels()
     _legend(axes, handles[::-1], labels[::-1], below=count <= ACROSS)
     return figure
@@ -299,7 +445,16 @@ def _draw_scatter(chart: Mapping[str, Any]) -> Any:
     axes.yaxis.set_major_formatter(FuncFormatter(_number))
     axes.set_xlabel(chart["series"][1])
     axes.set_ylabel(chart["series"][0])
+    # axis titles (matplotlib's labelpad 4) outside the values; the square plot is
+    # centred in what is left
+    numbers = _tick_labels(axes.yaxis, low, high)
+    title = _height("", NUMBER_SIZE) + 4.0
+    _place(axes, left=EDGE + title + _widest(numbers, NUMBER_SIZE) + TICK,
+           right=EDGE + _widest(numbers[-1:], NUMBER_SIZE) / 2,
+           bottom=EDGE + title + TICK + _height("", NUMBER_SIZE),
+           top=EDGE + _height("", NUMBER_SIZE) / 2)
     return figure
+
 
 
 _DRAW = {

@@ -9,7 +9,8 @@ This is the only module of docgen that imports WeasyPrint. It guarantees three t
   failure raises :class:`~docgen.errors.RenderError` instead of a silent fallback.
 * **No outside resources.** WeasyPrint may only read files under the templates folder and
   the fonts folder, and the document's own charts, drawn as SVG by
-  :mod:`docgen.render.charts` and handed over from memory (``chart_src`` in templates);
+  :mod:`docgen.render.charts` (labels as text in the bundled font) and handed over from
+  memory (``chart_src`` in templates);
   anything else (http, data:, other paths) stops the rendering.
 * **Reproducible bytes.** Dates come from :class:`~docgen.render.meta.DocumentMeta`, and the
   PDF file identifier is a hash of the rendered HTML, so the same input gives the same file.
@@ -249,11 +250,18 @@ def _render_html(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
 
 
 def _chart_src(store: dict[str, bytes], chart: Mapping[str, Any]) -> str:
-    """Draw a chart of the context as SVG (vector, text as outlines), keep it in `store`
-    and return the URL under which the fetcher hands it to WeasyPrint."""
+    """Draw a chart of the context as SVG, keep it in `store` and return the URL under
+    which the fetcher hands it to WeasyPrint.
+
+    The SVG's labels are text in :data:`FONT_FAMILY`, so WeasyPrint sets them in the
+    bundled font it embeds for the body (the check after layout sees them too); every
+    character they hold, tick values included, is checked against the font first.
+    """
     from docgen.render import charts  # matplotlib loads only for documents with charts
 
-    data = charts.svg(chart).encode("utf-8")
+    document = charts.svg(chart, family=FONT_FAMILY)
+    check_glyphs({f"biểu đồ {chart.get('number', '')}": charts.svg_texts(document)})
+    data = document.encode("utf-8")
     url = f"{CHART_SCHEME}:{hashlib.sha256(data).hexdigest()[:16]}.svg"
     store[url] = data
     return url

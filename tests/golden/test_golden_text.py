@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from extract import (PHU_YEN, SON_LA, SON_LA_2023, docx_first_page_header, docx_text, pdf_pages,
-                     squash)
+from extract import (PHU_YEN, SON_LA, SON_LA_2023, chart_texts, docx_first_page_header,
+                     docx_text, pdf_pages, squash, without_charts)
 
 from docgen.model.loader import load_dossier
 from docgen.pipeline import render_package
@@ -43,9 +43,12 @@ def test_text_matches_the_golden_files(rendered, update_golden: bool) -> None:
 
 
 def test_pdf_text_matches_the_golden_files_too(rendered) -> None:
+    """The golden files hold the DOCX text, where charts are pictures; the PDF has the
+    charts' labels as text too, taken out here chart by chart."""
     case, files = rendered
     for kind in ("quyet_dinh", "bao_cao"):
         golden = (EXPECTED / case / f"{kind}.txt").read_text(encoding="utf-8")
         body = golden.split("\n---\n", 1)[1]
         pdf = "".join(pdf_pages(files[f"{kind}.pdf"], skip_top_mm=20))
-        assert squash(pdf) == squash(body)
+        labels = chart_texts(load_dossier(CASES[case])) if kind == "bao_cao" else []
+        assert without_charts(pdf, labels) == squash(body)

@@ -253,3 +253,58 @@ def test_same_bytes_twice_in_one_process(context: dict) -> None:
     first = pdf.render(template_path("bao_cao", "html"), context, META)
     assert first.startswith(b"%PDF-")
     assert first == pdf.render(template_path("bao_cao", "html"), context, META)
+
+
+def _all_fonts(reader: PdfReader) -> set[str]:
+    """The fonts of the pages and of the form XObjects drawn on them (SVG pictures)."""
+    names: set[str] = set()
+
+    def visit(resources) -> None:
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return names
+
+
+def test_chart_labels_are_text_in_the_bundled_font_only(context: dict) -> None:
+    reader = _render("bao_cao", context)
+    fonts = _all_fonts(reader)
+    assert fonts and all("LiberationSerif-Docgen" in name for name in fonts), fonts
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    chart = context["blocks"][0]["charts"]["ranking"]
+    for label in [*chart["labels"], *chart["band_names"][:1]]:
+        assert label.replace(" ", "") in text.replace(" ", ""), label  # selectable text
+
+
+def test_every_character_of_a_chart_is_checked_for_glyphs(context: dict, monkeypatch) -> None:
+    """Tick values come from matplotlib, not from the context: the SVG's own text is
+    checked too."""
+    from docgen.render import charts
+
+    drawn = charts.svg
+
+    def with_a_foreign_tick(chart, family=charts.FAMILY):
+        return drawn(chart, family).replace(">100</text>", ">100\u4e2d</text>", 1)
+
+    monkeypatch.setattr(charts, "svg", with_a_foreign_tick)
+    with pytest.raises(RenderError, match=r"U\+4E2D.*biểu đồ 1"):
+        pdf.render(template_path("bao_cao", "html"), context, META)
+
+
+def test_chart_text_in_a_family_other_than_the_bundled_one_is_refused(
+        context: dict, monkeypatch) -> None:
+    """A chart whose text named any other family would be set in a system font: the
+    check of the fonts used after layout covers the pictures too."""
+    from docgen.render import charts
+
+    drawn = charts.svg
+    monkeypatch.setattr(charts, "svg", lambda chart, family=charts.FAMILY: drawn(chart, "serif"))
+    with pytest.raises(RenderError, match="phông khác"):
+        pdf.render(template_path("bao_cao", "html"), context, META)

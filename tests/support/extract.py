@@ -86,6 +86,37 @@ def pdf_pages(data: bytes, skip_top_mm: float = 0) -> list[str]:
     return pages
 
 
+def chart_texts(dossier, previous=None) -> list[str]:
+    """Return the labels of each chart of the Báo cáo of `dossier` (a loaded dossier), one
+    string per chart, in the order the chart's SVG, and so the PDF, carries them.
+
+    The PDF has the charts' labels as text; the DOCX has the charts as pictures. Removing
+    exactly these strings from the PDF text (:func:`without_charts`) lets the two be
+    compared word for word, the charts' own wording aside.
+    """
+    from docgen.pipeline import build_context, compare_with_previous, compute_round
+    from docgen.render import charts
+    from docgen.render.pdf import FONT_FAMILY
+
+    result = compute_round(dossier)
+    context = build_context(dossier, result, draft=False,
+                            comparison=compare_with_previous(dossier, result, previous))
+    found = [chart for block in context["blocks"]
+             for chart in (block.get("charts") or {}).values() if chart]
+    return ["".join(charts.svg_texts(charts.svg(chart, family=FONT_FAMILY)))
+            for chart in found]
+
+
+def without_charts(pdf_text: str, texts: list[str]) -> str:
+    """Return `pdf_text` squashed, each chart's labels taken out: each one must be there
+    exactly once, in one piece."""
+    text = squash(pdf_text)
+    for labels in map(squash, texts):
+        assert text.count(labels) == 1, f"chart labels not found once: {labels[:80]}"
+        text = text.replace(labels, "", 1)
+    return text
+
+
 def squash(text: str) -> str:
     """Return `text` without any white space, for layout-independent comparison."""
     return _BLANKS.sub("", text.replace("\u00a0", " "))
