@@ -261,19 +261,24 @@ def _draw_bars(chart: Mapping[str, Any]) -> Any:
     if len(values) <= ACROSS:
         figure, axes = _across(chart["labels"])
         axes.barh(range(len(values)), values, color=colours, height=0.7, linewidth=0)
-        axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
-        axes.xaxis.set_major_formatter(FuncFormatter(_number))
-        _thresholds(axes, chart, vertical=True)
-        _place_across(axes, chart)
+        _score_axis(axes, chart, across=True)
     else:
         figure, axes = _upright(chart["labels"])
         axes.bar(range(len(values)), values, color=colours, width=0.75, linewidth=0)
-        axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
-        axes.yaxis.set_major_formatter(FuncFormatter(_number))
-        _thresholds(axes, chart)
-        _place_upright(axes, chart)
+        _score_axis(axes, chart, across=False)
     _band_legend(axes, chart, bands, below=len(values) <= ACROSS)
     return figure
+
+
+def _score_axis(axes: Any, chart: Mapping[str, Any], *, across: bool) -> None:
+    """Finish a bar chart: the score axis from `axis_min` to the maximum, its numbers with a
+    decimal comma, the band thresholds dashed, and margins fitted to the labels."""
+    limits = float(Decimal(chart["axis_min"])), float(Decimal(chart["max"]))
+    score = axes.xaxis if across else axes.yaxis
+    (axes.set_xlim if across else axes.set_ylim)(*limits)
+    score.set_major_formatter(FuncFormatter(_number))
+    _thresholds(axes, chart, vertical=across)
+    (_place_across if across else _place_upright)(axes, chart)
 
 
 def _across(labels: Sequence[str]) -> Any:
@@ -409,20 +414,14 @@ def _draw_paired(chart: Mapping[str, Any]) -> Any:
                   label=last_year, linewidth=0)
         axes.barh([i - 0.19 for i in range(count)], current, height=0.38, color=THIS_YEAR,
                   label=this_year, linewidth=0)
-        axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
-        axes.xaxis.set_major_formatter(FuncFormatter(_number))
-        _thresholds(axes, chart, vertical=True)
-        _place_across(axes, chart)
+        _score_axis(axes, chart, across=True)
     else:
         figure, axes = _upright(chart["labels"])
         axes.bar([i - 0.2 for i in range(count)], previous, width=0.4, color=LAST_YEAR,
                  label=last_year, linewidth=0)
         axes.bar([i + 0.2 for i in range(count)], current, width=0.4, color=THIS_YEAR,
                  label=this_year, linewidth=0)
-        axes.set_ylim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
-        axes.yaxis.set_major_formatter(FuncFormatter(_number))
-        _thresholds(axes, chart)
-        _place_upright(axes, chart)
+        _score_axis(axes, chart, across=False)
     handles, labels = axes.get_legend_handles_labels()
     _legend(axes, handles[::-1], labels[::-1], below=count <= ACROSS)
     return figure
