@@ -52,6 +52,8 @@ from docx.shared import Mm, Pt, Twips
 from fontTools.ttLib import TTFont
 from lxml import etree
 
+from docgen.render.docx import deterministic_zip
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 FONTS = ROOT / "docgen" / "render" / "fonts"
@@ -1004,23 +1006,15 @@ def field_table(doc) -> None:
 
 
 def save(doc, path: Path) -> None:
-    """Save `doc` to `path` as a zip with fixed dates, order and attributes."""
+    """Save `doc` to `path` as a zip with fixed dates, order and attributes (the renderer's
+    own deterministic zip)."""
     strip_whitespace(doc)
     raw = io.BytesIO()
     doc.save(raw)
     with zipfile.ZipFile(raw) as zin:
         entries = {info.filename: zin.read(info) for info in zin.infolist()}
-    order = sorted(entries, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zout:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, entries[name], compresslevel=6)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(deterministic_zip(entries))
 
 
 def main() -> int:

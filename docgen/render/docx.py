@@ -51,7 +51,7 @@ from docgen.errors import RenderError, TemplateError
 from docgen.render.environment import make_environment
 from docgen.render.meta import DocumentMeta
 
-__all__ = ["render"]
+__all__ = ["deterministic_zip", "render"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TBL, _TBL_GRID, _GRID_COL = f"{_W}tbl", f"{_W}tblGrid", f"{_W}gridCol"
@@ -359,11 +359,12 @@ def _package_bytes(document) -> bytes:
     PackageWriter._write_content_types_stream(collector, parts)
     PackageWriter._write_pkg_rels(collector, package.rels)
     PackageWriter._write_parts(collector, parts)
-    return _zip(collector.members)
+    return deterministic_zip(collector.members)
 
 
-def _zip(members: Mapping[str, bytes]) -> bytes:
-    """Return a zip of `members`: content types first, package rels second, then by name."""
+def deterministic_zip(members: Mapping[str, bytes]) -> bytes:
+    """Return a zip of `members`: content types first, package rels second, then by name,
+    with fixed dates, compression and attributes (also used to build the templates)."""
     order = sorted(members, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
