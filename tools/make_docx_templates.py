@@ -566,9 +566,7 @@ def agency_cell(cell) -> None:
     first_para(cell, "Co quan chu quan", "{%p for line in issuer.parent_lines %}")
     para(cell, "Co quan chu quan", "{{ line }}")
     para(cell, "Co quan chu quan", "{%p endfor %}")
-    para(cell, "Co quan ban hanh", "{%p for line in issuer.name_lines %}")
-    para(cell, "Co quan ban hanh", "{{ line }}")
-    para(cell, "Co quan ban hanh", "{%p endfor %}")
+    lines(cell, "Co quan ban hanh", "issuer.name_lines")
     rule(cell, "Gach co quan", AGENCY_RULE, col_text)
 
 
@@ -601,11 +599,11 @@ def header_table(doc, with_number_row: bool) -> None:
             valign(cell, "top")
 
 
-def lines(doc, style: str, key: str) -> None:
-    """One paragraph of `style` per string in the list `key`."""
-    para(doc, style, f"{{%p for line in {key} %}}")
-    para(doc, style, "{{ line }}")
-    para(doc, style, "{%p endfor %}")
+def lines(container, style: str, key: str, item: str = "line") -> None:
+    """One paragraph of `style` per string in the list `key` (loop variable `item`)."""
+    para(container, style, f"{{%p for {item} in {key} %}}")
+    para(container, style, f"{{{{ {item} }}}}")
+    para(container, style, "{%p endfor %}")
 
 
 def narrative(doc, key: str) -> None:
@@ -680,9 +678,7 @@ def build_quyet_dinh():
     rule(doc, "Gach trich yeu", TITLE_RULE, TEXT_W)
     para(doc, "Tham quyen", "{{ issuer.authority }}")
 
-    para(doc, "Can cu", "{%p for basis in decision.bases %}")
-    para(doc, "Can cu", "{{ basis }}")
-    para(doc, "Can cu", "{%p endfor %}")
+    lines(doc, "Can cu", "decision.bases", "basis")
     para(doc, "Can cu", "{%p if decision.proposal %}")
     para(doc, "Can cu", "{{ decision.proposal }}")
     para(doc, "Can cu", "{%p endif %}")
@@ -707,9 +703,7 @@ def build_quyet_dinh():
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     first_para(left, "Noi nhan label", "Nơi nhận:")
-    para(left, "Noi nhan", "{%p for r in decision.recipients %}")
-    para(left, "Noi nhan", "{{ r }}")
-    para(left, "Noi nhan", "{%p endfor %}")
+    lines(left, "Noi nhan", "decision.recipients", "r")
     first_para(right, "Chuc vu ky", "{%p for line in decision.signature.lines %}")
     para(right, "Chuc vu ky", "{{ line }}")
     para(right, "Chuc vu ky", "{%p endfor %}")
