@@ -208,11 +208,16 @@ def _wrap(label: str, width: int = 38) -> str:
     return "\n".join(lines)
 
 
+def _threshold_labels(chart: Mapping[str, Any]) -> list[str]:
+    """The band thresholds as printed at the end of their lines."""
+    return [format_plain(Decimal(t)) for t in chart.get("thresholds", [])]
+
+
 def _thresholds(axes: Any, chart: Mapping[str, Any], vertical: bool = False) -> None:
     """Band thresholds as dashed lines, each with its value at the end of the line."""
-    for threshold in chart.get("thresholds", []):
+    for threshold, label in zip(chart.get("thresholds", []), _threshold_labels(chart),
+                                strict=True):
         value = float(Decimal(threshold))
-        label = format_plain(Decimal(threshold))
         style = {"color": "#333333", "linewidth": 0.7, "linestyle": (0, (4, 2)), "zorder": 3}
         if vertical:
             axes.axvline(value, **style)
@@ -247,10 +252,6 @@ def _legend(axes: Any, handles: list, labels: list[str], below: bool) -> None:
 
 #: Up to this many units, bars lie across with the names written out on the left.
 ACROSS = 30
-
-
-def _threshold_labels(chart: Mapping[str, Any]) -> list[str]:
-    return [format_plain(Decimal(t)) for t in chart.get("thresholds", [])]
 
 
 def _draw_bars(chart: Mapping[str, Any]) -> Any:
@@ -367,7 +368,6 @@ def _draw_histogram(chart: Mapping[str, Any]) -> Any:
     axes.yaxis.set_major_formatter(FuncFormatter(_number))
     _thresholds(axes, chart, vertical=True)
     _band_legend(axes, chart, used)
-    axes.set_xlim(edges[0], edges[-1])
     # values left and under, the legend on top of the threshold values
     x_numbers = _tick_labels(axes.xaxis, *axes.get_xlim())
     y_numbers = _tick_labels(axes.yaxis, *axes.get_ylim())
@@ -453,7 +453,6 @@ def _draw_scatter(chart: Mapping[str, Any]) -> Any:
            bottom=EDGE + title + TICK + _height("", NUMBER_SIZE),
            top=EDGE + _height("", NUMBER_SIZE) / 2)
     return figure
-
 
 
 _DRAW = {
