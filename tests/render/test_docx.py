@@ -68,13 +68,14 @@ def effective(paragraph, attr: str, run=None):
         value = getattr(run.font, attr)
         if value is not None:
             return value
-        style = run.style
-        while style is not None:
-            value = getattr(style.font, attr)
-            if value is not None:
-                return value
-            style = style.base_style
-    style = paragraph.style
+        value = _from_styles(run.style, attr)
+        if value is not None:
+            return value
+    return _from_styles(paragraph.style, attr)
+
+
+def _from_styles(style, attr: str):
+    """Return the first value of `attr` set on `style` or the styles it is based on."""
     while style is not None:
         value = getattr(style.font, attr)
         if value is not None:
