@@ -62,7 +62,7 @@ def field_results(block: BlockResult, scheme: Scheme) -> FieldResults | None:
     decimals = scheme.score_decimals
     units: list[Unit] = list(block.block.units)
     has_self = all(units[u.order].self_fields for u in block.units)
-    rows = tuple(_row(u, units[u.order], scheme, has_self, decimals) for u in block.units)
+    rows = tuple(_row(u, units[u.order], scheme, has_self) for u in block.units)
     stats = tuple(
         _field_stat(stat, i, rows, has_self, scheme)
         for i, stat in enumerate(block.fields)
@@ -73,10 +73,10 @@ def field_results(block: BlockResult, scheme: Scheme) -> FieldResults | None:
     return FieldResults(stats, rows, has_self, self_total_average)
 
 
-def _row(result: UnitResult, unit: Unit, scheme: Scheme, has_self: bool,
-         decimals: int) -> FieldRow:
+def _row(result: UnitResult, unit: Unit, scheme: Scheme, has_self: bool) -> FieldRow:
     if not has_self:
         return FieldRow(result, (), None)
+    decimals = scheme.score_decimals
     values = tuple(round_half_up(unit.self_fields[f.key], decimals) for f in scheme.fields)
     total = unit.self_total if unit.self_total is not None else sum(values, Decimal(0))
     return FieldRow(result, values, round_half_up(total, decimals))
