@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from extract import (SON_LA_2023, chart_texts, docx_text, flat, pdf_pages, render_with_cli,
-                     run_cli, squash, without_charts)
+from extract import (SON_LA_2023, chart_texts, docx_and_pdf_text, docx_text, flat, pdf_pages,
+                     render_with_cli, run_cli, squash, without_charts)
 from PIL import Image
 
 pytestmark = pytest.mark.e2e
@@ -50,11 +50,9 @@ def test_section_three_states_the_comparison_and_the_fields(package: Path, fmt: 
 def test_docx_and_pdf_say_the_same_thing(package: Path, kind: str) -> None:
     from docgen.model.loader import load_dossier
 
-    docx = squash(docx_text((package / f"{kind}.docx").read_bytes()))
-    # the charts: pictures in the DOCX, their labels as text in the PDF
     labels = chart_texts(load_dossier(SON_LA_2023)) if kind == "bao_cao" else []
-    pdf = without_charts("".join(pdf_pages((package / f"{kind}.pdf").read_bytes(),
-                                           skip_top_mm=20)), labels)
+    docx, pdf = docx_and_pdf_text((package / f"{kind}.docx").read_bytes(),
+                                  (package / f"{kind}.pdf").read_bytes(), labels)
     # header rows repeat on each PDF page, once per table in the DOCX; two kinds of table
     heads = set(re.findall(squash("STT Tên đơn vị") + ".*?" + squash("Xếp loại"), docx))
     assert len(heads) == (2 if kind == "phu_luc" else 0)

@@ -4,7 +4,7 @@ TM./KT. three-line signature, no survey, no components, empty bands."""
 from __future__ import annotations
 
 import pytest
-from extract import PHU_YEN, SON_LA, chart_texts, docx_text, pdf_pages, squash, without_charts
+from extract import PHU_YEN, SON_LA, chart_texts, docx_and_pdf_text, docx_text, squash
 
 from docgen.model.loader import load_data, parse_text
 from docgen.pipeline import render_package
@@ -34,11 +34,9 @@ def test_docx_and_pdf_agree(path, edit) -> None:
     dossier = _variant(path, edit)
     documents = {d.filename: d.data for d in render_package(dossier)}
     for kind in ("quyet_dinh", "bao_cao", "phu_luc"):
-        docx = squash(docx_text(documents[f"{kind}.docx"]))
-        # the charts: pictures in the DOCX, their labels as text in the PDF
         labels = chart_texts(dossier) if kind == "bao_cao" else []
-        pdf = without_charts("".join(pdf_pages(documents[f"{kind}.pdf"], skip_top_mm=20)),
-                             labels)
+        docx, pdf = docx_and_pdf_text(documents[f"{kind}.docx"], documents[f"{kind}.pdf"],
+                                      labels)
         if kind == "phu_luc":  # the header row repeats on each PDF page, once in the DOCX
             start, end = docx.index(squash("STT Tên đơn vị")), docx.index(squash("Xếp loại"))
             head = docx[start:end + len(squash("Xếp loại"))]

@@ -107,6 +107,14 @@ def chart_texts(dossier, previous=None) -> list[str]:
             for chart in found]
 
 
+def docx_and_pdf_text(docx: bytes, pdf: bytes, chart_labels: list[str]) -> tuple[str, str]:
+    """Return the squashed text of a document's DOCX and of its PDF, for a word-for-word
+    comparison: the PDF without its page headers (the top 20 mm) and without the labels of
+    its charts (`chart_labels`, see :func:`chart_texts`), which the DOCX has as pictures."""
+    return (squash(docx_text(docx)),
+            without_charts("".join(pdf_pages(pdf, skip_top_mm=20)), chart_labels))
+
+
 def without_charts(pdf_text: str, texts: list[str]) -> str:
     """Return `pdf_text` squashed, each chart's labels taken out: each one must be there
     exactly once, in one piece."""
