@@ -10,7 +10,6 @@ underscores. Every problem of a file is reported at once, each naming the file, 
 from __future__ import annotations
 
 import json
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -95,7 +94,8 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _key_form(key: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", key).lower().replace("_", " ").split())
+    """Return `key` compared as unit names are, with underscores read as blanks."""
+    return name_key(key.replace("_", " "))
 
 
 _ALIASES = {k: v for k, v in _alias_table(Dossier).items() if v}
