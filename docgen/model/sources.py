@@ -177,6 +177,7 @@ def _units(rows: list[Row], layout: Layout, scheme: Scheme, sheet: Sheet,
            problems: list[Problem]) -> tuple[list[dict[str, Any]], list[UnitClaims]]:
     targets = _targets(layout, scheme, sheet)
     _check_complete(targets, layout, scheme, sheet)
+    maxima = _maxima(scheme)
     units: list[dict[str, Any]] = []
     claims: list[UnitClaims] = []
     seen: dict[str, Row] = {}
@@ -203,7 +204,7 @@ def _units(rows: list[Row], layout: Layout, scheme: Scheme, sheet: Sheet,
             claim = row_claims.pop("total")
             unit["total"] = claim.value
             refs[("total", None)] = claim.ref
-        problems += _check_unit(unit, refs, row, scheme, sheet)
+        problems += _check_unit(unit, refs, row, scheme, maxima, sheet)
         units.append(unit)
         claims.append(UnitClaims(row.name, row.number, row_claims))
     if problems:
@@ -236,14 +237,20 @@ def _check_complete(targets: dict[Role, tuple[str, str | None]], layout: Layout,
         raise InputError(problems)
 
 
-def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], row: Row,
-                scheme: Scheme, sheet: Sheet) -> list[Problem]:
-    """Check one unit's scores against the scheme, naming the cell of each problem."""
-    problems = []
+def _maxima(scheme: Scheme) -> dict[tuple[str, str | None], Decimal]:
+    """Return (unit field, key) -> the scheme's maximum for that score."""
     maxima: dict[tuple[str, str | None], Decimal] = {("total", None): scheme.max_total,
                                                       ("self_total", None): scheme.max_total}
     maxima.update({("scores", c.key): c.max for c in scheme.components})
     maxima.update({(t, f.key): f.max for f in scheme.fields for t in ("fields", "self_fields")})
+    return maxima
+
+
+def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], row: Row,
+                scheme: Scheme, maxima: dict[tuple[str, str | None], Decimal],
+                sheet: Sheet) -> list[Problem]:
+    """Check one unit's scores against the scheme, naming the cell of each problem."""
+    problems = []
     for (target, part), ref in refs.items():
         value = unit[target] if part is None else unit[target][part]
         if not Decimal(0) <= value <= maxima[(target, part)]:
@@ -262,11 +269,11 @@ def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], r
             expected, ref, label = unit["total"], refs[("total", None)], "tổng điểm"
         else:
             expected = None
-        if expected is not None and sum(fields.values(), Decimal(0)) != expected:
+        field_sum = sum(fields.values(), Decimal(0))
+        if expected is not None and field_sum != expected:
             problems.append(Problem(sheet.source, sheet.where(ref, row.name),
                                     f"{label} bằng tổng điểm các lĩnh vực "
-                                    f"({format_plain(sum(fields.values(), Decimal(0)))})",
-                                    format_plain(expected)))
+                                    f"({format_plain(field_sum)})", format_plain(expected)))
     self_fields = unit.get("self_fields")
     if self_fields and "self_total" in unit and \
             sum(self_fields.values(), Decimal(0)) != unit["self_total"]:
