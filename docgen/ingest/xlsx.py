@@ -126,14 +126,11 @@ def _cell(cell: object, formula: object, row: int, column: int) -> Cell:
         return Cell(ref, "bool", "TRUE" if value else "FALSE")
     if isinstance(value, (datetime, date, time, timedelta)):
         return Cell(ref, "date", str(value))
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return Cell(ref, "number", Decimal(value))
+    if isinstance(value, float):
         try:
-            return Cell(ref, "number", from_float(float(value)) if isinstance(value, float)
-                        else _int(value))
-        except NumberError:
+            return Cell(ref, "number", from_float(value))
+        except NumberError:  # infinity or NaN
             return Cell(ref, "error", str(value))
     return Cell(ref, "text", str(value))
-
-
-def _int(value: int) -> Decimal:
-    return Decimal(value)
