@@ -32,7 +32,18 @@ MAX_COLUMNS = 200
 
 def read_xlsx(raw: bytes, source: str, sheet: str | None = None) -> Sheet:
     """Return the cells of sheet `sheet` (the first visible one when None) of the .xlsx."""
-    values = _load(raw, source, data_only=True)
+    return sheet_cells(load_values(raw, source), raw, source, sheet)
+
+
+def load_values(raw: bytes, source: str) -> openpyxl.Workbook:
+    """Return the workbook in `raw` as read for its values (each formula's cached result)."""
+    return _load(raw, source, data_only=True)
+
+
+def sheet_cells(values: openpyxl.Workbook, raw: bytes, source: str,
+                sheet: str | None = None) -> Sheet:
+    """Return the cells of one sheet of `values`, the workbook :func:`load_values` read
+    from `raw`; several sheets of one file can be taken from one reading."""
     names = [ws.title for ws in values.worksheets]  # chart sheets have no cells
     if not names:
         raise InputError([Problem(source, "tệp", "ít nhất một trang tính có ô",

@@ -27,7 +27,7 @@ from docgen.formatting.numbers import format_plain
 from docgen.formatting.text import name_key
 from docgen.ingest.cells import Sheet
 from docgen.ingest.headers import Layout, Role, Vocabulary, explicit_layout, find_layout
-from docgen.ingest.read import read_file
+from docgen.ingest.read import Reader
 from docgen.ingest.rows import Claim, Row, extract_rows
 from docgen.model.dossier import FieldSpec, Scheme, Source
 
@@ -63,14 +63,15 @@ def vocabulary(scheme: Scheme) -> Vocabulary:
 def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
                columns: dict[str, str] | None = None, first_row: int | None = None,
                shown: str | None = None, where: str = "nguồn", known_fields: bool = True,
-               ) -> tuple[list[dict[str, Any]], SheetClaims]:
+               reader: Reader | None = None) -> tuple[list[dict[str, Any]], SheetClaims]:
     """Return the units of a sheet as raw dossier data (Decimal values) and its claims.
 
     With `known_fields` (a dossier's scheme), a lĩnh vực the scheme lacks is an error;
     without (``docgen import`` with no dossier), it is kept under a code made from its
-    title, listed in the claims' `new_fields` for the clerk to add to the scheme.
+    title, listed in the claims' `new_fields` for the clerk to add to the scheme. Sheets read
+    through one `reader` share the reading of their file.
     """
-    cells = read_file(path, sheet, shown)
+    cells = (reader or Reader()).read(path, sheet, shown)
     words = vocabulary(scheme)
     if columns or first_row:
         layout = explicit_layout(cells, columns or {}, first_row, words, where)
@@ -338,6 +339,7 @@ def expand_sources(data: dict[str, Any], source: str, base: Path | None
         return data, []
     problems: list[Problem] = []
     sheets: list[SheetClaims] = []
+    reader = Reader()  # blocks that take sheets of one workbook read it once
     for index, block in enumerate(blocks):
         spec_data = _source_of(block)
         if spec_data is None:
@@ -359,7 +361,8 @@ def expand_sources(data: dict[str, Any], source: str, base: Path | None
         try:
             units, claims = read_units(base / spec.file, scheme, sheet=spec.sheet,
                                        columns=spec.columns, first_row=spec.first_row,
-                                       shown=str(base / spec.file), where=f"{source}: {where}")
+                                       shown=str(base / spec.file), where=f"{source}: {where}",
+                                       reader=reader)
         except InputError as error:
             problems += error.problems
             continue
