@@ -83,9 +83,8 @@ def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
         added = [FieldSpec(key=k, name=n, max=scheme.max_total) for k, n in new_fields]
         scheme = scheme.model_copy(update={"fields": [*scheme.fields, *added]})
     units, claims = _units(rows, layout, scheme, cells, problems)
-    sheet_claims = SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes))
-    sheet_claims.new_fields = new_fields
-    return units, sheet_claims
+    return units, SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes),
+                              new_fields)
 
 
 def _unknown_fields(layout: Layout, scheme: Scheme, sheet: Sheet,
