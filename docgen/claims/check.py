@@ -45,7 +45,7 @@ class Disagreement:
 
 def _band_key(label: str, term: str) -> str:
     key = name_key(label)
-    for prefix in {name_key(term), "mức", "nhóm", "loại"}:
+    for prefix in dict.fromkeys((name_key(term), "mức", "nhóm", "loại")):  # a fixed order
         key = re.sub(rf"^{re.escape(prefix)}\s+", "", key)
     return key
 

@@ -84,8 +84,3 @@ class Sheet:
         """Return the location of cell `ref` for a message, with the unit's name if known."""
         text = f"ô {ref}" + (f" ({label})" if label else "")
         return f"{self.place}, {text}" if self.place else text
-
-
-def empty_cell(row: int, column: int) -> Cell:
-    """Return an empty cell at 0-based (`row`, `column`)."""
-    return Cell(f"{column_letter(column)}{row + 1}", "empty", None)

@@ -244,12 +244,12 @@ def _looks_numeric(text: str) -> bool:
 def mapping_hint(sheet: Sheet) -> str:
     """Return the labels found near the top and a ``cột:`` mapping to paste in the dossier."""
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
-        texts = [(c.ref.rstrip("0123456789"), c.text) for c in row if c.kind == "text"]
+        texts = [c.text for c in row if c.kind == "text"]
         if len(texts) >= 2:
-            found = " | ".join(t for _, t in texts)
+            found = " | ".join(texts)
             targets = ("tên đơn vị", "tổng điểm", "xếp hạng")
             pairs = zip(texts[:3], targets, strict=False)
-            example = ", ".join(f'"{t}": {g}' for (_, t), g in pairs)
+            example = ", ".join(f'"{t}": {g}' for t, g in pairs)
             return (f"các tiêu đề tìm thấy: {found}; hãy ghi rõ cột trong hồ sơ, ví dụ: "
                     f"nguồn: {{tệp: …, cột: {{{example}}}}}")
     return ("không có dòng nào giống tiêu đề; hãy ghi rõ cột theo chữ cái trong hồ sơ, ví dụ: "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from docgen.errors import InputError, Problem
 from docgen.formatting.text import normalize_text
@@ -31,30 +32,57 @@ def read_file(path: Path | str, sheet: str | None = None, shown: str | None = No
 
     `shown` is how messages name the file (by default, the path as given).
     """
-    path = Path(path)
-    source = shown or str(path)
-    raw = _read_bytes(path, source)
-    if raw.startswith(b"PK\x03\x04"):
-        check_zip(io.BytesIO(raw), source)
-        from docgen.ingest.xlsx import read_xlsx  # openpyxl is loaded only for .xlsx files
+    return Reader().read(path, sheet, shown)
 
-        result = read_xlsx(raw, source, sheet)
-    elif raw.startswith(_OLE2):
-        raise InputError([Problem(source, "tệp", "một bảng tính .xlsx (Excel 2007 trở về sau) "
-                                  "hoặc .csv, không đặt mật khẩu",
-                                  "một tệp Excel cũ (.xls) hoặc được đặt mật khẩu; hãy mở bằng "
-                                  "Excel, bỏ mật khẩu và lưu lại dạng .xlsx")])
-    elif path.suffix.lower() in CSV_SUFFIXES:
-        if sheet is not None:
-            raise InputError([Problem(source, f"trang tính '{sheet}'",
-                                      "không ghi trang tính cho tệp CSV (chỉ có một bảng)",
-                                      "có ghi trang tính")])
-        result = read_csv(raw, source)
-    else:
-        found = "một tệp rỗng" if not raw else f"nội dung bắt đầu bằng {raw[:8]!r}"
-        raise InputError([Problem(source, "tệp", "một bảng tính .xlsx hoặc một tệp .csv",
-                                  found)])
-    return clean_text(result)
+
+class Reader:
+    """Reads sheets of spreadsheet files, each .xlsx file read, checked and parsed once.
+
+    A dossier whose blocks take "Bảng 1" and "Bảng 2" of one workbook reads it through one
+    reader; the workbooks it keeps go when the reader goes.
+    """
+
+    def __init__(self) -> None:
+        self._workbooks: dict[Path, tuple[bytes, Any]] = {}
+
+    def read(self, path: Path | str, sheet: str | None = None, shown: str | None = None) -> Sheet:
+        """Return the cleaned cells of sheet `sheet` of the spreadsheet at `path`.
+
+        `shown` is how messages name the file (by default, the path as given).
+        """
+        path = Path(path)
+        source = shown or str(path)
+        key = path.resolve()
+        if key in self._workbooks:
+            from docgen.ingest.xlsx import sheet_cells
+
+            raw, values = self._workbooks[key]
+            return clean_text(sheet_cells(values, raw, source, sheet))
+        raw = _read_bytes(path, source)
+        if raw.startswith(b"PK\x03\x04"):
+            check_zip(io.BytesIO(raw), source)
+            # openpyxl is loaded only for .xlsx files
+            from docgen.ingest.xlsx import load_values, sheet_cells
+
+            values = load_values(raw, source)
+            self._workbooks[key] = raw, values
+            result = sheet_cells(values, raw, source, sheet)
+        elif raw.startswith(_OLE2):
+            raise InputError([Problem(source, "tệp", "một bảng tính .xlsx (Excel 2007 trở về "
+                                      "sau) hoặc .csv, không đặt mật khẩu",
+                                      "một tệp Excel cũ (.xls) hoặc được đặt mật khẩu; hãy mở "
+                                      "bằng Excel, bỏ mật khẩu và lưu lại dạng .xlsx")])
+        elif path.suffix.lower() in CSV_SUFFIXES:
+            if sheet is not None:
+                raise InputError([Problem(source, f"trang tính '{sheet}'",
+                                          "không ghi trang tính cho tệp CSV (chỉ có một bảng)",
+                                          "có ghi trang tính")])
+            result = read_csv(raw, source)
+        else:
+            found = "một tệp rỗng" if not raw else f"nội dung bắt đầu bằng {raw[:8]!r}"
+            raise InputError([Problem(source, "tệp", "một bảng tính .xlsx hoặc một tệp .csv",
+                                      found)])
+        return clean_text(result)
 
 
 def _read_bytes(path: Path, source: str) -> bytes:

@@ -32,22 +32,32 @@ MAX_COLUMNS = 200
 
 def read_xlsx(raw: bytes, source: str, sheet: str | None = None) -> Sheet:
     """Return the cells of sheet `sheet` (the first visible one when None) of the .xlsx."""
-    values = _load(raw, source, data_only=True)
+    return sheet_cells(load_values(raw, source), raw, source, sheet)
+
+
+def load_values(raw: bytes, source: str) -> openpyxl.Workbook:
+    """Return the workbook in `raw` as read for its values (each formula's cached result)."""
+    return _load(raw, source, data_only=True)
+
+
+def sheet_cells(values: openpyxl.Workbook, raw: bytes, source: str,
+                sheet: str | None = None) -> Sheet:
+    """Return the cells of one sheet of `values`, the workbook :func:`load_values` read
+    from `raw`; several sheets of one file can be taken from one reading."""
     names = [ws.title for ws in values.worksheets]  # chart sheets have no cells
     if not names:
         raise InputError([Problem(source, "tệp", "ít nhất một trang tính có ô",
                                   "chỉ có trang biểu đồ")])
     visible = [ws.title for ws in values.worksheets if ws.sheet_state == "visible"]
     name = _pick(names, sheet, source) if sheet is not None else (visible or names)[0]
-    formulas = _load(raw, source, data_only=False)[name]
     worksheet = values[name]
     if worksheet.max_row > MAX_ROWS or worksheet.max_column > MAX_COLUMNS:
         raise InputError([Problem(source, f"trang tính '{name}'",
                                   f"tối đa {MAX_ROWS} dòng và {MAX_COLUMNS} cột",
                                   f"{worksheet.max_row} dòng, {worksheet.max_column} cột")])
+    formulas = _formulas(raw, source, name, worksheet.max_row, worksheet.max_column)
     grid = [
-        [_cell(value_cell, formulas.cell(row=r + 1, column=c + 1).value, r, c)
-         for c, value_cell in enumerate(row)]
+        [_cell(value_cell, formulas.get((r, c)), r, c) for c, value_cell in enumerate(row)]
         for r, row in enumerate(worksheet.iter_rows(min_row=1, max_row=worksheet.max_row,
                                                     max_col=worksheet.max_column))
     ]
@@ -60,17 +70,47 @@ def read_xlsx(raw: bytes, source: str, sheet: str | None = None) -> Sheet:
     return Sheet(source, name, grid)
 
 
-def _load(raw: bytes, source: str, data_only: bool) -> openpyxl.Workbook:
+def _load(raw: bytes, source: str, data_only: bool,
+          read_only: bool = False) -> openpyxl.Workbook:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            return openpyxl.load_workbook(io.BytesIO(raw), data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-            OSError, EOFError, SyntaxError, AttributeError, IndexError) as exc:
-        # a malformed part makes openpyxl fail in many ways; the clerk needs one message
-        raise InputError([Problem(source, "tệp", "một bảng tính Excel .xlsx đọc được",
-                                  f"tệp hỏng hoặc không phải bảng tính ({type(exc).__name__})")]
-                         ) from exc
+            return openpyxl.load_workbook(io.BytesIO(raw), data_only=data_only,
+                                          read_only=read_only)
+    except _BROKEN as exc:
+        raise _broken(source, exc) from exc
+
+
+def _formulas(raw: bytes, source: str, name: str, rows: int,
+              columns: int) -> dict[tuple[int, int], object]:
+    """Return (row, column) -> what the cell holds read as a formula, for sheet `name`.
+
+    Only a cell without a cached value looks here, to tell a formula never calculated from
+    an empty cell. The pass is read-only: it streams this one sheet and builds no styles
+    or merged ranges (those come from the full read of the values).
+    """
+    workbook = _load(raw, source, data_only=False, read_only=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return {(r, c): value
+                    for r, row in enumerate(workbook[name].iter_rows(
+                        min_row=1, max_row=rows, max_col=columns, values_only=True))
+                    for c, value in enumerate(row) if value is not None}
+    except _BROKEN as exc:
+        raise _broken(source, exc) from exc
+    finally:
+        workbook.close()
+
+
+#: The ways a malformed part makes openpyxl fail; the clerk needs one message for all.
+_BROKEN = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
+           OSError, EOFError, SyntaxError, AttributeError, IndexError)
+
+
+def _broken(source: str, exc: Exception) -> InputError:
+    return InputError([Problem(source, "tệp", "một bảng tính Excel .xlsx đọc được",
+                               f"tệp hỏng hoặc không phải bảng tính ({type(exc).__name__})")])
 
 
 def _pick(names: list[str], wanted: str, source: str) -> str:
@@ -97,14 +137,11 @@ def _cell(cell: object, formula: object, row: int, column: int) -> Cell:
         return Cell(ref, "bool", "TRUE" if value else "FALSE")
     if isinstance(value, (datetime, date, time, timedelta)):
         return Cell(ref, "date", str(value))
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return Cell(ref, "number", Decimal(value))
+    if isinstance(value, float):
         try:
-            return Cell(ref, "number", from_float(float(value)) if isinstance(value, float)
-                        else _int(value))
-        except NumberError:
+            return Cell(ref, "number", from_float(value))
+        except NumberError:  # infinity or NaN
             return Cell(ref, "error", str(value))
     return Cell(ref, "text", str(value))
-
-
-def _int(value: int) -> Decimal:
-    return Decimal(value)

@@ -10,7 +10,6 @@ underscores. Every problem of a file is reported at once, each naming the file, 
 from __future__ import annotations
 
 import json
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -71,17 +70,22 @@ _DecimalLoader.yaml_implicit_resolvers = {
 }
 
 
-def _alias_table(model: type[BaseModel], table: dict[str, str] | None = None) -> dict[str, str]:
+def _alias_table(model: type[BaseModel]) -> dict[str, str]:
     """Return normalised Vietnamese key -> the key as declared, over all nested models."""
-    table = {} if table is None else table
-    for field in model.model_fields.values():
-        extra = field.json_schema_extra
-        if isinstance(extra, dict) and isinstance(extra.get("x-vi"), str):
-            table[_key_form(extra["x-vi"])] = extra["x-vi"]
-        for sub in _nested_models(field.annotation):
-            if sub.__name__ not in table:
-                table[sub.__name__] = ""
-                _alias_table(sub, table)
+    table: dict[str, str] = {}
+    seen: set[type[BaseModel]] = set()
+
+    def walk(current: type[BaseModel]) -> None:
+        for field in current.model_fields.values():
+            extra = field.json_schema_extra
+            if isinstance(extra, dict) and isinstance(extra.get("x-vi"), str):
+                table[_key_form(extra["x-vi"])] = extra["x-vi"]
+            for sub in _nested_models(field.annotation):
+                if sub not in seen:
+                    seen.add(sub)
+                    walk(sub)
+
+    walk(model)
     return table
 
 
@@ -95,10 +99,11 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _key_form(key: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", key).lower().replace("_", " ").split())
+    """Return `key` compared as unit names are, with underscores read as blanks."""
+    return name_key(key.replace("_", " "))
 
 
-_ALIASES = {k: v for k, v in _alias_table(Dossier).items() if v}
+_ALIASES = _alias_table(Dossier)
 
 
 #: Mappings whose keys are data (component and field codes), never field names.

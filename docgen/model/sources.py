@@ -27,7 +27,7 @@ from docgen.formatting.numbers import format_plain
 from docgen.formatting.text import name_key
 from docgen.ingest.cells import Sheet
 from docgen.ingest.headers import Layout, Role, Vocabulary, explicit_layout, find_layout
-from docgen.ingest.read import read_file
+from docgen.ingest.read import Reader
 from docgen.ingest.rows import Claim, Row, extract_rows
 from docgen.model.dossier import FieldSpec, Scheme, Source
 
@@ -63,14 +63,15 @@ def vocabulary(scheme: Scheme) -> Vocabulary:
 def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
                columns: dict[str, str] | None = None, first_row: int | None = None,
                shown: str | None = None, where: str = "nguồn", known_fields: bool = True,
-               ) -> tuple[list[dict[str, Any]], SheetClaims]:
+               reader: Reader | None = None) -> tuple[list[dict[str, Any]], SheetClaims]:
     """Return the units of a sheet as raw dossier data (Decimal values) and its claims.
 
     With `known_fields` (a dossier's scheme), a lĩnh vực the scheme lacks is an error;
     without (``docgen import`` with no dossier), it is kept under a code made from its
-    title, listed in the claims' `new_fields` for the clerk to add to the scheme.
+    title, listed in the claims' `new_fields` for the clerk to add to the scheme. Sheets read
+    through one `reader` share the reading of their file.
     """
-    cells = read_file(path, sheet, shown)
+    cells = (reader or Reader()).read(path, sheet, shown)
     words = vocabulary(scheme)
     if columns or first_row:
         layout = explicit_layout(cells, columns or {}, first_row, words, where)
@@ -82,9 +83,8 @@ def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
         added = [FieldSpec(key=k, name=n, max=scheme.max_total) for k, n in new_fields]
         scheme = scheme.model_copy(update={"fields": [*scheme.fields, *added]})
     units, claims = _units(rows, layout, scheme, cells, problems)
-    sheet_claims = SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes))
-    sheet_claims.new_fields = new_fields
-    return units, sheet_claims
+    return units, SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes),
+                              new_fields)
 
 
 def _unknown_fields(layout: Layout, scheme: Scheme, sheet: Sheet,
@@ -177,6 +177,7 @@ def _units(rows: list[Row], layout: Layout, scheme: Scheme, sheet: Sheet,
            problems: list[Problem]) -> tuple[list[dict[str, Any]], list[UnitClaims]]:
     targets = _targets(layout, scheme, sheet)
     _check_complete(targets, layout, scheme, sheet)
+    maxima = _maxima(scheme)
     units: list[dict[str, Any]] = []
     claims: list[UnitClaims] = []
     seen: dict[str, Row] = {}
@@ -203,7 +204,7 @@ def _units(rows: list[Row], layout: Layout, scheme: Scheme, sheet: Sheet,
             claim = row_claims.pop("total")
             unit["total"] = claim.value
             refs[("total", None)] = claim.ref
-        problems += _check_unit(unit, refs, row, scheme, sheet)
+        problems += _check_unit(unit, refs, row, scheme, maxima, sheet)
         units.append(unit)
         claims.append(UnitClaims(row.name, row.number, row_claims))
     if problems:
@@ -236,14 +237,20 @@ def _check_complete(targets: dict[Role, tuple[str, str | None]], layout: Layout,
         raise InputError(problems)
 
 
-def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], row: Row,
-                scheme: Scheme, sheet: Sheet) -> list[Problem]:
-    """Check one unit's scores against the scheme, naming the cell of each problem."""
-    problems = []
+def _maxima(scheme: Scheme) -> dict[tuple[str, str | None], Decimal]:
+    """Return (unit field, key) -> the scheme's maximum for that score."""
     maxima: dict[tuple[str, str | None], Decimal] = {("total", None): scheme.max_total,
                                                       ("self_total", None): scheme.max_total}
     maxima.update({("scores", c.key): c.max for c in scheme.components})
     maxima.update({(t, f.key): f.max for f in scheme.fields for t in ("fields", "self_fields")})
+    return maxima
+
+
+def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], row: Row,
+                scheme: Scheme, maxima: dict[tuple[str, str | None], Decimal],
+                sheet: Sheet) -> list[Problem]:
+    """Check one unit's scores against the scheme, naming the cell of each problem."""
+    problems = []
     for (target, part), ref in refs.items():
         value = unit[target] if part is None else unit[target][part]
         if not Decimal(0) <= value <= maxima[(target, part)]:
@@ -262,11 +269,11 @@ def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], r
             expected, ref, label = unit["total"], refs[("total", None)], "tổng điểm"
         else:
             expected = None
-        if expected is not None and sum(fields.values(), Decimal(0)) != expected:
+        field_sum = sum(fields.values(), Decimal(0))
+        if expected is not None and field_sum != expected:
             problems.append(Problem(sheet.source, sheet.where(ref, row.name),
                                     f"{label} bằng tổng điểm các lĩnh vực "
-                                    f"({format_plain(sum(fields.values(), Decimal(0)))})",
-                                    format_plain(expected)))
+                                    f"({format_plain(field_sum)})", format_plain(expected)))
     self_fields = unit.get("self_fields")
     if self_fields and "self_total" in unit and \
             sum(self_fields.values(), Decimal(0)) != unit["self_total"]:
@@ -331,6 +338,7 @@ def expand_sources(data: dict[str, Any], source: str, base: Path | None
         return data, []
     problems: list[Problem] = []
     sheets: list[SheetClaims] = []
+    reader = Reader()  # blocks that take sheets of one workbook read it once
     for index, block in enumerate(blocks):
         spec_data = _source_of(block)
         if spec_data is None:
@@ -352,7 +360,8 @@ def expand_sources(data: dict[str, Any], source: str, base: Path | None
         try:
             units, claims = read_units(base / spec.file, scheme, sheet=spec.sheet,
                                        columns=spec.columns, first_row=spec.first_row,
-                                       shown=str(base / spec.file), where=f"{source}: {where}")
+                                       shown=str(base / spec.file), where=f"{source}: {where}",
+                                       reader=reader)
         except InputError as error:
             problems += error.problems
             continue

@@ -31,6 +31,13 @@ def messages(excinfo) -> list[str]:
     return [p.message for p in excinfo.value.problems]
 
 
+def refusals(path: Path) -> list[str]:
+    """Return the messages of the InputError that loading the dossier at `path` raises."""
+    with pytest.raises(InputError) as excinfo:
+        load_dossier(path)
+    return messages(excinfo)
+
+
 def test_the_previous_round_is_read_from_beside_the_dossier(pair):
     current, previous = pair
     dossier = load_dossier(current)
@@ -56,9 +63,7 @@ def test_a_chain_is_not_followed(pair):
 def test_a_missing_previous_file_is_named(pair):
     current, _ = pair
     edit(current, "tệp: son-la-2022.yaml", "tệp: khong-co-2022.yaml")
-    with pytest.raises(InputError) as excinfo:
-        load_dossier(current)
-    (message,) = messages(excinfo)
+    (message,) = refusals(current)
     assert message.startswith(f"{current}: kỳ trước › tệp: cần một tệp hồ sơ có thật")
     assert "khong-co-2022.yaml" in message
 
@@ -66,27 +71,21 @@ def test_a_missing_previous_file_is_named(pair):
 def test_a_dossier_cannot_be_its_own_previous_round(pair):
     current, _ = pair
     edit(current, "tệp: son-la-2022.yaml", "tệp: son-la-2023.yaml")
-    with pytest.raises(InputError) as excinfo:
-        load_dossier(current)
-    assert messages(excinfo) == [
+    assert refusals(current) == [
         f"{current}: kỳ trước › tệp: cần một tệp hồ sơ khác tệp này; nhận được son-la-2023.yaml"]
 
 
 def test_a_problem_inside_the_previous_file_names_that_file(pair):
     current, previous = pair
     edit(previous, "điểm tối đa: 100", "điểm tối đa: 100\n  điểm tối thiểu: 0")
-    with pytest.raises(InputError) as excinfo:
-        load_dossier(current)
-    (message,) = messages(excinfo)
+    (message,) = refusals(current)
     assert message.startswith(f"{previous}: thang điểm › 'điểm tối thiểu'")
 
 
 def test_the_previous_round_must_be_an_earlier_year(pair):
     current, previous = pair
     edit(previous, "năm: 2022", "năm: 2023")
-    with pytest.raises(InputError) as excinfo:
-        load_dossier(current)
-    assert messages(excinfo) == [
+    assert refusals(current) == [
         f"{previous}: năm: cần năm trước năm 2023 của {current}; nhận được 2023"]
 
 
@@ -95,9 +94,7 @@ def test_mapping_names_must_exist_on_their_side_and_be_used_once(pair):
     edit(current, MAPPING, "  ánh xạ:\n    Sở Giao thông vận tải: Sở Giao thông - Vận tải\n"
                            "    Sở Không Có: Sở Nội vụ\n    Sở Nội vụ: Sở Giao thông - Vận tải\n"
                            "    Sở Tư pháp: Sở Cũ\n")
-    with pytest.raises(InputError) as excinfo:
-        load_dossier(current)
-    assert messages(excinfo) == [
+    assert refusals(current) == [
         f"{current}: kỳ trước › ánh xạ › 'Sở Không Có': cần tên một đơn vị của hồ sơ này; "
         "nhận được không có đơn vị nào tên như vậy",
         f"{current}: kỳ trước › ánh xạ › 'Sở Nội vụ': cần mỗi đơn vị kỳ trước được ánh xạ "
@@ -110,9 +107,7 @@ def test_mapping_names_must_exist_on_their_side_and_be_used_once(pair):
 def test_a_previous_round_in_the_archive_cannot_be_followed_from_a_file(pair):
     current, _ = pair
     edit(current, "tệp: son-la-2022.yaml", "hồ sơ: 7")
-    with pytest.raises(InputError) as excinfo:
-        load_dossier(current)
-    assert messages(excinfo) == [
+    assert refusals(current) == [
         f"{current}: kỳ trước › hồ sơ: cần 'tệp': đường dẫn tệp hồ sơ kỳ trước ('hồ sơ: <số>' "
         "chỉ dùng được trong dịch vụ lưu trữ, nơi có các hồ sơ đã lưu); nhận được hồ sơ số 7"]
     # what does not need the previous round still reads the file
@@ -126,9 +121,7 @@ def test_a_previous_round_in_the_archive_cannot_be_followed_from_a_file(pair):
 def test_the_previous_round_is_a_file_or_an_archived_dossier(pair, previous, found):
     current, _ = pair
     edit(current, "  tệp: son-la-2022.yaml\n" + MAPPING, previous)
-    with pytest.raises(InputError) as excinfo:
-        load_dossier(current)
-    assert messages(excinfo) == [
+    assert refusals(current) == [
         f"{current}: kỳ trước: cần đúng một trong 'tệp' (tệp hồ sơ kỳ trước) và 'hồ sơ' (số hồ "
         f"sơ kỳ trước trong kho lưu trữ); nhận được {found}"]
 
