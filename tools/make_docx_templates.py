@@ -52,7 +52,7 @@ from docx.shared import Mm, Pt, Twips
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from docgen.render.docx import deterministic_zip
+from docgen.render.packaging import deterministic_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"

@@ -50,8 +50,9 @@ from lxml import etree
 from docgen.errors import RenderError, TemplateError
 from docgen.render.environment import make_environment
 from docgen.render.meta import DocumentMeta
+from docgen.render.packaging import deterministic_zip
 
-__all__ = ["deterministic_zip", "render"]
+__all__ = ["render"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TBL, _TBL_GRID, _GRID_COL = f"{_W}tbl", f"{_W}tblGrid", f"{_W}gridCol"
@@ -67,8 +68,6 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n]")
 
 #: Entry date of every zip member (the earliest a zip can hold).
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_ZIP_LEVEL = 6
 
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
 _PARSER.set_element_class_lookup(element_class_lookup)
@@ -360,19 +359,4 @@ def _package_bytes(document) -> bytes:
     PackageWriter._write_pkg_rels(collector, package.rels)
     PackageWriter._write_parts(collector, parts)
     return deterministic_zip(collector.members)
-
-
-def deterministic_zip(members: Mapping[str, bytes]) -> bytes:
-    """Return a zip of `members`: content types first, package rels second, then by name,
-    with fixed dates, compression and attributes (also used to build the templates)."""
-    order = sorted(members, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, members[name], compresslevel=_ZIP_LEVEL)
-    return out.getvalue()
 

@@ -35,8 +35,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from docgen.compute.results import BlockResult, RoundResult
 from docgen.model.dossier import Dossier, Unit
+from docgen.render.packaging import deterministic_zip
 
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _FONT = "Times New Roman"
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -73,15 +73,9 @@ def save_reproducibly(workbook: Workbook, created: datetime) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # unlike openpyxl's save(), keeps `modified`
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
-        for name in sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n)):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name), compresslevel=6)
-    return out.getvalue()
+    with zipfile.ZipFile(raw) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    return deterministic_zip(members, first=("[Content_Types].xml",))
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
