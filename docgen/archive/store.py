@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -102,11 +102,15 @@ class Archive:
         return digest
 
     def _register_blob(self, session: Session, digest: str, size: int) -> None:
-        dialect = postgresql if self.dialect == "postgresql" else sqlite
         # Another transaction may register the same bytes at the same moment.
-        session.execute(dialect.insert(Blob.__table__)
-                        .values(sha256=digest, size=size, created_at=now())
-                        .on_conflict_do_nothing())
+        self._insert_if_absent(session, Blob.__table__, sha256=digest, size=size,
+                               created_at=now())
+
+    def _insert_if_absent(self, session: Session, table: Table, **values: Any) -> None:
+        """Insert one row unless a row with the same unique key exists (``ON CONFLICT DO
+        NOTHING``, in the dialect of the database)."""
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
     # -- users ----------------------------------------------------------------------------
 
@@ -284,10 +288,8 @@ class Archive:
                 .returning(table.c.last_number))
         number = session.execute(bump).scalar()
         if number is None:
-            dialect = postgresql if self.dialect == "postgresql" else sqlite
-            session.execute(dialect.insert(table)
-                            .values(agency=agency, doc_type=doc_type, year=year, last_number=0)
-                            .on_conflict_do_nothing())
+            self._insert_if_absent(session, table, agency=agency, doc_type=doc_type, year=year,
+                                   last_number=0)
             number = session.execute(bump).scalar_one()
         return int(number)
 
