@@ -221,12 +221,7 @@ class Archive:
 
     def latest_revision(self, dossier_id: int) -> DossierRevision:
         with self._reading() as session:
-            revision = session.scalars(
-                select(DossierRevision).where(DossierRevision.dossier_id == dossier_id)
-                .order_by(DossierRevision.revision.desc())).first()
-        if revision is None:
-            raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
-        return revision
+            return _latest_revision(session, dossier_id)
 
     def read_blob(self, sha256: str) -> bytes:
         """Return the bytes of a blob, re-hashed; raise CorruptBlobError if altered."""
@@ -314,11 +309,7 @@ class Archive:
         with self._writing() as session:
             dossier = self._lock(session, dossier_id, actor.agency)
             _require(dossier, allowed)
-            revision = session.scalars(
-                select(DossierRevision).where(DossierRevision.dossier_id == dossier.id)
-                .order_by(DossierRevision.revision.desc())).first()
-            if revision is None:
-                raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
+            revision = _latest_revision(session, dossier.id)
             if expected_revision is not None and revision.id != expected_revision:
                 raise ConflictError(f"Nội dung hồ sơ số {dossier_id} đã thay đổi trong lúc kết "
                                     "xuất; hãy kết xuất lại.")
@@ -481,6 +472,15 @@ class Archive:
                 report.problems.append((digest, problem))
         report.unreferenced = [name for name in self.blobs.names() if name not in known]
         return report
+
+
+def _latest_revision(session: Session, dossier_id: int) -> DossierRevision:
+    revision = session.scalars(
+        select(DossierRevision).where(DossierRevision.dossier_id == dossier_id)
+        .order_by(DossierRevision.revision.desc())).first()
+    if revision is None:
+        raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
+    return revision
 
 
 def _require(dossier: Dossier, allowed: Sequence[str]) -> None:
