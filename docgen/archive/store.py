@@ -47,6 +47,12 @@ from docgen.archive.schema import (
 )
 
 
+#: Each version with its document and its dossier, for building a VersionRecord.
+_VERSION_ROWS = (select(Version, Document, Dossier)
+                 .join(Document, Version.document_id == Document.id)
+                 .join(Dossier, Document.dossier_id == Dossier.id))
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -389,10 +395,7 @@ class Archive:
         """Return every version of every dossier (for the operator's listing)."""
         with self._reading() as session:
             rows = session.execute(
-                select(Version, Document, Dossier)
-                .join(Document, Version.document_id == Document.id)
-                .join(Dossier, Document.dossier_id == Dossier.id)
-                .order_by(Dossier.id, Document.id, Version.seq)).all()
+                _VERSION_ROWS.order_by(Dossier.id, Document.id, Version.seq)).all()
             files = self._files(session, [row[0].id for row in rows])
             return [VersionRecord(v, d, s, files.get(v.id, [])) for v, d, s in rows]
 
@@ -410,11 +413,7 @@ class Archive:
     def get_version(self, version_id: int, agency: str | None = None) -> VersionRecord:
         """Return a version; one of another agency is reported as not found."""
         with self._reading() as session:
-            row = session.execute(
-                select(Version, Document, Dossier)
-                .join(Document, Version.document_id == Document.id)
-                .join(Dossier, Document.dossier_id == Dossier.id)
-                .where(Version.id == version_id)).first()
+            row = session.execute(_VERSION_ROWS.where(Version.id == version_id)).first()
             if row is None or (agency is not None and row[2].agency != agency):
                 raise NotFoundError(f"Không tìm thấy phiên bản số {version_id}.")
             version, document, dossier = row
