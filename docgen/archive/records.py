@@ -5,10 +5,10 @@ Kept apart from :mod:`docgen.archive.store` so that the store is only about tran
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import NotFoundError
 from docgen.archive.schema import Document, Dossier, User, Version, VersionFile
 
@@ -78,7 +78,7 @@ class VerifyReport:
 
 def hash_token(token: str) -> str:
     """Return the stored form of an API token (its SHA-256)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return sha256_hex(token.encode("utf-8"))
 
 
 #: Vietnamese names of the dossier states, for messages.
