@@ -6,6 +6,7 @@ Kept apart from :mod:`docgen.archive.store` so that the store is only about tran
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from docgen.archive.blobs import sha256_hex
@@ -74,6 +75,14 @@ class VerifyReport:
     @property
     def clean(self) -> bool:
         return not self.problems
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return a stored moment as an aware UTC datetime.
+
+    SQLite hands back naive datetimes; everything was stored in UTC.
+    """
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def hash_token(token: str) -> str:

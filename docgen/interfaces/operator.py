@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
+from docgen.archive.records import as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport
 from docgen.workflow.roles import ROLE_NAMES, Role
 
@@ -48,7 +48,7 @@ def show_version(archive: Archive, version_id: int) -> str:
     data = {
         "id": v.id, "dossier": record.dossier.id, "agency": record.dossier.agency,
         "kind": record.document.kind, "seq": v.seq, "status": v.status,
-        "created_at": _utc(v.created_at).isoformat(), "created_by": v.created_by,
+        "created_at": as_utc(v.created_at).isoformat(), "created_by": v.created_by,
         "docgen_version": v.docgen_version, "dossier_sha256": v.dossier_sha256,
         "template_hashes": v.template_hashes, "summary": v.summary, "note": v.note,
         "nd30": {"type_name": v.type_name, "code_number": v.code_number,
@@ -88,11 +88,6 @@ def verify(archive: Archive) -> tuple[VerifyReport, str]:
     lines.append("Kho lưu trữ nguyên vẹn." if report.clean
                  else f"Kho lưu trữ có {len(report.problems)} tệp hỏng.")
     return report, "\n".join(lines)
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 _PROBLEMS = {"missing": "không tìm thấy tệp", "size mismatch": "kích thước không khớp",
