@@ -9,23 +9,22 @@ written to the audit log under the name "dòng lệnh" (command line).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from docgen.archive.records import as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport
 from docgen.workflow.roles import ROLE_NAMES, Role
 
-#: Environment variable holding the database URL (so passwords stay off the command line).
-DATABASE_ENV = "DOCGEN_DATABASE_URL"
-
 #: The name operator actions are audited under.
 OPERATOR = "dòng lệnh"
 
 
 def open_archive(data: Path, database: str | None) -> Archive:
-    """Open (and migrate) the archive in `data`, on `database` if given."""
-    return Archive(data, database or os.environ.get(DATABASE_ENV) or None)
+    """Open (and migrate) the archive in `data`, on `database` if given.
+
+    The command line fills `database` from ``--database`` or ``DOCGEN_DATABASE_URL``.
+    """
+    return Archive(data, database or None)
 
 
 def list_versions(archive: Archive) -> str:
