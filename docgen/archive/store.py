@@ -360,19 +360,25 @@ class Archive:
                     files={f.format: f.sha256 for f in files})
         return VersionRecord(version, document, dossier, files)
 
-    def list_documents(self, dossier_id: int) -> list[tuple[Document, Version | None, int]]:
-        """Return each document with its latest version and its number of versions."""
+    def list_documents(self, dossier_id: int
+                       ) -> list[tuple[Document, VersionRecord | None, int]]:
+        """Return each document with its latest version (and its files) and its number of
+        versions."""
         with self._reading() as session:
+            dossier = session.get(Dossier, dossier_id)
             documents = session.scalars(select(Document).where(Document.dossier_id == dossier_id)
                                         .order_by(Document.id)).all()
-            out = []
+            rows = []
             for document in documents:
                 latest = session.scalars(select(Version).where(Version.document_id == document.id)
                                          .order_by(Version.seq.desc())).first()
                 count = session.scalar(select(func.count(Version.id))
                                        .where(Version.document_id == document.id)) or 0
-                out.append((document, latest, count))
-            return out
+                rows.append((document, latest, count))
+            files = self._files(session, [v.id for _, v, _ in rows if v is not None])
+            return [(document, None if latest is None else
+                     VersionRecord(latest, document, dossier, files.get(latest.id, [])), count)
+                    for document, latest, count in rows]
 
     def list_versions(self, dossier_id: int, kind: str, *, limit: int, offset: int
                       ) -> tuple[list[VersionRecord], int]:

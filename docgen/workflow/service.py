@@ -17,7 +17,7 @@ from typing import Any
 
 from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import ConflictError, NotFoundError
-from docgen.archive.schema import AuditEntry, Dossier, DossierRevision, User
+from docgen.archive.schema import AuditEntry, Document, Dossier, DossierRevision, User
 from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
 from docgen.compute.results import compute_round
 from docgen.errors import InputError, Problem
@@ -311,7 +311,9 @@ class Workflow:
 
     # -- reading --------------------------------------------------------------------------
 
-    def documents(self, user: User, dossier_id: int) -> list[tuple[Any, Any, int]]:
+    def documents(self, user: User, dossier_id: int
+                  ) -> list[tuple[Document, VersionRecord | None, int]]:
+        """Return each document with its latest version and its number of versions."""
         self.dossier(user, dossier_id)
         return self.archive.list_documents(dossier_id)
 
