@@ -13,6 +13,11 @@ from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import NotFoundError
 from docgen.archive.schema import Document, Dossier, User, Version, VersionFile
 
+#: The ND30 Phụ lục VI fields of an outgoing document that a version carries (columns of
+#: :class:`~docgen.archive.schema.Version`), in the standard's order.
+ND30_FIELDS = ("type_name", "code_number", "code_notation", "issued_date", "organ_name",
+               "subject", "signer_position", "signer_name", "recipients", "page_amount")
+
 #: Media type of each stored format.
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docgen.archive.records import as_utc
+from docgen.archive.records import ND30_FIELDS, as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport
 from docgen.workflow.roles import ROLE_NAMES, Role
 
@@ -44,18 +44,15 @@ def show_version(archive: Archive, version_id: int) -> str:
     """Return everything recorded about a version, as indented JSON."""
     record = archive.get_version(version_id)
     v = record.version
+    nd30 = {name: getattr(v, name) for name in ND30_FIELDS}
+    nd30["issued_date"] = v.issued_date.isoformat() if v.issued_date else None
     data = {
         "id": v.id, "dossier": record.dossier.id, "agency": record.dossier.agency,
         "kind": record.document.kind, "seq": v.seq, "status": v.status,
         "created_at": as_utc(v.created_at).isoformat(), "created_by": v.created_by,
         "docgen_version": v.docgen_version, "dossier_sha256": v.dossier_sha256,
         "template_hashes": v.template_hashes, "summary": v.summary, "note": v.note,
-        "nd30": {"type_name": v.type_name, "code_number": v.code_number,
-                 "code_notation": v.code_notation,
-                 "issued_date": v.issued_date.isoformat() if v.issued_date else None,
-                 "organ_name": v.organ_name, "subject": v.subject,
-                 "signer_position": v.signer_position, "signer_name": v.signer_name,
-                 "recipients": v.recipients, "page_amount": v.page_amount},
+        "nd30": nd30,
         "files": [{"format": f.format, "media_type": f.media_type, "sha256": f.sha256,
                    "size": f.size} for f in record.files],
     }

@@ -17,6 +17,7 @@ from typing import Any
 
 from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import ConflictError, NotFoundError
+from docgen.archive.records import ND30_FIELDS
 from docgen.archive.schema import AuditEntry, Document, Dossier, DossierRevision, User
 from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
 from docgen.compute.results import compute_round
@@ -287,9 +288,7 @@ class Workflow:
         if final is None:
             raise ConflictError(f"Hồ sơ số {dossier_id} chưa có bản ban hành để ký.")
         v = final.version
-        metadata = {name: getattr(v, name) for name in (
-            "type_name", "code_number", "code_notation", "issued_date", "organ_name", "subject",
-            "signer_position", "signer_name", "recipients")}
+        metadata = {name: getattr(v, name) for name in ND30_FIELDS}
         metadata["page_amount"] = pages
         final_pdf = next((f for f in final.files if f.format == "pdf"), None)
         extends = final_pdf is not None and pdf.startswith(
