@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from docgen.atomic import write_atomically
 from docgen.compute.results import RoundResult, compute_round
 from docgen.errors import DocgenError, InputError
 from docgen.formatting.numbers import format_number, format_percent, format_ratio
@@ -136,10 +137,8 @@ def _warn(sheets: Sequence[SheetClaims], scheme: Scheme, result: RoundResult | N
 
 
 def _write_or_fail(path: Path, data: bytes) -> None:
-    from docgen.pipeline import write_file
-
     try:
-        write_file(path, data)
+        write_atomically(path, data)
     except OSError as error:
         typer.echo(f"Lỗi: {path}: không ghi được tệp ({error.strerror or error}); "
                    "không tệp nào được ghi.", err=True)
