@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.atomic import fsync_dir, stage, write_atomically
+from docgen.atomic import fsync_dir, stage
 from docgen.compute.compare import RoundComparison, compare_rounds
 from docgen.compute.results import RoundResult, compute_round
 from docgen.context.builder import build_context, created_at, is_final
@@ -118,8 +118,3 @@ def export_workbook(dossier: Dossier, result: RoundResult | None = None) -> byte
     from docgen.render.xlsx import render_workbook  # openpyxl is loaded only when exporting
 
     return render_workbook(dossier, result or compute_round(dossier), created_at(dossier))
-
-
-def write_file(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` all or nothing: a temporary file beside it, then a rename."""
-    return write_atomically(path, data)

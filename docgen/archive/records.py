@@ -5,12 +5,18 @@ Kept apart from :mod:`docgen.archive.store` so that the store is only about tran
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import NotFoundError
 from docgen.archive.schema import Document, Dossier, User, Version, VersionFile
+
+#: The ND30 Phụ lục VI fields of an outgoing document that a version carries (columns of
+#: :class:`~docgen.archive.schema.Version`), in the standard's order.
+ND30_FIELDS = ("type_name", "code_number", "code_notation", "issued_date", "organ_name",
+               "subject", "signer_position", "signer_name", "recipients", "page_amount")
 
 #: Media type of each stored format.
 MEDIA_TYPES = {
@@ -76,9 +82,17 @@ class VerifyReport:
         return not self.problems
 
 
+def as_utc(moment: datetime) -> datetime:
+    """Return a stored moment as an aware UTC datetime.
+
+    SQLite hands back naive datetimes; everything was stored in UTC.
+    """
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def hash_token(token: str) -> str:
     """Return the stored form of an API token (its SHA-256)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return sha256_hex(token.encode("utf-8"))
 
 
 #: Vietnamese names of the dossier states, for messages.

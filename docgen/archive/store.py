@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,12 @@ from docgen.archive.schema import (
     Version,
     VersionFile,
 )
+
+
+#: Each version with its document and its dossier, for building a VersionRecord.
+_VERSION_ROWS = (select(Version, Document, Dossier)
+                 .join(Document, Version.document_id == Document.id)
+                 .join(Dossier, Document.dossier_id == Dossier.id))
 
 
 def now() -> datetime:
@@ -102,11 +108,15 @@ class Archive:
         return digest
 
     def _register_blob(self, session: Session, digest: str, size: int) -> None:
-        dialect = postgresql if self.dialect == "postgresql" else sqlite
         # Another transaction may register the same bytes at the same moment.
-        session.execute(dialect.insert(Blob.__table__)
-                        .values(sha256=digest, size=size, created_at=now())
-                        .on_conflict_do_nothing())
+        self._insert_if_absent(session, Blob.__table__, sha256=digest, size=size,
+                               created_at=now())
+
+    def _insert_if_absent(self, session: Session, table: Table, **values: Any) -> None:
+        """Insert one row unless a row with the same unique key exists (``ON CONFLICT DO
+        NOTHING``, in the dialect of the database)."""
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
     # -- users ----------------------------------------------------------------------------
 
@@ -217,12 +227,7 @@ class Archive:
 
     def latest_revision(self, dossier_id: int) -> DossierRevision:
         with self._reading() as session:
-            revision = session.scalars(
-                select(DossierRevision).where(DossierRevision.dossier_id == dossier_id)
-                .order_by(DossierRevision.revision.desc())).first()
-        if revision is None:
-            raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
-        return revision
+            return _latest_revision(session, dossier_id)
 
     def read_blob(self, sha256: str) -> bytes:
         """Return the bytes of a blob, re-hashed; raise CorruptBlobError if altered."""
@@ -284,10 +289,8 @@ class Archive:
                 .returning(table.c.last_number))
         number = session.execute(bump).scalar()
         if number is None:
-            dialect = postgresql if self.dialect == "postgresql" else sqlite
-            session.execute(dialect.insert(table)
-                            .values(agency=agency, doc_type=doc_type, year=year, last_number=0)
-                            .on_conflict_do_nothing())
+            self._insert_if_absent(session, table, agency=agency, doc_type=doc_type, year=year,
+                                   last_number=0)
             number = session.execute(bump).scalar_one()
         return int(number)
 
@@ -312,11 +315,7 @@ class Archive:
         with self._writing() as session:
             dossier = self._lock(session, dossier_id, actor.agency)
             _require(dossier, allowed)
-            revision = session.scalars(
-                select(DossierRevision).where(DossierRevision.dossier_id == dossier.id)
-                .order_by(DossierRevision.revision.desc())).first()
-            if revision is None:
-                raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
+            revision = _latest_revision(session, dossier.id)
             if expected_revision is not None and revision.id != expected_revision:
                 raise ConflictError(f"Nội dung hồ sơ số {dossier_id} đã thay đổi trong lúc kết "
                                     "xuất; hãy kết xuất lại.")
@@ -361,19 +360,25 @@ class Archive:
                     files={f.format: f.sha256 for f in files})
         return VersionRecord(version, document, dossier, files)
 
-    def list_documents(self, dossier_id: int) -> list[tuple[Document, Version | None, int]]:
-        """Return each document with its latest version and its number of versions."""
+    def list_documents(self, dossier_id: int
+                       ) -> list[tuple[Document, VersionRecord | None, int]]:
+        """Return each document with its latest version (and its files) and its number of
+        versions."""
         with self._reading() as session:
+            dossier = session.get(Dossier, dossier_id)
             documents = session.scalars(select(Document).where(Document.dossier_id == dossier_id)
                                         .order_by(Document.id)).all()
-            out = []
+            rows = []
             for document in documents:
                 latest = session.scalars(select(Version).where(Version.document_id == document.id)
                                          .order_by(Version.seq.desc())).first()
                 count = session.scalar(select(func.count(Version.id))
                                        .where(Version.document_id == document.id)) or 0
-                out.append((document, latest, count))
-            return out
+                rows.append((document, latest, count))
+            files = self._files(session, [v.id for _, v, _ in rows if v is not None])
+            return [(document, None if latest is None else
+                     VersionRecord(latest, document, dossier, files.get(latest.id, [])), count)
+                    for document, latest, count in rows]
 
     def list_versions(self, dossier_id: int, kind: str, *, limit: int, offset: int
                       ) -> tuple[list[VersionRecord], int]:
@@ -396,10 +401,7 @@ class Archive:
         """Return every version of every dossier (for the operator's listing)."""
         with self._reading() as session:
             rows = session.execute(
-                select(Version, Document, Dossier)
-                .join(Document, Version.document_id == Document.id)
-                .join(Dossier, Document.dossier_id == Dossier.id)
-                .order_by(Dossier.id, Document.id, Version.seq)).all()
+                _VERSION_ROWS.order_by(Dossier.id, Document.id, Version.seq)).all()
             files = self._files(session, [row[0].id for row in rows])
             return [VersionRecord(v, d, s, files.get(v.id, [])) for v, d, s in rows]
 
@@ -417,11 +419,7 @@ class Archive:
     def get_version(self, version_id: int, agency: str | None = None) -> VersionRecord:
         """Return a version; one of another agency is reported as not found."""
         with self._reading() as session:
-            row = session.execute(
-                select(Version, Document, Dossier)
-                .join(Document, Version.document_id == Document.id)
-                .join(Dossier, Document.dossier_id == Dossier.id)
-                .where(Version.id == version_id)).first()
+            row = session.execute(_VERSION_ROWS.where(Version.id == version_id)).first()
             if row is None or (agency is not None and row[2].agency != agency):
                 raise NotFoundError(f"Không tìm thấy phiên bản số {version_id}.")
             version, document, dossier = row
@@ -479,6 +477,15 @@ class Archive:
                 report.problems.append((digest, problem))
         report.unreferenced = [name for name in self.blobs.names() if name not in known]
         return report
+
+
+def _latest_revision(session: Session, dossier_id: int) -> DossierRevision:
+    revision = session.scalars(
+        select(DossierRevision).where(DossierRevision.dossier_id == dossier_id)
+        .order_by(DossierRevision.revision.desc())).first()
+    if revision is None:
+        raise NotFoundError(f"Hồ sơ số {dossier_id} chưa có nội dung.")
+    return revision
 
 
 def _require(dossier: Dossier, allowed: Sequence[str]) -> None:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from docgen.compute.results import compute_round
+from docgen.atomic import write_atomically
+from docgen.compute.results import RoundResult, compute_round
 from docgen.errors import DocgenError, InputError
 from docgen.formatting.numbers import format_number, format_percent, format_ratio
-from docgen.model.dossier import Dossier
+from docgen.model.dossier import Dossier, Scheme
 from docgen.model.loader import load_dossier
+from docgen.model.sources import SheetClaims
 from docgen.pipeline import render_package, write_files
 from docgen.render import FORMATS
 
@@ -53,7 +56,8 @@ def render(
     """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
     formats = _formats(format)
     try:
-        documents = render_package(_load_and_warn(dossier), formats=formats, draft=draft)
+        loaded, result = _load_and_warn(dossier)
+        documents = render_package(loaded, formats=formats, draft=draft, result=result)
         paths = write_files(documents, output)
     except DocgenError as error:
         raise _fail(error) from error
@@ -69,15 +73,14 @@ def render(
 def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")]) -> None:
     """Kiểm tra hồ sơ và in kết quả tính toán của từng khối."""
     try:
-        loaded = _load_and_warn(dossier)
+        loaded, result = _load_and_warn(dossier)
     except DocgenError as error:
         raise _fail(error) from error
-    typer.echo(summary(loaded))
+    typer.echo(summary(loaded, result))
 
 
-def summary(dossier: Dossier) -> str:
+def summary(dossier: Dossier, result: RoundResult) -> str:
     """Return the computed summary of each block, as `docgen check` prints it."""
-    result = compute_round(dossier)
     scheme = dossier.scheme
     lines = [f"Hồ sơ hợp lệ: Chỉ số CCHC năm {dossier.year}, {len(result.blocks)} khối."]
     for block in result.blocks:
@@ -109,26 +112,33 @@ def schema() -> None:
 # (issue 3; commands `import` and `export`, and `_load_and_warn` used by `render` and `check`)
 
 
-def _load_and_warn(path: Path) -> Dossier:
-    """Load a dossier; print on stderr where its spreadsheets disagree with docgen's figures."""
-    from docgen.claims import check_claims
+def _load_and_warn(path: Path) -> tuple[Dossier, RoundResult]:
+    """Load a dossier and compute its round, once for the whole command; print on stderr
+    where its spreadsheets disagree with docgen's figures."""
     from docgen.model.loader import read_dossier
 
     dossier, sheets = read_dossier(path)
+    result = compute_round(dossier)
+    _warn(sheets, dossier.scheme, result)
+    return dossier, result
+
+
+def _warn(sheets: Sequence[SheetClaims], scheme: Scheme, result: RoundResult | None) -> None:
+    """Print the sheets' notes on stderr and, given the computed `result`, where the
+    sheets' own figures disagree with it."""
+    from docgen.claims import check_claims
+
     for sheet in sheets:
         for note in sheet.notes:
             typer.echo(f"Ghi chú: {sheet.source}: {note}", err=True)
-    if sheets:
-        for disagreement in check_claims(dossier.scheme, compute_round(dossier), sheets):
+    if sheets and result is not None:
+        for disagreement in check_claims(scheme, result, sheets):
             typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
-    return dossier
 
 
 def _write_or_fail(path: Path, data: bytes) -> None:
-    from docgen.pipeline import write_file
-
     try:
-        write_file(path, data)
+        write_atomically(path, data)
     except OSError as error:
         typer.echo(f"Lỗi: {path}: không ghi được tệp ({error.strerror or error}); "
                    "không tệp nào được ghi.", err=True)
@@ -145,7 +155,7 @@ def export(
     from docgen.pipeline import export_workbook
 
     try:
-        data = export_workbook(_load_and_warn(dossier))
+        data = export_workbook(*_load_and_warn(dossier))
     except DocgenError as error:
         raise _fail(error) from error
     _write_or_fail(xlsx, data)
@@ -164,8 +174,7 @@ def import_units(
     Với --dossier, thang điểm lấy từ hồ sơ và xếp hạng, xếp loại, tổng điểm bảng ghi được
     đối chiếu với kết quả tính (cảnh báo); không có: thang điểm thông dụng 70 + 30.
     """
-    from docgen.claims import check_claims
-    from docgen.compute.results import RoundResult, compute_block
+    from docgen.compute.results import compute_block
     from docgen.model.dossier import Block
     from docgen.model.sources import read_units
     from docgen.model.units_yaml import DEFAULT_SCHEME, units_yaml
@@ -177,13 +186,11 @@ def import_units(
                                       "subject": "", "units": units})
     except DocgenError as error:
         raise _fail(error) from error
-    for note in claims.notes:
-        typer.echo(f"Ghi chú: {claims.source}: {note}", err=True)
+    result = None
     if dossier:
         claims.block = 0
         result = RoundResult(blocks=(compute_block(block, scheme),), survey=None)
-        for disagreement in check_claims(scheme, result, [claims]):
-            typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
+    _warn([claims], scheme, result)
     text = units_yaml(units, f"{claims.source}" + (f", {claims.place}" if claims.place else ""),
                       claims.new_fields)
     if output is None:

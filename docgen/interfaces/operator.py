@@ -9,23 +9,22 @@ written to the audit log under the name "dòng lệnh" (command line).
 from __future__ import annotations
 
 import json
-import os
-from datetime import UTC, datetime
 from pathlib import Path
 
+from docgen.archive.records import ND30_FIELDS, as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport
 from docgen.workflow.roles import ROLE_NAMES, Role
-
-#: Environment variable holding the database URL (so passwords stay off the command line).
-DATABASE_ENV = "DOCGEN_DATABASE_URL"
 
 #: The name operator actions are audited under.
 OPERATOR = "dòng lệnh"
 
 
 def open_archive(data: Path, database: str | None) -> Archive:
-    """Open (and migrate) the archive in `data`, on `database` if given."""
-    return Archive(data, database or os.environ.get(DATABASE_ENV) or None)
+    """Open (and migrate) the archive in `data`, on `database` if given.
+
+    The command line fills `database` from ``--database`` or ``DOCGEN_DATABASE_URL``.
+    """
+    return Archive(data, database or None)
 
 
 def list_versions(archive: Archive) -> str:
@@ -45,18 +44,15 @@ def show_version(archive: Archive, version_id: int) -> str:
     """Return everything recorded about a version, as indented JSON."""
     record = archive.get_version(version_id)
     v = record.version
+    nd30 = {name: getattr(v, name) for name in ND30_FIELDS}
+    nd30["issued_date"] = v.issued_date.isoformat() if v.issued_date else None
     data = {
         "id": v.id, "dossier": record.dossier.id, "agency": record.dossier.agency,
         "kind": record.document.kind, "seq": v.seq, "status": v.status,
-        "created_at": _utc(v.created_at).isoformat(), "created_by": v.created_by,
+        "created_at": as_utc(v.created_at).isoformat(), "created_by": v.created_by,
         "docgen_version": v.docgen_version, "dossier_sha256": v.dossier_sha256,
         "template_hashes": v.template_hashes, "summary": v.summary, "note": v.note,
-        "nd30": {"type_name": v.type_name, "code_number": v.code_number,
-                 "code_notation": v.code_notation,
-                 "issued_date": v.issued_date.isoformat() if v.issued_date else None,
-                 "organ_name": v.organ_name, "subject": v.subject,
-                 "signer_position": v.signer_position, "signer_name": v.signer_name,
-                 "recipients": v.recipients, "page_amount": v.page_amount},
+        "nd30": nd30,
         "files": [{"format": f.format, "media_type": f.media_type, "sha256": f.sha256,
                    "size": f.size} for f in record.files],
     }
@@ -88,11 +84,6 @@ def verify(archive: Archive) -> tuple[VerifyReport, str]:
     lines.append("Kho lưu trữ nguyên vẹn." if report.clean
                  else f"Kho lưu trữ có {len(report.problems)} tệp hỏng.")
     return report, "\n".join(lines)
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 _PROBLEMS = {"missing": "không tìm thấy tệp", "size mismatch": "kích thước không khớp",

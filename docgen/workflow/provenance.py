@@ -4,7 +4,6 @@ hashes of the templates used, the docgen version and the computed summary.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from datetime import date
 from importlib import metadata as package_metadata
@@ -14,6 +13,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from docgen.archive.blobs import sha256_hex
 from docgen.compute.results import RoundResult
 from docgen.formatting import format_count
 from docgen.model.dossier import Dossier
@@ -44,7 +44,7 @@ def template_hashes(kind: str, formats: list[str] | tuple[str, ...]) -> dict[str
     if "pdf" in formats:
         files.append(template_path(kind, "html", root))
         files.extend(root / name for name in _SHARED_PDF_FILES)
-    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+    return {str(path.relative_to(root)): sha256_hex(path.read_bytes())
             for path in files if path.exists()}
 
 

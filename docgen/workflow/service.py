@@ -17,7 +17,8 @@ from typing import Any
 
 from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import ConflictError, NotFoundError
-from docgen.archive.schema import AuditEntry, Dossier, User
+from docgen.archive.records import ND30_FIELDS
+from docgen.archive.schema import AuditEntry, Document, Dossier, DossierRevision, User
 from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
 from docgen.compute.results import compute_round
 from docgen.errors import InputError, Problem
@@ -125,16 +126,20 @@ class Workflow:
                                       str(number))])
         try:
             self.archive.get_dossier(number, agency=agency)
-            revision = self.archive.latest_revision(number)
+            revision, previous = self._latest(number, f"hồ sơ số {number}")
         except NotFoundError as exc:
             raise InputError([Problem(source, where, "số một hồ sơ của cơ quan trong kho lưu trữ",
                                       f"không có hồ sơ số {number}")]) from exc
-        previous = load_canonical(self.archive.read_blob(revision.sha256),
-                                  f"hồ sơ số {number}")
         problems = check_previous(model, previous, source, f"hồ sơ số {number}")
         if problems:
             raise InputError(problems)
         return PreviousUsed(number, revision.revision, revision.sha256, previous)
+
+    def _latest(self, dossier_id: int, source: str = "archive"
+                ) -> tuple[DossierRevision, DossierModel]:
+        """Return the dossier's latest revision and its content, read back from the archive."""
+        revision = self.archive.latest_revision(dossier_id)
+        return revision, load_canonical(self.archive.read_blob(revision.sha256), source)
 
     def create(self, user: User, body: bytes, source: str = "hồ sơ") -> Dossier:
         self.allow(user, "create")
@@ -168,8 +173,8 @@ class Workflow:
         content (same revision, same bytes), and the download is audited with its hash.
         """
         dossier = self.dossier(user, dossier_id)
-        revision = self.archive.latest_revision(dossier_id)
-        data = export_workbook(load_canonical(self.archive.read_blob(revision.sha256)))
+        revision, model = self._latest(dossier_id)
+        data = export_workbook(model)
         self.archive.record(Actor.of(user), "export", "dossier", dossier_id,
                             dossier_id=dossier_id, sha256=sha256_hex(data),
                             format="xlsx", revision=revision.revision)
@@ -187,8 +192,7 @@ class Workflow:
         self.dossier(user, dossier_id, "render")
         formats, kinds = _check_choice(formats, FORMATS, "định dạng"), _check_choice(
             kinds, DOCUMENTS, "loại văn bản")
-        revision = self.archive.latest_revision(dossier_id)
-        model = load_canonical(self.archive.read_blob(revision.sha256))
+        revision, model = self._latest(dossier_id)
         previous = self.previous_round(user.agency, model, f"hồ sơ số {dossier_id}", dossier_id)
         items = self._render(model, formats, kinds, status="draft", draft=True,
                              number=None, issue_date=None, previous=previous)
@@ -248,8 +252,7 @@ class Workflow:
         self.dossier(user, dossier_id, "issue")
         actor = Actor.of(user)
         # The previous round is checked before a number is taken from the register.
-        revision = self.archive.latest_revision(dossier_id)
-        draft_model = load_canonical(self.archive.read_blob(revision.sha256))
+        revision, draft_model = self._latest(dossier_id)
         previous = self.previous_round(user.agency, draft_model, f"hồ sơ số {dossier_id}",
                                        dossier_id)
         dossier = self.archive.allocate_number(actor, dossier_id, allowed=["approved"],
@@ -285,9 +288,7 @@ class Workflow:
         if final is None:
             raise ConflictError(f"Hồ sơ số {dossier_id} chưa có bản ban hành để ký.")
         v = final.version
-        metadata = {name: getattr(v, name) for name in (
-            "type_name", "code_number", "code_notation", "issued_date", "organ_name", "subject",
-            "signer_position", "signer_name", "recipients")}
+        metadata = {name: getattr(v, name) for name in ND30_FIELDS}
         metadata["page_amount"] = pages
         final_pdf = next((f for f in final.files if f.format == "pdf"), None)
         extends = final_pdf is not None and pdf.startswith(
@@ -309,7 +310,9 @@ class Workflow:
 
     # -- reading --------------------------------------------------------------------------
 
-    def documents(self, user: User, dossier_id: int) -> list[tuple[Any, Any, int]]:
+    def documents(self, user: User, dossier_id: int
+                  ) -> list[tuple[Document, VersionRecord | None, int]]:
+        """Return each document with its latest version and its number of versions."""
         self.dossier(user, dossier_id)
         return self.archive.list_documents(dossier_id)
 

@@ -56,9 +56,14 @@ class Page:
 PageDep = Annotated[Page, Depends()]
 
 
+def _media_type(request: Request) -> str:
+    """Return the request's media type, lower case, without parameters (``; charset=…``)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 async def dossier_body(request: Request) -> tuple[bytes, str]:
     """Return the raw dossier text and a source name; refuse other content types (415)."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type = _media_type(request)
     if media_type not in DOSSIER_TYPES:
         raise HttpError("unsupported_media_type",
                         "Hồ sơ phải gửi dưới dạng JSON (application/json) hoặc YAML "
@@ -68,7 +73,7 @@ async def dossier_body(request: Request) -> tuple[bytes, str]:
 
 async def pdf_body(request: Request) -> bytes:
     """Return the raw body of a PDF upload; refuse other content types (415)."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type = _media_type(request)
     if media_type != "application/pdf":
         raise HttpError("unsupported_media_type", "Bản đã ký phải gửi dưới dạng "
                         f"application/pdf; nhận được {media_type or 'không rõ'!r}.")

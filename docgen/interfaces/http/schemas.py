@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from docgen.archive.records import as_utc
 from docgen.archive.schema import AuditEntry, Dossier, User, Version
 from docgen.archive.store import STATUS_NAMES, VerifyReport, VersionRecord
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.workflow.roles import ROLE_NAMES, Role
 
 T = TypeVar("T")
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ErrorOut(BaseModel):
@@ -43,7 +39,7 @@ class DossierOut(BaseModel):
                    status=dossier.status, status_name=STATUS_NAMES[dossier.status],
                    number=dossier.number, register_type=dossier.register_type,
                    issue_date=dossier.issue_date,
-                   created_at=_utc(dossier.created_at))
+                   created_at=as_utc(dossier.created_at))
 
 
 class FileOut(BaseModel):
@@ -95,7 +91,7 @@ class VersionOut(BaseModel):
         return cls(
             id=v.id, dossier_id=record.dossier.id, kind=record.document.kind,
             kind_name=DOCUMENT_TITLES[record.document.kind], seq=v.seq, status=v.status,
-            created_at=_utc(v.created_at), created_by=v.created_by,
+            created_at=as_utc(v.created_at), created_by=v.created_by,
             docgen_version=v.docgen_version, dossier_sha256=v.dossier_sha256,
             template_hashes=v.template_hashes, summary=v.summary, note=v.note,
             metadata=Nd30Metadata(**{name: getattr(v, name) for name in _METADATA_FIELDS}),
@@ -132,7 +128,7 @@ class AuditOut(BaseModel):
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditOut:
-        return cls(id=entry.id, at=_utc(entry.at), user_id=entry.user_id, actor=entry.actor,
+        return cls(id=entry.id, at=as_utc(entry.at), user_id=entry.user_id, actor=entry.actor,
                    agency=entry.agency, action=entry.action, object_type=entry.object_type,
                    object_id=entry.object_id, sha256=entry.sha256, detail=entry.detail)
 
@@ -177,7 +173,7 @@ class UserOut(BaseModel):
     def of(cls, user: User) -> UserOut:
         return cls(id=user.id, name=user.name, agency=user.agency, role=user.role,
                    role_name=ROLE_NAMES[Role(user.role)], active=user.active,
-                   created_at=_utc(user.created_at))
+                   created_at=as_utc(user.created_at))
 
 
 class UserCreated(UserOut):

@@ -135,13 +135,10 @@ def archive(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> DossierOut
 
 @router.get("/{dossier_id}/documents", summary="Các văn bản của hồ sơ và phiên bản mới nhất")
 def documents(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> list[DocumentOut]:
-    out = []
-    for document, latest, count in workflow.documents(user, dossier_id):
-        latest_out = (VersionOut.of(workflow.version(user, latest.id))
-                      if latest is not None else None)
-        out.append(DocumentOut(kind=document.kind, kind_name=DOCUMENT_TITLES[document.kind],
-                               versions=count, latest=latest_out))
-    return out
+    return [DocumentOut(kind=document.kind, kind_name=DOCUMENT_TITLES[document.kind],
+                        versions=count,
+                        latest=VersionOut.of(latest) if latest is not None else None)
+            for document, latest, count in workflow.documents(user, dossier_id)]
 
 
 @router.get("/{dossier_id}/documents/{kind}/versions", summary="Các phiên bản của một văn bản")
