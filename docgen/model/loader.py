@@ -130,6 +130,15 @@ def _normalize_keys(data: Any, is_data: bool = False) -> Any:
     return data
 
 
+def decode_text(raw: bytes, source: str) -> str:
+    """Return `raw` as UTF-8 text; a byte that is not UTF-8 is named with its offset."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
+                                  f"byte {raw[exc.start]:#04x}")]) from exc
+
+
 def parse_text(text: str, source: str) -> Any:
     """Return the raw data of a YAML or JSON text; JSON is valid YAML but read as JSON."""
     stripped = text.lstrip("\ufeff").lstrip()
@@ -295,10 +304,6 @@ def _load_one(path: Path) -> tuple[Dossier, list[SheetClaims]]:
         raise InputError([Problem(source, "tệp", "một tệp hồ sơ có thật", "không tìm thấy tệp")]) from exc
     except IsADirectoryError as exc:
         raise InputError([Problem(source, "tệp", "một tệp", "một thư mục")]) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
-                                  f"byte {raw[exc.start]:#04x}")]) from exc
+    text = decode_text(raw, source)
     sheets: list[SheetClaims] = []
     return load_data(parse_text(text, source), source, sheets, base=path.parent), sheets

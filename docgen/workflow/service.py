@@ -23,7 +23,7 @@ from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, Versi
 from docgen.compute.results import compute_round
 from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier as DossierModel
-from docgen.model.loader import check_previous, load_data, parse_text
+from docgen.model.loader import check_previous, decode_text, load_data, parse_text
 from docgen.pipeline import export_workbook, render_package
 from docgen.render import DOCUMENTS, FORMATS
 from docgen.workflow.canonical import canonical_json, load_canonical
@@ -100,11 +100,7 @@ class Workflow:
     @staticmethod
     def parse(body: bytes, source: str) -> DossierModel:
         """Validate a dossier sent as YAML or JSON text; raise InputError listing problems."""
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError([Problem(source, f"byte {exc.start}", "văn bản mã hóa UTF-8",
-                                      f"byte {body[exc.start]:#04x}")]) from exc
+        text = decode_text(body, source)
         # No folder: a dossier from a client may not make the server read its files.
         return load_data(parse_text(text, source), source)
 
