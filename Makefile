@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench schema clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/system-packages.sh
+	bash tools/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"

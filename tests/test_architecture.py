@@ -26,7 +26,7 @@ RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 
 #: Third-party packages that only the named modules (or, ending in "/", one package) may import.
 CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
-            "typer": ("interfaces/cli.py",),
+            "typer": ("interfaces/cli/",),
             "openpyxl": ("ingest/xlsx.py", "render/xlsx.py"),  # reading; writing
             "sqlalchemy": ("archive/",), "alembic": ("archive/",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),

@@ -303,6 +303,3 @@ def user_add(
     typer.echo(message, err=True)
     typer.echo(token)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages docgen's tests, demo and benchmark use, when they are missing.
+# Called by the Makefile before the virtual environment is made, so a fresh machine needs
+# nothing installed by hand. Each package is here for one reason:
+#   chromium            real-browser tests of the staff pages (driven by Playwright)
+#   poppler-utils       pdftoppm/pdftotext for looking at and checking rendered PDFs
+#   softhsm2            a PKCS#11 token for the agency-signature tests
+#   libharfbuzz-subset0 font subsetting in WeasyPrint (far faster than the fontTools path)
+#   libreoffice-writer-nogui  saving templates as Word users do; the LibreOffice peer in the benchmark
+#   fonts-liberation    the metric-compatible fallback fonts LibreOffice uses for our DOCX
+set -euo pipefail
+PACKAGES=(chromium poppler-utils softhsm2 libharfbuzz-subset0 libreoffice-writer-nogui fonts-liberation)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "Cài các gói hệ thống còn thiếu: ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
