@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from docgen.archive.store import Archive
-from docgen.interfaces.http import errors
+from docgen.interfaces.http import errors, pages
 from docgen.interfaces.http.limits import BodySizeLimit
 from docgen.interfaces.http.routes import admin, dossiers, versions
 from docgen.interfaces.http.schemas import ErrorOut
@@ -61,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     for router in (dossiers.router, versions.router, admin.router):
         app.include_router(router)
+    pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     _add_dossier_schema(app)
     return app

@@ -1,0 +1,266 @@
+"""The dossier list, a dossier's page, and the workflow buttons on it.
+
+Each button posts to a route that calls one workflow method; the workflow checks role,
+agency and state exactly as for the API. A refusal (wrong state, invalid input) shows the
+dossier page again with the message; a success redirects to the page (so a reload does
+not post twice) with a short notice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from docgen.archive.schema import User
+from docgen.errors import DocgenError, InputError
+from docgen.interfaces.http.pages.guard import WorkflowDep, page
+from docgen.interfaces.http.pages.uploads import read_upload
+from docgen.interfaces.http.pages.view import PREFIX, redirect, render
+from docgen.interfaces.http.filenames import content_disposition
+from docgen.interfaces.http.session import PageUserDep
+from docgen.model.dump import dossier_yaml
+from docgen.workflow.canonical import load_canonical
+from docgen.workflow.roles import PERMISSIONS, Role
+from docgen.workflow.service import Workflow
+
+#: The workflow's states in order, with what happens in each and who does it.
+STEPS = [("draft", "Dự thảo"), ("submitted", "Đã trình"), ("approved", "Đã duyệt"),
+         ("issued", "Đã ban hành"), ("signed", "Đã ký"), ("archived", "Đã lưu trữ")]
+
+NEXT_STEP = {
+    "draft": ("chuyen_vien", "Chuyên viên hoàn thiện hồ sơ (sửa, đọc bảng điểm, xem trước), "
+                             "lưu phiên bản rồi trình lãnh đạo."),
+    "submitted": ("lanh_dao", "Lãnh đạo xem các văn bản, duyệt hoặc trả lại kèm lý do."),
+    "approved": ("van_thu", "Văn thư cấp số và ngày (số tiếp theo của sổ hoặc số đã vào sổ của "
+                            "cơ quan) và ban hành."),
+    "issued": ("van_thu", "Văn thư trình ký số bản PDF ban hành rồi tải bản đã ký lên."),
+    "signed": ("luu_tru", "Lưu trữ đưa hồ sơ vào lưu trữ."),
+    "archived": ("luu_tru", "Hồ sơ đã lưu trữ; có thể kiểm tra toàn vẹn kho lưu trữ."),
+}
+
+#: Notices after a successful action (`?ok=…`).
+DONE = {
+    "created": "Đã tạo hồ sơ.",
+    "updated": "Đã ghi nội dung mới (một lần sửa mới của hồ sơ).",
+    "saved": "Đã lưu phiên bản dự thảo của các văn bản.",
+    "submitted": "Đã trình lãnh đạo.",
+    "approved": "Đã duyệt hồ sơ.",
+    "sent_back": "Đã trả lại hồ sơ cho chuyên viên, kèm lý do.",
+    "issued": "Đã cấp số và ban hành.",
+    "signed": "Đã tải lên bản đã ký.",
+    "archived": "Đã đưa hồ sơ vào lưu trữ.",
+}
+
+#: Largest dossier file accepted from the page (as the API's body limit allows more).
+MAX_DOSSIER_BYTES = 5 * 1024 * 1024
+#: Largest signed PDF.
+MAX_PDF_BYTES = 20 * 1024 * 1024
+
+
+def can(user: User, action: str) -> bool:
+    return Role(user.role) in PERMISSIONS[action]
+
+
+def send_back_reason(workflow: Workflow, dossier_id: int) -> str | None:
+    """The reason of the last send-back, while the dossier has not been submitted again."""
+    entries, _ = workflow.archive.audit_entries(dossier_id=dossier_id, limit=200, offset=0)
+    for entry in entries:  # newest first
+        if entry.action == "submit":
+            return None
+        if entry.action == "send_back":
+            return str((entry.detail or {}).get("reason") or "") or "(không ghi lý do)"
+    return None
+
+
+def dossier_context(workflow: Workflow, user: User, dossier_id: int) -> dict[str, Any]:
+    dossier = workflow.dossier(user, dossier_id)
+    documents = workflow.documents(user, dossier_id)
+    reached = [s for s, _ in STEPS].index(dossier.status)
+    who, what = NEXT_STEP[dossier.status]
+    return {
+        "dossier": dossier, "documents": documents,
+        "steps": [(name, label, i < reached, i == reached) for i, (name, label) in enumerate(STEPS)],
+        "next_role": who, "next_text": what, "my_turn": user.role == who,
+        "reason": send_back_reason(workflow, dossier_id) if dossier.status == "draft" else None,
+        "can": {action: can(user, action) for action in PERMISSIONS},
+        "today": workflow.today().isoformat(),
+    }
+
+
+def dossier_page(request: Request, workflow: Workflow, user: User, dossier_id: int, *,
+                 status_code: int = 200, error: DocgenError | None = None,
+                 notice: str = "", **extra: Any) -> Response:
+    context = dossier_context(workflow, user, dossier_id)
+    problems = error.problems if isinstance(error, InputError) else []
+    if error is not None:
+        notice = str(error) if not problems else "Chưa thực hiện được: dữ liệu chưa hợp lệ."
+    return render(request, "dossier.html", status_code=status_code, me=user, notice=notice,
+                  notice_kind="bad" if error is not None else "ok",
+                  problems=[p.message for p in problems], **context, **extra)
+
+
+#: Status of a refused action shown on the dossier page.
+REFUSED = {"conflict": 409, "invalid_input": 422, "unsupported": 422,
+           "unsupported_media_type": 415}
+
+
+def act(request: Request, workflow: Workflow, user: User, dossier_id: int, done: str,
+        action: Any) -> Response:
+    """Run `action`; redirect with `done`, or show the page with the refusal."""
+    try:
+        action()
+    except DocgenError as exc:
+        if exc.code not in REFUSED:
+            raise
+        return dossier_page(request, workflow, user, dossier_id,
+                            status_code=REFUSED[exc.code], error=exc)
+    return redirect(f"{PREFIX}/ho-so/{dossier_id}?ok={done}", request)
+
+
+# -- list -----------------------------------------------------------------------------------
+
+@page("GET", f"{PREFIX}/ho-so", "read")
+def dossier_list(request: Request, user: PageUserDep, workflow: WorkflowDep,
+                 trang: int = 1) -> Response:
+    size = 20
+    page_no = max(trang, 1)
+    items, total = workflow.list_dossiers(user, limit=size, offset=(page_no - 1) * size)
+    return render(request, "dossiers.html", me=user, dossiers=items, total=total,
+                  page_no=page_no, pages=max((total + size - 1) // size, 1),
+                  can_create=can(user, "create"))
+
+
+@page("POST", f"{PREFIX}/ho-so/tai-len", "create")
+async def create_from_file(request: Request, user: PageUserDep, workflow: WorkflowDep,
+                           file: Annotated[UploadFile, File()]) -> Response:
+    """Create a dossier from an uploaded YAML/JSON file (the same file the CLI reads)."""
+    try:
+        name, body = await read_upload(file, MAX_DOSSIER_BYTES, ("yaml", "yml", "json"),
+                                       "tệp hồ sơ")
+        dossier = workflow.create(user, body, name)
+    except DocgenError as exc:
+        if exc.code not in REFUSED:
+            raise
+        items, total = workflow.list_dossiers(user, limit=20, offset=0)
+        problems = exc.problems if isinstance(exc, InputError) else []
+        return render(request, "dossiers.html", status_code=REFUSED[exc.code], me=user,
+                      dossiers=items, total=total, page_no=1, pages=max((total + 19) // 20, 1),
+                      can_create=True, notice_kind="bad",
+                      notice="Chưa tạo được hồ sơ từ tệp: " + (
+                          "dữ liệu chưa hợp lệ." if problems else str(exc)),
+                      problems=[p.message for p in problems])
+    return redirect(f"{PREFIX}/ho-so/{dossier.id}?ok=created", request)
+
+
+# -- one dossier ----------------------------------------------------------------------------
+
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}", "read")
+def dossier_view(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
+                 ok: str = "") -> Response:
+    return dossier_page(request, workflow, user, dossier_id, notice=DONE.get(ok, ""))
+
+
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/ho-so.yaml", "read")
+def download_yaml(dossier_id: int, user: PageUserDep, workflow: WorkflowDep) -> Response:
+    """The dossier's latest content as the YAML file the command line reads."""
+    revision, data = workflow.content(user, dossier_id)
+    model = load_canonical(data, f"hồ sơ {dossier_id}")
+    text = dossier_yaml(model.model_dump(mode="json", exclude_none=True))
+    name = f"Hồ sơ {dossier_id} lần sửa {revision}.yaml"
+    return Response(text.encode("utf-8"), media_type="application/yaml; charset=utf-8",
+                    headers={"Content-Disposition": content_disposition(name)})
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/tai-len", "update")
+async def update_from_file(request: Request, dossier_id: int, user: PageUserDep,
+                           workflow: WorkflowDep, file: Annotated[UploadFile, File()]) -> Response:
+    async def read() -> tuple[str, bytes]:
+        return await read_upload(file, MAX_DOSSIER_BYTES, ("yaml", "yml", "json"), "tệp hồ sơ")
+    try:
+        name, body = await read()
+    except DocgenError as exc:
+        return dossier_page(request, workflow, user, dossier_id,
+                            status_code=REFUSED.get(exc.code, 422), error=exc)
+    return act(request, workflow, user, dossier_id, "updated",
+               lambda: workflow.update(user, dossier_id, body, name))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/luu-phien-ban", "render")
+def save_version(request: Request, dossier_id: int, user: PageUserDep,
+                 workflow: WorkflowDep) -> Response:
+    return act(request, workflow, user, dossier_id, "saved",
+               lambda: workflow.render(user, dossier_id))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/trinh", "submit")
+def submit(request: Request, dossier_id: int, user: PageUserDep,
+           workflow: WorkflowDep) -> Response:
+    return act(request, workflow, user, dossier_id, "submitted",
+               lambda: workflow.submit(user, dossier_id))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/duyet", "approve")
+def approve(request: Request, dossier_id: int, user: PageUserDep,
+            workflow: WorkflowDep) -> Response:
+    return act(request, workflow, user, dossier_id, "approved",
+               lambda: workflow.approve(user, dossier_id))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/tra-lai", "send_back")
+def send_back(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
+              reason: Annotated[str, Form()] = "") -> Response:
+    if not reason.strip():
+        return dossier_page(request, workflow, user, dossier_id, status_code=422,
+                            error=DocgenError("Hãy ghi lý do trả lại để chuyên viên biết cần "
+                                              "sửa gì."), reason_error=True)
+    return act(request, workflow, user, dossier_id, "sent_back",
+               lambda: workflow.send_back(user, dossier_id, reason.strip()[:2000]))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/ban-hanh", "issue")
+def issue(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
+          mode: Annotated[str, Form()] = "next", number: Annotated[str, Form()] = "",
+          issue_date: Annotated[str, Form()] = "") -> Response:
+    if mode == "manual":
+        try:
+            chosen_number = int(number.strip())
+            chosen_date = date.fromisoformat(issue_date.strip())
+            if chosen_number < 1:
+                raise ValueError
+        except ValueError:
+            return dossier_page(request, workflow, user, dossier_id, status_code=422,
+                                error=DocgenError("Số văn bản phải là số nguyên dương và ngày "
+                                                  "ban hành phải là một ngày (ngày/tháng/năm)."))
+        return act(request, workflow, user, dossier_id, "issued",
+                   lambda: workflow.issue(user, dossier_id, number=chosen_number,
+                                          issue_date=chosen_date))
+    return act(request, workflow, user, dossier_id, "issued",
+               lambda: workflow.issue(user, dossier_id))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/ban-ky", "upload_signed")
+async def upload_signed(request: Request, dossier_id: int, user: PageUserDep,
+                        workflow: WorkflowDep, file: Annotated[UploadFile, File()]) -> Response:
+    try:
+        _name, body = await read_upload(file, MAX_PDF_BYTES, ("pdf",), "bản đã ký")
+    except DocgenError as exc:
+        return dossier_page(request, workflow, user, dossier_id,
+                            status_code=REFUSED.get(exc.code, 422), error=exc)
+    return act(request, workflow, user, dossier_id, "signed",
+               lambda: workflow.upload_signed(user, dossier_id, body))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/luu-tru", "archive")
+def archive(request: Request, dossier_id: int, user: PageUserDep,
+            workflow: WorkflowDep) -> Response:
+    return act(request, workflow, user, dossier_id, "archived",
+               lambda: workflow.archive_dossier(user, dossier_id))
+
+
+@page("POST", f"{PREFIX}/kiem-tra", "verify")
+def verify(request: Request, user: PageUserDep, workflow: WorkflowDep) -> Response:
+    report = workflow.verify(user)
+    return render(request, "verify.html", me=user, report=report)
