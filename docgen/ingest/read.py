@@ -84,6 +84,16 @@ class Reader:
                                       found)])
         return clean_text(result)
 
+    def sheet_names(self, path: Path | str, shown: str | None = None) -> list[str]:
+        """Return the names of the sheets with cells of a workbook ([] for a CSV file)."""
+        self.read(path, None, shown)  # reads, checks and keeps the workbook
+        kept = self._workbooks.get(Path(path).resolve())
+        if kept is None:
+            return []
+        from docgen.ingest.xlsx import sheet_names
+
+        return sheet_names(kept[1])
+
 
 def _read_bytes(path: Path, source: str) -> bytes:
     try:

@@ -40,6 +40,11 @@ def load_values(raw: bytes, source: str) -> openpyxl.Workbook:
     return _load(raw, source, data_only=True)
 
 
+def sheet_names(values: openpyxl.Workbook) -> list[str]:
+    """Return the names of the sheets of `values` that have cells (not chart sheets)."""
+    return [ws.title for ws in values.worksheets]
+
+
 def sheet_cells(values: openpyxl.Workbook, raw: bytes, source: str,
                 sheet: str | None = None) -> Sheet:
     """Return the cells of one sheet of `values`, the workbook :func:`load_values` read

@@ -1,1 +1,291 @@
-"""Placeholder."""
+"""The dossier editor: every field of the dossier as a form, no YAML needed.
+
+The form carries the dossier's data as it stands (``base``) and posts all of it with each
+button: save, read a block's score sheet, map its columns, add, remove or move a row. So
+the server keeps nothing between two posts but the uploaded sheets (by hash). Saving
+validates the data with the loader, as an uploaded file is; on problems the form comes
+back with each message beside its field, all at once, and nothing is saved. A new dossier
+("Tạo hồ sơ mới") starts from the agency's issuer facts and the usual scoring scheme; it is
+created in the archive only once it is valid.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from docgen.archive.records import Actor
+from docgen.archive.schema import User
+from docgen.errors import DocgenError, InputError, Problem
+from docgen.interfaces.http.pages import form as forms
+from docgen.interfaces.http.pages.guard import WorkflowDep, page
+from docgen.interfaces.http.pages.sheets import (
+    MAX_SHEET_BYTES,
+    SHEET_KINDS,
+    SheetView,
+    keep_upload,
+    kept_path,
+    read_sheet,
+    targets,
+)
+from docgen.interfaces.http.pages.uploads import read_upload
+from docgen.interfaces.http.pages.view import PREFIX, redirect, render
+from docgen.interfaces.http.session import PageUserDep
+from docgen.model.dossier import Scheme
+from docgen.workflow.canonical import load_canonical
+from docgen.workflow.service import Workflow
+
+SOURCE = "biểu mẫu"
+
+#: The usual scheme of a provincial round: 70 appraisal + 30 survey, four bands.
+DEFAULT_SCHEME = {
+    "max_total": "100",
+    "components": [{"key": "tham_dinh", "name": "Điểm tự đánh giá, thẩm định", "max": "70"},
+                   {"key": "xhh", "name": "Điểm đánh giá qua điều tra xã hội học", "max": "30"}],
+    "survey_component": "xhh",
+    "bands": [{"label": "XUẤT SẮC", "lower": "90"}, {"label": "TỐT", "lower": "80", "upper": "90"},
+              {"label": "TRUNG BÌNH", "lower": "70", "upper": "80"},
+              {"label": "THẤP", "upper": "70"}],
+    "band_term": "Mức", "range_unit": "%", "tie_rule": "standard",
+    "score_decimals": 2, "share_decimals": 2,
+}
+
+EMPTY_BLOCK = {"name": "", "description": "", "short_name": "", "subject": "", "units": []}
+
+
+def issuer_defaults(workflow: Workflow, user: User) -> dict[str, Any]:
+    """The agency's issuer facts, to pre-fill a new dossier."""
+    agency = getattr(workflow, "agency", None)
+    record = None
+    if callable(agency):
+        try:
+            record = agency(user, user.agency)
+        except DocgenError:
+            record = None
+    if record is not None:
+        facts = {"parent": getattr(record, "parent", None), "name": getattr(record, "issuer", None),
+                 "place": getattr(record, "place", None),
+                 "abbreviation": getattr(record, "abbreviation", None),
+                 "authority": getattr(record, "authority", None),
+                 "authority_name": getattr(record, "authority_name", None)}
+        return {k: forms.text_lines(v) if k in ("parent", "name") and isinstance(v, str) else v
+                for k, v in facts.items() if v}
+    return {}
+
+
+def skeleton(workflow: Workflow, user: User) -> dict[str, Any]:
+    return {"year": workflow.today().year, "subject": "", "issuer": issuer_defaults(workflow, user),
+            "decision": {"subject_lines": [], "bases": [], "recipients": [], "archive": "VT",
+                         "signer": {}},
+            "scheme": json.loads(json.dumps(DEFAULT_SCHEME)), "blocks": [dict(EMPTY_BLOCK)],
+            "report": {"title_lines": []}, "appendix_title": []}
+
+
+def _scheme(data: dict[str, Any]) -> Scheme | None:
+    try:
+        return Scheme.model_validate(data.get("scheme") or {})
+    except ValueError:
+        return None
+
+
+def saved_mappings(workflow: Workflow, dossier_id: int) -> dict[int, dict[str, Any]]:
+    """The column mapping last kept for each block of a dossier (from its audit trail)."""
+    entries, _ = workflow.archive.audit_entries(dossier_id=dossier_id, limit=500, offset=0)
+    found: dict[int, dict[str, Any]] = {}
+    for entry in entries:  # newest first
+        if entry.action == "sheet_mapping":
+            detail = entry.detail or {}
+            found.setdefault(int(detail.get("block", -1)), detail)
+    return found
+
+
+class EditorState:
+    """What one rendering of the editor needs."""
+
+    def __init__(self, data: dict[str, Any], sheets: dict[int, SheetView],
+                 saved: dict[int, dict[str, Any]]):
+        self.data = data
+        self.sheets = sheets
+        self.saved = saved
+
+
+def _sheet_fields(form: FormData, i: int) -> tuple[str, str, str, dict[str, str]]:
+    sha = str(form.get(f"blocks-{i}-sheet-sha") or "")
+    name = str(form.get(f"blocks-{i}-sheet-file") or "")
+    sheet = str(form.get(f"blocks-{i}-sheet") or "")
+    mapping = {}
+    k = 0
+    while f"blocks-{i}-maplabel-{k}" in form:
+        label = str(form.get(f"blocks-{i}-maplabel-{k}"))
+        target = str(form.get(f"blocks-{i}-map-{k}") or "")
+        if target:
+            mapping[label] = target
+        k += 1
+    return sha, name, sheet, mapping
+
+
+def editor_page(request: Request, workflow: Workflow, user: User, state: EditorState, *,
+                dossier_id: int | None, status_code: int = 200,
+                problems: list[Problem] | None = None, notice: str = "") -> Response:
+    data = state.data
+    errors, general = forms.place_problems(problems or [], forms.error_keys(data))
+    scheme = _scheme(data)
+    blocks = forms.blocks_of(data)
+    previous = data.get("previous") or {}
+    return render(
+        request, "editor.html", status_code=status_code, me=user, dossier_id=dossier_id,
+        data=data, base=forms.to_json(data), F=forms.FIELDS, CHOICES=forms.CHOICES,
+        value=lambda name: forms.shown_value(data, name), errors=errors, general=general,
+        bases=forms.bases_of(data), components=forms.rows_of(data, "components"),
+        fields=forms.rows_of(data, "fields"), bands=forms.rows_of(data, "bands"),
+        blocks=blocks, sheets=state.sheets, saved=state.saved, to_json=forms.to_json,
+        targets=targets(scheme) if scheme else [], has_survey="survey" in data,
+        previous_dossier=str(previous.get("dossier") or ""),
+        previous_map=list((previous.get("mapping") or {}).items()),
+        notice=notice or ("Chưa lưu: hồ sơ còn chỗ chưa hợp lệ (xem các thông báo đỏ bên cạnh "
+                          "từng trường)." if problems else ""),
+        notice_kind="bad" if problems else "ok", problem_count=len(problems or []),
+        action=f"{PREFIX}/ho-so/{dossier_id}/sua" if dossier_id else f"{PREFIX}/ho-so/moi")
+
+
+def _move(items: list[Any], i: int, step: int) -> None:
+    j = i + step
+    if 0 <= i < len(items) and 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+
+
+async def _read_block_sheet(request: Request, form: FormData, i: int, data: dict[str, Any],
+                            scheme: Scheme | None, uploaded: bool, saved: dict[str, Any] | None
+                            ) -> SheetView | None:
+    """Read block `i`'s sheet (uploaded now, or kept by hash) and put its units in `data`."""
+    settings = request.app.state.settings
+    sha, name, sheet, mapping = _sheet_fields(form, i)
+    upload = form.get(f"blocks-{i}-file")
+    if uploaded and isinstance(upload, UploadFile) and upload.filename:
+        name, raw = await read_upload(upload, MAX_SHEET_BYTES, SHEET_KINDS, "bảng điểm")
+        sha, sheet, mapping = keep_upload(settings.data_dir, name, raw), "", {}
+    if not sha or scheme is None:
+        return None
+    path = kept_path(settings.data_dir, sha)
+    if path is None:
+        return None
+    view = read_sheet(path, name, sha, scheme, sheet=sheet or None, mapping=mapping)
+    if view.needs_mapping and not mapping and saved and saved.get("columns"):
+        # the mapping kept with the dossier fits a sheet with the same headers
+        labels = {label for _letter, label in view.headers}
+        if set(saved["columns"]) <= labels:
+            view = read_sheet(path, name, sha, scheme, sheet=sheet or None,
+                              mapping=dict(saved["columns"]))
+    if view.ok and uploaded:
+        data["blocks"][i]["units"] = json.loads(forms.to_json(view.units))
+    return view
+
+
+async def _handle(request: Request, workflow: Workflow, user: User,
+                  dossier_id: int | None) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        base = json.loads(fields.get("base") or "{}")
+    except json.JSONDecodeError:
+        base = {}
+    if not isinstance(base, dict):
+        base = {}
+    data = forms.from_form(fields, base)
+    do = fields.get("do", "save")
+    verb, _, rest = do.partition(":")
+    target, _, index_text = rest.partition(":")
+    index = int(index_text) if index_text.isdigit() else -1
+    saved = saved_mappings(workflow, dossier_id) if dossier_id else {}
+    scheme = _scheme(data)
+    sheets: dict[int, SheetView] = {}
+    problems: list[Problem] = []
+    blocks = data.setdefault("blocks", [])
+    lists = {"bases": ("decision", "bases"), "components": ("scheme", "components"),
+             "fields": ("scheme", "fields"), "bands": ("scheme", "bands"), "blocks": ("blocks",)}
+    if target in lists:
+        path = lists[target]
+        holder: Any = data
+        for step in path[:-1]:
+            holder = holder.setdefault(step, {})
+        items = holder.setdefault(path[-1], [])
+        if verb == "add":
+            new: Any = {"bases": {"type": "", "number": "", "date": ""},
+                        "components": {"key": "", "name": "", "max": ""},
+                        "fields": {"key": "", "name": "", "max": ""},
+                        "bands": {"label": ""}, "blocks": dict(EMPTY_BLOCK)}[target]
+            if target == "bases" and index_text == "text":
+                new = ""
+            items.append(new)
+        elif verb == "remove" and 0 <= index < len(items):
+            items.pop(index)
+        elif verb in ("up", "down"):
+            _move(items, index, -1 if verb == "up" else 1)
+    if verb == "add" and target == "previous-map":
+        data.setdefault("previous", {"dossier": None}).setdefault("mapping", {})[""] = ""
+    moved = target == "blocks" and verb in ("remove", "up", "down")
+    for i in range(0 if moved else len(blocks)):  # sheet fields follow the old order
+        try:
+            view = await _read_block_sheet(request, form, i, data, scheme,
+                                           uploaded=(verb in ("read", "map") and index == i),
+                                           saved=saved.get(i))
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        if view is not None:
+            sheets[i] = view
+    state = EditorState(data, sheets, saved)
+    if verb != "save":
+        return editor_page(request, workflow, user, state, dossier_id=dossier_id,
+                           problems=problems or None)
+    body = forms.to_json(data).encode("utf-8")
+    try:
+        if dossier_id is None:
+            dossier = workflow.create(user, body, SOURCE)
+            dossier_id, done = dossier.id, "created"
+        else:
+            workflow.update(user, dossier_id, body, SOURCE)
+            done = "updated"
+    except InputError as exc:
+        return editor_page(request, workflow, user, state, dossier_id=dossier_id,
+                           status_code=422, problems=exc.problems)
+    for i, view in sheets.items():
+        if view.ok:
+            workflow.archive.record(
+                Actor.of(user), "sheet_mapping", "dossier", dossier_id, dossier_id=dossier_id,
+                sha256=view.sha256, block=i, file=view.file_name, sheet=view.sheet,
+                columns=view.mapping, units=len(view.units))
+    return redirect(f"{PREFIX}/ho-so/{dossier_id}?ok={done}", request)
+
+
+@page("GET", f"{PREFIX}/ho-so/moi", "create")
+def new_form(request: Request, user: PageUserDep, workflow: WorkflowDep) -> Response:
+    return editor_page(request, workflow, user, EditorState(skeleton(workflow, user), {}, {}),
+                       dossier_id=None)
+
+
+@page("POST", f"{PREFIX}/ho-so/moi", "create")
+async def new_submit(request: Request, user: PageUserDep, workflow: WorkflowDep) -> Response:
+    return await _handle(request, workflow, user, None)
+
+
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/sua", "update")
+def edit_form(request: Request, dossier_id: int, user: PageUserDep,
+              workflow: WorkflowDep) -> Response:
+    _revision, content = workflow.content(user, dossier_id)
+    model = load_canonical(content, f"hồ sơ {dossier_id}")
+    data = model.model_dump(mode="json", exclude_none=True)
+    return editor_page(request, workflow, user,
+                       EditorState(data, {}, saved_mappings(workflow, dossier_id)),
+                       dossier_id=dossier_id)
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/sua", "update")
+async def edit_submit(request: Request, dossier_id: int, user: PageUserDep,
+                      workflow: WorkflowDep) -> Response:
+    workflow.dossier(user, dossier_id, "update")
+    return await _handle(request, workflow, user, dossier_id)
