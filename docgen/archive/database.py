@@ -76,13 +76,31 @@ def upgrade(engine: Engine) -> None:
     def to_head(revision: Any, _context: Any) -> Any:
         return script._upgrade_revs("head", revision)
 
-    with engine.execution_options(**{WRITE: True}).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two services starting at once must not both create the tables.
-            connection.execute(text("SELECT pg_advisory_xact_lock(804357001)"))
-        context = MigrationContext.configure(connection, opts={"script": script, "fn": to_head})
-        with Operations.context(context):
-            context.run_migrations()
+    with engine.execution_options(**{WRITE: True}).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's own procedure for changing a table that others refer to: foreign
+            # keys off (only possible outside a transaction), rebuild, check, back on.
+            _raw_sqlite(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if not sqlite:
+                    # Two services starting at once must not both create the tables.
+                    connection.execute(text("SELECT pg_advisory_xact_lock(804357001)"))
+                context = MigrationContext.configure(connection,
+                                                     opts={"script": script, "fn": to_head})
+                with Operations.context(context):
+                    context.run_migrations()
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("a migration broke a foreign key")  # rolls back
+        finally:
+            if sqlite:
+                _raw_sqlite(connection, "PRAGMA foreign_keys=ON")
+
+
+def _raw_sqlite(connection: Any, statement: str) -> None:
+    """Run `statement` on the driver's connection, outside any transaction."""
+    connection.connection.driver_connection.execute(statement)
 
 
 def current_revision(engine: Engine) -> str | None:

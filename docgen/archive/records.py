@@ -5,6 +5,7 @@ Kept apart from :mod:`docgen.archive.store` so that the store is only about tran
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -104,3 +105,16 @@ STATUS_NAMES = {
     "signed": "đã ký",
     "archived": "đã lưu trữ",
 }
+
+
+def register_key(issuer_lines: list[str]) -> str:
+    """Return the name of the register an issuing body numbers its documents in: its name
+    on one line, blanks collapsed, in capitals (as the header prints it).
+
+    >>> register_key(["ỦY BAN NHÂN DÂN", "TỈNH  SƠN LA"])
+    'ỦY BAN NHÂN DÂN TỈNH SƠN LA'
+    >>> register_key(["Ủy ban nhân dân huyện Phù Yên"])
+    'ỦY BAN NHÂN DÂN HUYỆN PHÙ YÊN'
+    """
+    text = unicodedata.normalize("NFC", " ".join(issuer_lines))
+    return " ".join(text.split()).upper()

@@ -1,7 +1,8 @@
 """The archive's tables, as SQLAlchemy 2 models (the same on SQLite and PostgreSQL).
 
-What may change after it is written: a dossier's status and, once, its number and issue
-date; a register counter; a user's ``active`` flag. Everything else — dossier revisions,
+What may change after it is written: a dossier's status, its send-back reason and, once,
+its number and issue date; a register counter; a user's ``active`` flag, password hash and
+tokens; an agency's facts; sign-in sessions and failed sign-in counts. Everything else — dossier revisions,
 versions and their files, blobs, the audit log — is written once. The migrations add
 database triggers that refuse UPDATE and DELETE on those tables, so the rule holds even
 for someone with a SQL prompt and the application's credentials.
@@ -43,8 +44,36 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class Agency(Base):
+    """An agency (cơ quan) whose staff use the service, with the facts it issues under.
+
+    `code` is what users and dossiers refer to (``ubnd-son-la``). The issuer facts are
+    those of a dossier's ``cơ quan`` block (multi-line ones kept with newlines) and
+    pre-fill a new dossier. Users refer to an agency by its code; the archive checks that
+    it exists in the same transaction (a foreign key would mean rebuilding ``users`` on
+    SQLite, which the append-only tables' references make unsafe).
+    """
+
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    parent: Mapped[str] = mapped_column(Text, default="")  #: cơ quan chủ quản, lines
+    issuer: Mapped[str] = mapped_column(Text, default="")  #: cơ quan ban hành, lines
+    place: Mapped[str] = mapped_column(String(100), default="")  #: địa danh
+    abbreviation: Mapped[str] = mapped_column(String(30), default="")  #: viết tắt
+    authority: Mapped[str] = mapped_column(String(300), default="")  #: thẩm quyền
+    authority_name: Mapped[str] = mapped_column(String(300), default="")  #: tên thẩm quyền
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class User(Base):
-    """A person who uses the service, in one agency, with one role."""
+    """A person who uses the service, in one agency, with one role.
+
+    `username` and `password_hash` let a person sign in in a browser; a user without
+    them (created for a script) has API tokens only.
+    """
 
     __tablename__ = "users"
 
@@ -54,6 +83,34 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    username: Mapped[str | None] = mapped_column(String(100), unique=True, index=True,
+                                                 nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                                 nullable=True)
+
+
+class SignInSession(Base):
+    """A browser session: the SHA-256 of its random id, its user, its CSRF token."""
+
+    __tablename__ = "sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInFailures(Base):
+    """Failed sign-ins counted under one key (``user:<name>`` or ``client:<address>``)."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
@@ -72,7 +129,7 @@ class Dossier(Base):
 
     __tablename__ = "dossiers"
     __table_args__ = (
-        UniqueConstraint("agency", "register_type", "register_year", "number",
+        UniqueConstraint("register", "register_type", "register_year", "number",
                          name="uq_dossiers_register_number"),
     )
 
@@ -87,6 +144,16 @@ class Dossier(Base):
     issue_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The register the number belongs to: the issuing body (cơ quan ban hành) of the
+    #: content when it was numbered, normalised (see ``records.register_key``).
+    register: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: The last send-back: why, by whom, when; and when the drafter submitted again.
+    sent_back_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_back_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sent_back_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
+    resubmitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                            nullable=True)
 
 
 class DossierRevision(Base):
@@ -171,11 +238,11 @@ class Blob(Base):
 
 
 class RegisterCounter(Base):
-    """The last number given in an agency's register for one document type and year."""
+    """The last number given in a register (an issuing body) for one document type and year."""
 
     __tablename__ = "register_counters"
 
-    agency: Mapped[str] = mapped_column(String(100), primary_key=True)
+    register: Mapped[str] = mapped_column(String(300), primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer)

@@ -21,6 +21,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from docgen.archive.accounts import AccountStore, require_agency, require_free_username
 from docgen.archive.blobs import BlobStore
 from docgen.archive.database import WRITE, make_engine, sqlite_url, upgrade
 from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
@@ -57,7 +58,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class Archive:
+class Archive(AccountStore):
     """A data directory (blobs, and the SQLite file by default) plus a database."""
 
     def __init__(self, data_dir: Path | str, database_url: str | None = None, *,
@@ -120,11 +121,21 @@ class Archive:
 
     # -- users ----------------------------------------------------------------------------
 
-    def add_user(self, actor: Actor, *, name: str, agency: str, role: str) -> tuple[User, str]:
-        """Create a user with a fresh API token; return the user and the token (shown once)."""
+    def add_user(self, actor: Actor, *, name: str, agency: str, role: str,
+                 username: str | None = None, password_hash: str | None = None
+                 ) -> tuple[User, str]:
+        """Create a user with a fresh API token; return the user and the token (shown once).
+
+        The agency must exist; a user name, when given, must be free.
+        """
         token = secrets.token_urlsafe(32)
         with self._writing() as session:
-            user = User(name=name, agency=agency, role=role, active=True, created_at=now())
+            require_agency(session, agency)
+            if username is not None:
+                require_free_username(session, username)
+            user = User(name=name, agency=agency, role=role, active=True, created_at=now(),
+                        username=username, password_hash=password_hash,
+                        password_changed_at=now() if password_hash else None)
             session.add(user)
             session.flush()
             session.add(ApiToken(user_id=user.id, token_sha256=hash_token(token),
@@ -141,15 +152,9 @@ class Archive:
                 .where(ApiToken.token_sha256 == hash_token(token), User.active.is_(True))
             ).first()
 
-    def deactivate_user(self, actor: Actor, user_id: int) -> User:
-        """Deactivate a user of the actor's agency: their tokens stop working at once."""
-        with self._writing() as session:
-            user = session.get(User, user_id)
-            if user is None or user.agency != actor.agency:
-                raise NotFoundError(f"Không tìm thấy người dùng số {user_id}.")
-            user.active = False
-            self._audit(session, actor, "user_deactivate", "user", user.id, role=user.role)
-        return user
+    def deactivate_user(self, actor: Actor, user_id: int, agency: str | None = None) -> User:
+        """Deactivate a user (of `agency`, when given): their tokens and sessions stop at once."""
+        return self.set_user_active(actor, user_id, False, agency=agency)
 
     def list_users(self, agency: str | None = None) -> list[User]:
         with self._reading() as session:
@@ -235,13 +240,16 @@ class Archive:
 
     def transition(self, actor: Actor, dossier_id: int, *, allowed: Sequence[str], to: str,
                    action: str, check: Callable[[Session, Dossier], None] | None = None,
-                   **detail: Any) -> Dossier:
-        """Move the dossier from one of `allowed` states to `to`, atomically, with its audit."""
+                   then: Callable[[Dossier], None] | None = None, **detail: Any) -> Dossier:
+        """Move the dossier from one of `allowed` states to `to`, atomically, with its audit;
+        `then` changes the dossier's other columns in the same transaction."""
         with self._writing() as session:
             dossier = self._lock(session, dossier_id, actor.agency)
             _require(dossier, allowed)
             if check is not None:
                 check(session, dossier)
+            if then is not None:
+                then(dossier)
             before, dossier.status = dossier.status, to
             self._audit(session, actor, action, "dossier", dossier.id, dossier_id=dossier.id,
                         before=before, after=to, **detail)
@@ -261,38 +269,81 @@ class Archive:
                                 f"({', '.join(missing)}); hãy kết xuất trước khi trình.")
 
     def allocate_number(self, actor: Actor, dossier_id: int, *, allowed: Sequence[str],
-                        issue_date: date) -> Dossier:
-        """Give the dossier the next number of its agency's register for its type and year.
+                        issue_date: date, register: str, number: int | None = None
+                        ) -> Dossier:
+        """Give the dossier its number in `register` (the issuing body) for its type and
+        the year of `issue_date`.
 
+        Without `number`, the register's next number; with one (entered from the agency's
+        own register book, or the dossier's own final number), that number, refused with
+        the document that has it when it is already used in the register and year; the
+        counter then moves up to it, so docgen's next number follows the book.
         Idempotent: a dossier that already has its number keeps it (a retried issue does
-        not waste a number). The counter is bumped with one atomic ``UPDATE … RETURNING``
-        (row-locked on PostgreSQL, under ``BEGIN IMMEDIATE`` on SQLite); the unique
-        constraint on (agency, type, year, number) backs it up.
+        not waste a number; asking for another one is refused). The counter is bumped
+        with one atomic ``UPDATE … RETURNING`` (row-locked on PostgreSQL, under ``BEGIN
+        IMMEDIATE`` on SQLite); the unique constraint on (register, type, year, number)
+        backs it up.
         """
         with self._writing() as session:
             dossier = self._lock(session, dossier_id, actor.agency)
             _require(dossier, allowed)
             if dossier.number is not None:
+                if number is not None and (number, issue_date) != (dossier.number,
+                                                                   dossier.issue_date):
+                    raise ConflictError(
+                        f"Hồ sơ số {dossier.id} đã được cấp số {dossier.number:02d} ngày "
+                        f"{dossier.issue_date:%d/%m/%Y}; không cấp số khác được.")
                 return dossier
-            year = issue_date.year
-            number = self._next_number(session, dossier.agency, dossier.register_type, year)
+            year, doc_type = issue_date.year, dossier.register_type
+            if number is None:
+                number = self._next_number(session, register, doc_type, year)
+                while self._holder(session, register, doc_type, year, number) is not None:
+                    number = self._next_number(session, register, doc_type, year)
+                taken = "register"
+            else:
+                holder = self._holder(session, register, doc_type, year, number)
+                if holder is not None:
+                    raise ConflictError(
+                        f"Số {number:02d}/{doc_type} năm {year} trong sổ của "
+                        f"{register} đã dùng cho hồ sơ số {holder.id} ({holder.title}"
+                        + (f", ngày {holder.issue_date:%d/%m/%Y}" if holder.issue_date else "")
+                        + "); hãy kiểm tra lại sổ đăng ký văn bản.")
+                self._raise_counter(session, register, doc_type, year, number)
+                taken = "entered"
             dossier.number, dossier.register_year, dossier.issue_date = number, year, issue_date
+            dossier.register = register
             self._audit(session, actor, "number_allocate", "dossier", dossier.id,
-                        dossier_id=dossier.id, number=number, year=year,
-                        register_type=dossier.register_type, issue_date=issue_date.isoformat())
+                        dossier_id=dossier.id, number=number, year=year, register=register,
+                        register_type=doc_type, issue_date=issue_date.isoformat(),
+                        source=taken)
         return dossier
 
-    def _next_number(self, session: Session, agency: str, doc_type: str, year: int) -> int:
+    @staticmethod
+    def _holder(session: Session, register: str, doc_type: str, year: int,
+                number: int) -> Dossier | None:
+        """Return the dossier holding `number` in the register and year, if any."""
+        return session.scalars(select(Dossier).where(
+            Dossier.register == register, Dossier.register_type == doc_type,
+            Dossier.register_year == year, Dossier.number == number)).first()
+
+    def _counter(self, session: Session, register: str, doc_type: str, year: int) -> Any:
         table = RegisterCounter.__table__
-        where = (table.c.agency == agency, table.c.doc_type == doc_type, table.c.year == year)
+        self._insert_if_absent(session, table, register=register, doc_type=doc_type,
+                               year=year, last_number=0)
+        return table, (table.c.register == register, table.c.doc_type == doc_type,
+                       table.c.year == year)
+
+    def _next_number(self, session: Session, register: str, doc_type: str, year: int) -> int:
+        table, where = self._counter(session, register, doc_type, year)
         bump = (update(table).where(*where).values(last_number=table.c.last_number + 1)
                 .returning(table.c.last_number))
-        number = session.execute(bump).scalar()
-        if number is None:
-            self._insert_if_absent(session, table, agency=agency, doc_type=doc_type, year=year,
-                                   last_number=0)
-            number = session.execute(bump).scalar_one()
-        return int(number)
+        return int(session.execute(bump).scalar_one())
+
+    def _raise_counter(self, session: Session, register: str, doc_type: str, year: int,
+                       number: int) -> None:
+        table, where = self._counter(session, register, doc_type, year)
+        session.execute(update(table).where(*where, table.c.last_number < number)
+                        .values(last_number=number))
 
     # -- versions -------------------------------------------------------------------------
 

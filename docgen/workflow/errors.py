@@ -21,3 +21,13 @@ class UnsupportedError(DocgenError, ValueError):
     """Raised when a request asks for a format, kind or content type that does not exist."""
 
     code = "unsupported"
+
+
+class ThrottledError(DocgenError):
+    """Raised when too many sign-ins failed for a user name or from one client."""
+
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after  #: seconds
+        super().__init__(message)

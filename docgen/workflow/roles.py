@@ -3,6 +3,10 @@
 Roles follow how a Vietnamese agency divides the work on an outgoing document:
 the chuyên viên drafts, the lãnh đạo approves, the văn thư numbers, issues and keeps the
 signed original, the lưu trữ keeps and checks the archive, the quản trị manages accounts.
+
+The quản trị administers the deployment: the agencies and the users of every agency (the
+first one is created at the command line); it sees no dossier. The API and the staff
+pages check the same table: every route names exactly one action.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ ROLE_NAMES = {
 }
 
 _READERS = frozenset({Role.DRAFTER, Role.LEADER, Role.CLERK, Role.ARCHIVIST})
+_EVERYONE = frozenset(Role)
 
 #: Action -> the roles allowed to do it. Every workflow method checks exactly one action.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -35,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "create": frozenset({Role.DRAFTER}),
     "update": frozenset({Role.DRAFTER}),
     "render": frozenset({Role.DRAFTER}),
+    "preview": frozenset({Role.DRAFTER}),
     "submit": frozenset({Role.DRAFTER}),
     "approve": frozenset({Role.LEADER}),
     "send_back": frozenset({Role.LEADER}),
@@ -43,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "archive": frozenset({Role.ARCHIVIST}),
     "verify": frozenset({Role.ARCHIVIST}),
     "manage_users": frozenset({Role.ADMIN}),
+    "manage_agencies": frozenset({Role.ADMIN}),
+    "own_account": _EVERYONE,
 }
 
 #: Vietnamese names of the actions, for the "not allowed" message.
@@ -51,6 +59,7 @@ ACTION_NAMES = {
     "create": "tạo hồ sơ",
     "update": "sửa hồ sơ",
     "render": "kết xuất văn bản",
+    "preview": "xem trước văn bản",
     "submit": "trình duyệt",
     "approve": "duyệt",
     "send_back": "trả lại hồ sơ",
@@ -59,4 +68,6 @@ ACTION_NAMES = {
     "archive": "lưu trữ hồ sơ",
     "verify": "kiểm tra toàn vẹn kho lưu trữ",
     "manage_users": "quản lý người dùng",
+    "manage_agencies": "quản lý cơ quan",
+    "own_account": "xem và sửa tài khoản của mình",
 }

@@ -17,15 +17,18 @@ from typing import Any
 
 from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import ConflictError, NotFoundError
-from docgen.archive.records import ND30_FIELDS
+from docgen.archive.records import ND30_FIELDS, register_key
 from docgen.archive.schema import AuditEntry, Document, Dossier, DossierRevision, User
 from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
 from docgen.compute.results import compute_round
+from docgen.context.summary import block_summaries, check_summary
 from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier as DossierModel
 from docgen.model.loader import check_previous, decode_text, load_data, parse_text
-from docgen.pipeline import export_workbook, render_package
+from docgen.model.rules import parse_date
+from docgen.pipeline import RenderedDocument, export_workbook, render_package
 from docgen.render import DOCUMENTS, FORMATS
+from docgen.workflow.accounts import AccountsWorkflow, SignInPolicy
 from docgen.workflow.canonical import canonical_json, load_canonical
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
 from docgen.workflow.provenance import (
@@ -72,13 +75,27 @@ class DiffResult:
     lines: list[str]
 
 
-class Workflow:
+@dataclass
+class Preview:
+    """A render in memory: the documents, and the computed summary of each block."""
+
+    documents: list[RenderedDocument]
+    summary: str  #: what ``docgen check`` prints
+    blocks: list[dict[str, Any]]
+    draft: bool
+
+
+class Workflow(AccountsWorkflow):
     """The actions of the service over one archive."""
 
     def __init__(self, archive: Archive, *, today: Callable[[], date] = vietnam_today,
-                 issue_formats: Sequence[str] = ("docx", "pdf")):
+                 issue_formats: Sequence[str] = ("docx", "pdf"),
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 policy: SignInPolicy | None = None):
         self.archive = archive
         self.today = today
+        self.now = now
+        self.policy = policy or SignInPolicy()
         self.issue_formats = tuple(issue_formats)
 
     # -- checks ---------------------------------------------------------------------------
@@ -223,23 +240,54 @@ class Workflow:
     # -- state changes --------------------------------------------------------------------
 
     def submit(self, user: User, dossier_id: int) -> Dossier:
+        """Submit the draft; after a send-back, the reason stays on the dossier, marked as
+        answered by this resubmission."""
         self.dossier(user, dossier_id, "submit")
+        at = self.now()
+
+        def answered(dossier: Dossier) -> None:
+            if dossier.sent_back_at is not None:
+                dossier.resubmitted_at = at
+
         return self.archive.transition(Actor.of(user), dossier_id, allowed=["draft"],
                                        to="submitted", action="submit",
-                                       check=self.archive.require_latest_rendered)
+                                       check=self.archive.require_latest_rendered,
+                                       then=answered)
 
     def approve(self, user: User, dossier_id: int) -> Dossier:
         self.dossier(user, dossier_id, "approve")
         return self.archive.transition(Actor.of(user), dossier_id, allowed=["submitted"],
                                        to="approved", action="approve")
 
-    def send_back(self, user: User, dossier_id: int, reason: str = "") -> Dossier:
+    def send_back(self, user: User, dossier_id: int, reason: str) -> Dossier:
+        """Send a submitted dossier back to draft with a reason the drafter reads on the
+        dossier (kept until the next send-back; the audit log keeps every one)."""
         self.dossier(user, dossier_id, "send_back")
-        return self.archive.transition(Actor.of(user), dossier_id, allowed=["submitted"],
-                                       to="draft", action="send_back", reason=reason)
+        reason = reason.strip()
+        if not reason or len(reason) > 2000:
+            raise InputError([Problem("trả lại hồ sơ", "lý do",
+                                      "lý do trả lại (1 đến 2.000 ký tự) để chuyên viên sửa",
+                                      f"{len(reason)} ký tự")])
+        at = self.now()
 
-    def issue(self, user: User, dossier_id: int) -> list[VersionRecord]:
-        """Number the decision, date it today and freeze its final versions.
+        def remember(dossier: Dossier) -> None:
+            dossier.sent_back_reason, dossier.sent_back_by = reason, user.name
+            dossier.sent_back_at, dossier.resubmitted_at = at, None
+
+        return self.archive.transition(Actor.of(user), dossier_id, allowed=["submitted"],
+                                       to="draft", action="send_back", then=remember,
+                                       reason=reason)
+
+    def issue(self, user: User, dossier_id: int, *, number: int | None = None,
+              issue_date: date | None = None) -> list[VersionRecord]:
+        """Number and date the decision and freeze its final versions.
+
+        The number belongs to the register of the issuing body (the content's ``cơ quan
+        ban hành``), the document type and the year. It is, in this order: the dossier's
+        own number (and its own full date, when it has one) — kept, never overwritten;
+        the `number` (and `issue_date`) the văn thư entered from the agency's register
+        book; or the register's next number, dated today. A number used already in the
+        register and year is refused with the document that has it.
 
         The number is taken first, in its own transaction (so that a slow render never
         holds the register); a failed render leaves the dossier approved with its number,
@@ -251,8 +299,10 @@ class Workflow:
         revision, draft_model = self._latest(dossier_id)
         previous = self.previous_round(user.agency, draft_model, f"hồ sơ số {dossier_id}",
                                        dossier_id)
+        number, issue_date = self._issue_number(draft_model, number, issue_date)
         dossier = self.archive.allocate_number(actor, dossier_id, allowed=["approved"],
-                                               issue_date=self.today())
+                                               issue_date=issue_date, number=number,
+                                               register=register_key(draft_model.issuer.name))
         if dossier.number is None or dossier.issue_date is None:  # pragma: no cover
             raise ConflictError(f"Hồ sơ số {dossier_id} chưa được cấp số.")
         decision = draft_model.decision.model_copy(update={
@@ -266,6 +316,58 @@ class Workflow:
                                            action="issue", new_status="issued",
                                            expected_revision=revision.id,
                                            new_revision=canonical_json(final))
+
+    def _issue_number(self, model: DossierModel, number: int | None, issue_date: date | None
+                      ) -> tuple[int | None, date]:
+        """Return the number (None: the register's next) and the date to issue under."""
+        where = "ban hành"
+        own_number, own_date = model.decision.number, _full_date(model.decision.date)
+        problems = []
+        if own_number is not None and number is not None and number != own_number:
+            problems.append(Problem(where, "số", f"số của hồ sơ ({own_number}) hoặc bỏ trống: "
+                                    "hồ sơ đã ghi số của mình", str(number)))
+        if own_date is not None and issue_date is not None and issue_date != own_date:
+            problems.append(Problem(where, "ngày", f"ngày của hồ sơ ({own_date:%d/%m/%Y}) hoặc "
+                                    "bỏ trống: hồ sơ đã ghi ngày của mình",
+                                    f"{issue_date:%d/%m/%Y}"))
+        if number is not None and number < 1:
+            problems.append(Problem(where, "số", "một số nguyên từ 1", str(number)))
+        chosen_date = own_date or issue_date or self.today()
+        if chosen_date > self.today():
+            problems.append(Problem(where, "ngày", f"ngày không sau hôm nay "
+                                    f"({self.today():%d/%m/%Y})", f"{chosen_date:%d/%m/%Y}"))
+        if problems:
+            raise InputError(problems)
+        chosen = own_number if own_number is not None else number
+        if chosen is None and issue_date is not None:
+            raise InputError([Problem(where, "số", "số lấy từ sổ đăng ký văn bản khi nhập ngày "
+                                      "(hoặc bỏ trống cả số và ngày để lấy số tiếp theo)")])
+        return chosen, chosen_date
+
+    def preview(self, user: User, dossier_id: int | None = None, body: bytes | None = None,
+                source: str = "hồ sơ", *, formats: Sequence[str] = ("docx", "pdf"),
+                kinds: Sequence[str] = tuple(DOCUMENTS)) -> Preview:
+        """Render a dossier in memory: the saved one (`dossier_id`) or the text in `body`
+        (not saved); nothing is archived. Always a draft (DỰ THẢO). Saving a version is
+        :meth:`render`, an explicit action."""
+        self.allow(user, "preview")
+        formats, kinds = _check_choice(formats, FORMATS, "định dạng"), _check_choice(
+            kinds, DOCUMENTS, "loại văn bản")
+        if body is not None:
+            model = self.parse(body, source)
+        elif dossier_id is not None:
+            self.dossier(user, dossier_id, "preview")
+            model = self._latest(dossier_id)[1]
+        else:
+            raise UnsupportedError("Cần một hồ sơ đã lưu hoặc nội dung hồ sơ để xem trước.")
+        previous = self.previous_round(user.agency, model, source, dossier_id)
+        result = compute_round(model)
+        with _RENDER_LOCK:
+            documents = render_package(model, formats=formats, draft=True, kinds=kinds,
+                                       result=result,
+                                       previous=previous.model if previous else None)
+        return Preview(documents=list(documents), summary=check_summary(model, result),
+                       blocks=block_summaries(model, result), draft=True)
 
     def upload_signed(self, user: User, dossier_id: int, pdf: bytes) -> VersionRecord:
         """Keep the signed PDF of the issued decision as a version of its own.
@@ -352,22 +454,16 @@ class Workflow:
                             problems=len(report.problems))
         return report
 
-    # -- users ----------------------------------------------------------------------------
 
-    def add_user(self, user: User, *, name: str, role: str) -> tuple[User, str]:
-        """Create a user in the administrator's own agency; return it and its token."""
-        self.allow(user, "manage_users")
-        return self.archive.add_user(Actor.of(user), name=name, agency=user.agency,
-                                     role=Role(role).value)
-
-    def deactivate_user(self, user: User, user_id: int) -> User:
-        """Deactivate a user of the administrator's agency (the account and its history stay)."""
-        self.allow(user, "manage_users")
-        return self.archive.deactivate_user(Actor.of(user), user_id)
-
-    def users(self, user: User) -> list[User]:
-        self.allow(user, "manage_users")
-        return self.archive.list_users(user.agency)
+def _full_date(text: str | None) -> date | None:
+    """Return the date of a dossier's ``ngày`` when it is a full date (else None: a draft)."""
+    if not text:
+        return None
+    try:
+        year, month, day = parse_date(text)
+    except ValueError:
+        return None
+    return None if month is None or day is None else date(year, month, day)
 
 
 def _title(model: DossierModel) -> str:

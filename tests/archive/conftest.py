@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from service import Database, database
+from service import Database, database, ensure_agency
 
 from docgen.archive.store import Archive
 
@@ -20,5 +20,7 @@ def db(request: pytest.FixtureRequest) -> Iterator[Database]:
 @pytest.fixture
 def archive(db: Database, tmp_path: Path) -> Iterator[Archive]:
     opened = db.open(tmp_path / "data")
+    for code in ("son-la", "phu-yen"):
+        ensure_agency(opened, code)
     yield opened
     opened.close()

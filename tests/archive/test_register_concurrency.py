@@ -22,7 +22,7 @@ TAKER = textwrap.dedent("""
     actor = Actor("van thu", "son-la", {user_id})
     for dossier_id in {ids!r}:
         archive.allocate_number(actor, dossier_id, allowed=["approved"],
-                                issue_date=date(2025, 12, 16))
+                                issue_date=date(2025, 12, 16), register="R")
 """)
 
 

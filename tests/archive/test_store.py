@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from service import OPERATOR
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from versions import KINDS, make_dossier, new_version
 
-from docgen.archive.database import current_revision, upgrade
+from docgen.archive.database import MIGRATIONS, current_revision, upgrade
 from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
 from docgen.archive.schema import Base
 from docgen.archive.store import Actor, Archive
@@ -26,7 +27,7 @@ def actor(archive: Archive) -> Actor:
 
 def test_migrations_bring_an_empty_database_to_the_models_and_rerun_harmlessly(
         archive: Archive) -> None:
-    assert current_revision(archive.engine) == "0001"
+    assert current_revision(archive.engine) == ScriptDirectory(str(MIGRATIONS)).get_current_head()
     upgrade(archive.engine)
     with archive.engine.connect() as connection:
         context = MigrationContext.configure(connection)
@@ -70,42 +71,98 @@ def test_identical_files_share_one_blob(archive: Archive, actor: Actor) -> None:
     assert archive.verify().checked == 3  # dossier JSON, DOCX, PDF
 
 
-def test_register_numbers_are_consecutive_per_agency_type_and_year_and_restart_yearly(
+SON_LA_REGISTER = "ỦY BAN NHÂN DÂN TỈNH SƠN LA"
+PHU_YEN_REGISTER = "ỦY BAN NHÂN DÂN HUYỆN PHÙ YÊN"
+
+
+def _approved(archive: Archive, who: Actor) -> int:
+    dossier_id = make_dossier(archive, who)
+    archive.transition(who, dossier_id, allowed=["draft"], to="approved", action="test")
+    return dossier_id
+
+
+def test_register_numbers_are_consecutive_per_issuing_body_type_and_year_and_restart_yearly(
         archive: Archive, actor: Actor) -> None:
     other, _ = archive.add_user(OPERATOR, name="Khác", agency="phu-yen", role="van_thu")
     given = []
-    for who, day in [(actor, date(2025, 12, 30)), (actor, date(2025, 12, 31)),
-                     (Actor.of(other), date(2025, 12, 31)), (actor, date(2026, 1, 1)),
-                     (actor, date(2026, 1, 2))]:
-        dossier_id = make_dossier(archive, who)
-        archive.transition(who, dossier_id, allowed=["draft"], to="approved", action="test")
-        dossier = archive.allocate_number(who, dossier_id, allowed=["approved"], issue_date=day)
-        given.append((dossier.agency, dossier.register_year, dossier.number))
-    assert given == [("son-la", 2025, 1), ("son-la", 2025, 2), ("phu-yen", 2025, 1),
-                     ("son-la", 2026, 1), ("son-la", 2026, 2)]
+    for who, register, day in [
+            (actor, SON_LA_REGISTER, date(2025, 12, 30)),
+            (actor, SON_LA_REGISTER, date(2025, 12, 31)),
+            (actor, PHU_YEN_REGISTER, date(2025, 12, 31)),  # same login agency, other body
+            (Actor.of(other), SON_LA_REGISTER, date(2025, 12, 31)),  # other agency, same body
+            (actor, SON_LA_REGISTER, date(2026, 1, 1)),
+            (actor, SON_LA_REGISTER, date(2026, 1, 2))]:
+        dossier = archive.allocate_number(who, _approved(archive, who), allowed=["approved"],
+                                          issue_date=day, register=register)
+        given.append((dossier.register, dossier.register_year, dossier.number))
+    assert given == [(SON_LA_REGISTER, 2025, 1), (SON_LA_REGISTER, 2025, 2),
+                     (PHU_YEN_REGISTER, 2025, 1), (SON_LA_REGISTER, 2025, 3),
+                     (SON_LA_REGISTER, 2026, 1), (SON_LA_REGISTER, 2026, 2)]
+
+
+def test_a_number_entered_from_the_register_book_is_kept_and_moves_the_counter(
+        archive: Archive, actor: Actor) -> None:
+    entered = archive.allocate_number(actor, _approved(archive, actor), allowed=["approved"],
+                                      issue_date=date(2025, 12, 10), register=SON_LA_REGISTER,
+                                      number=41)
+    following = archive.allocate_number(actor, _approved(archive, actor), allowed=["approved"],
+                                        issue_date=date(2025, 12, 16), register=SON_LA_REGISTER)
+    lower = archive.allocate_number(actor, _approved(archive, actor), allowed=["approved"],
+                                    issue_date=date(2025, 12, 16), register=SON_LA_REGISTER,
+                                    number=7)
+    after = archive.allocate_number(actor, _approved(archive, actor), allowed=["approved"],
+                                    issue_date=date(2025, 12, 17), register=SON_LA_REGISTER)
+    assert [(d.number, d.issue_date) for d in (entered, following, lower, after)] == [
+        (41, date(2025, 12, 10)), (42, date(2025, 12, 16)), (7, date(2025, 12, 16)),
+        (43, date(2025, 12, 17))]
+    entries, _ = archive.audit_entries(dossier_id=entered.id, limit=10, offset=0)
+    assert [e.detail["source"] for e in entries if e.action == "number_allocate"] == ["entered"]
+
+
+def test_a_number_used_in_the_register_and_year_is_refused_naming_its_document(
+        archive: Archive, actor: Actor) -> None:
+    first = archive.allocate_number(actor, _approved(archive, actor), allowed=["approved"],
+                                    issue_date=date(2025, 12, 16), register=SON_LA_REGISTER,
+                                    number=15)
+    second = _approved(archive, actor)
+    with pytest.raises(ConflictError) as refused:
+        archive.allocate_number(actor, second, allowed=["approved"],
+                                issue_date=date(2025, 12, 20), register=SON_LA_REGISTER,
+                                number=15)
+    assert str(refused.value) == (
+        f"Số 15/QĐ năm 2025 trong sổ của {SON_LA_REGISTER} đã dùng cho hồ sơ số {first.id} "
+        f"({first.title}, ngày 16/12/2025); hãy kiểm tra lại sổ đăng ký văn bản.")
+    assert archive.get_dossier(second).number is None
+    # Another year, or another issuing body, has a register of its own.
+    assert archive.allocate_number(actor, second, allowed=["approved"],
+                                   issue_date=date(2025, 12, 20), register=PHU_YEN_REGISTER,
+                                   number=15).number == 15
 
 
 def test_a_retried_allocation_keeps_the_number_already_given(archive: Archive,
                                                               actor: Actor) -> None:
-    dossier_id = make_dossier(archive, actor)
-    archive.transition(actor, dossier_id, allowed=["draft"], to="approved", action="test")
+    dossier_id = _approved(archive, actor)
     first = archive.allocate_number(actor, dossier_id, allowed=["approved"],
-                                    issue_date=date(2025, 12, 16))
+                                    issue_date=date(2025, 12, 16), register=SON_LA_REGISTER)
     again = archive.allocate_number(actor, dossier_id, allowed=["approved"],
-                                    issue_date=date(2025, 12, 17))
+                                    issue_date=date(2025, 12, 17), register=SON_LA_REGISTER)
     assert (again.number, again.issue_date) == (first.number, date(2025, 12, 16)) == (
         1, date(2025, 12, 16))
+    with pytest.raises(ConflictError, match="đã được cấp số 01 ngày 16/12/2025"):
+        archive.allocate_number(actor, dossier_id, allowed=["approved"],
+                                issue_date=date(2025, 12, 17), register=SON_LA_REGISTER,
+                                number=5)
 
 
 def test_the_database_refuses_to_reuse_a_number_in_the_same_register(archive: Archive,
                                                                       actor: Actor) -> None:
     ids = [make_dossier(archive, actor) for _ in range(2)]
+    update = ("UPDATE dossiers SET number = 7, register_year = 2025, register = 'R'"
+              " WHERE id = {}")
     with archive.engine.begin() as connection:
-        connection.execute(text("UPDATE dossiers SET number = 7, register_year = 2025"
-                                f" WHERE id = {ids[0]}"))
+        connection.execute(text(update.format(ids[0])))
     with pytest.raises(DBAPIError), archive.engine.begin() as connection:
-        connection.execute(text("UPDATE dossiers SET number = 7, register_year = 2025"
-                                f" WHERE id = {ids[1]}"))
+        connection.execute(text(update.format(ids[1])))
 
 
 @pytest.mark.parametrize("statement", [

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -92,14 +92,26 @@ class Clock:
         return self.day
 
 
+def ensure_agency(archive: Archive, code: str) -> None:
+    """Create the agency `code` (with Sơn La's issuer facts) unless it exists."""
+    if code not in {a.code for a in archive.list_agencies()}:
+        archive.add_agency(OPERATOR, code, {
+            "name": f"Cơ quan {code}", "issuer": "ỦY BAN NHÂN DÂN\nTỈNH SƠN LA",
+            "place": "Sơn La", "abbreviation": "UBND",
+            "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
+            "authority_name": "Chủ tịch Ủy ban nhân dân tỉnh"}, at=datetime.now(UTC))
+
+
 def users_of(archive: Archive, agency: str) -> dict[str, User]:
-    """Create one user per role in `agency`; return role -> user."""
+    """Create one user per role in `agency` (and the agency); return role -> user."""
+    ensure_agency(archive, agency)
     return {role: archive.add_user(OPERATOR, name=f"{role} {agency}", agency=agency,
                                    role=role)[0] for role in ROLES}
 
 
 def add_users(archive: Archive, agency: str) -> dict[str, str]:
-    """Create one user per role in `agency`; return role -> API token."""
+    """Create one user per role in `agency` (and the agency); return role -> API token."""
+    ensure_agency(archive, agency)
     return {role: archive.add_user(OPERATOR, name=f"{role} {agency}", agency=agency,
                                    role=role)[1] for role in ROLES}
 

@@ -17,8 +17,8 @@ import typer
 
 from docgen.atomic import write_atomically
 from docgen.compute.results import RoundResult, compute_round
+from docgen.context.summary import check_summary
 from docgen.errors import DocgenError, InputError
-from docgen.formatting.numbers import format_number, format_percent, format_ratio
 from docgen.model.dossier import Dossier, Scheme
 from docgen.model.loader import load_dossier
 from docgen.model.sources import SheetClaims
@@ -81,19 +81,7 @@ def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML ho�
 
 def summary(dossier: Dossier, result: RoundResult) -> str:
     """Return the computed summary of each block, as `docgen check` prints it."""
-    scheme = dossier.scheme
-    lines = [f"Hồ sơ hợp lệ: Chỉ số CCHC năm {dossier.year}, {len(result.blocks)} khối."]
-    for block in result.blocks:
-        score = lambda v: format_number(v, scheme.score_decimals)  # noqa: E731
-        lines.append(f"{block.block.name}: {block.size} đơn vị, điểm trung bình {score(block.average)}, "
-                     f"cao nhất {score(block.highest[0].total)} ({', '.join(u.name for u in block.highest)}), "
-                     f"thấp nhất {score(block.lowest[0].total)} ({', '.join(u.name for u in block.lowest)}), "
-                     f"{format_ratio(block.below_average, block.size)} dưới trung bình")
-        for band in block.bands:
-            lines.append(f"  {scheme.band_term} {band.band.label}: "
-                         f"{format_ratio(len(band.units), block.size)} "
-                         f"({format_percent(band.share, scheme.share_decimals)})")
-    return "\n".join(lines)
+    return check_summary(dossier, result)
 
 
 @app.command()
