@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from docgen.errors import DocgenError
+from docgen.archive.passwords import MIN_LENGTH
+from docgen.errors import DocgenError, InputError
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
 from docgen.interfaces.http.pages.view import PREFIX, redirect, render
-from docgen.interfaces.http.session import PageUserDep, session_user, sign_in, sign_out
+from docgen.interfaces.http.session import COOKIE, PageUserDep, session_user, sign_in, sign_out
 
 HOME = f"{PREFIX}/ho-so"
 ADMIN_HOME = f"{PREFIX}/quan-tri"
@@ -65,7 +66,8 @@ def sign_out_submit(request: Request) -> Response:
     return response
 
 
-PASSWORD_RULE = "Ít nhất 10 ký tự; nên dùng một câu dễ nhớ với bạn, khó đoán với người khác."
+PASSWORD_RULE = (f"Ít nhất {MIN_LENGTH} ký tự, không bắt đầu hay kết thúc bằng khoảng trắng; "
+                 "nên dùng một câu dễ nhớ với bạn, khó đoán với người khác.")
 
 
 @page("GET", f"{PREFIX}/doi-mat-khau", None)
@@ -82,9 +84,10 @@ def password_submit(request: Request, user: PageUserDep, workflow: WorkflowDep,
         error = "Hai lần nhập mật khẩu mới không giống nhau."
     else:
         try:
-            workflow.change_password(user, current, new)
-        except DocgenError as exc:
-            error = str(exc)
+            workflow.change_password(user, current, new,
+                                    keep_session=request.cookies.get(COOKIE))
+        except InputError as exc:
+            error = "; ".join(f"{p.location}: cần {p.expected}" for p in exc.problems)
     if error:
         return render(request, "password.html", status_code=422, me=user, error=error,
                       rule=PASSWORD_RULE)

@@ -64,15 +64,12 @@ def can(user: User, action: str) -> bool:
     return Role(user.role) in PERMISSIONS[action]
 
 
-def send_back_reason(workflow: Workflow, dossier_id: int) -> str | None:
-    """The reason of the last send-back, while the dossier has not been submitted again."""
-    entries, _ = workflow.archive.audit_entries(dossier_id=dossier_id, limit=200, offset=0)
-    for entry in entries:  # newest first
-        if entry.action == "submit":
-            return None
-        if entry.action == "send_back":
-            return str((entry.detail or {}).get("reason") or "") or "(không ghi lý do)"
-    return None
+def send_back_reason(dossier: Any) -> dict[str, Any] | None:
+    """The last send-back (reason, by whom, when) while it is not answered by a resubmission."""
+    if not dossier.sent_back_reason or dossier.resubmitted_at is not None:
+        return None
+    return {"reason": dossier.sent_back_reason, "by": dossier.sent_back_by,
+            "at": dossier.sent_back_at}
 
 
 def dossier_context(workflow: Workflow, user: User, dossier_id: int) -> dict[str, Any]:
@@ -84,7 +81,7 @@ def dossier_context(workflow: Workflow, user: User, dossier_id: int) -> dict[str
         "dossier": dossier, "documents": documents,
         "steps": [(name, label, i < reached, i == reached) for i, (name, label) in enumerate(STEPS)],
         "next_role": who, "next_text": what, "my_turn": user.role == who,
-        "reason": send_back_reason(workflow, dossier_id) if dossier.status == "draft" else None,
+        "sent_back": send_back_reason(dossier) if dossier.status == "draft" else None,
         "can": {action: can(user, action) for action in PERMISSIONS},
         "today": workflow.today().isoformat(),
     }
@@ -157,13 +154,13 @@ async def create_from_file(request: Request, user: PageUserDep, workflow: Workfl
 
 # -- one dossier ----------------------------------------------------------------------------
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}", "read")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}", "read")
 def dossier_view(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
                  ok: str = "") -> Response:
     return dossier_page(request, workflow, user, dossier_id, notice=DONE.get(ok, ""))
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/ho-so.yaml", "read")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/ho-so.yaml", "read")
 def download_yaml(dossier_id: int, user: PageUserDep, workflow: WorkflowDep) -> Response:
     """The dossier's latest content as the YAML file the command line reads."""
     revision, data = workflow.content(user, dossier_id)
@@ -174,7 +171,7 @@ def download_yaml(dossier_id: int, user: PageUserDep, workflow: WorkflowDep) -> 
                     headers={"Content-Disposition": content_disposition(name)})
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/tai-len", "update")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/tai-len", "update")
 async def update_from_file(request: Request, dossier_id: int, user: PageUserDep,
                            workflow: WorkflowDep, file: Annotated[UploadFile, File()]) -> Response:
     async def read() -> tuple[str, bytes]:
@@ -188,28 +185,28 @@ async def update_from_file(request: Request, dossier_id: int, user: PageUserDep,
                lambda: workflow.update(user, dossier_id, body, name))
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/luu-phien-ban", "render")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/luu-phien-ban", "render")
 def save_version(request: Request, dossier_id: int, user: PageUserDep,
                  workflow: WorkflowDep) -> Response:
     return act(request, workflow, user, dossier_id, "saved",
                lambda: workflow.render(user, dossier_id))
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/trinh", "submit")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/trinh", "submit")
 def submit(request: Request, dossier_id: int, user: PageUserDep,
            workflow: WorkflowDep) -> Response:
     return act(request, workflow, user, dossier_id, "submitted",
                lambda: workflow.submit(user, dossier_id))
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/duyet", "approve")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/duyet", "approve")
 def approve(request: Request, dossier_id: int, user: PageUserDep,
             workflow: WorkflowDep) -> Response:
     return act(request, workflow, user, dossier_id, "approved",
                lambda: workflow.approve(user, dossier_id))
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/tra-lai", "send_back")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/tra-lai", "send_back")
 def send_back(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
               reason: Annotated[str, Form()] = "") -> Response:
     if not reason.strip():
@@ -220,7 +217,7 @@ def send_back(request: Request, dossier_id: int, user: PageUserDep, workflow: Wo
                lambda: workflow.send_back(user, dossier_id, reason.strip()[:2000]))
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/ban-hanh", "issue")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/ban-hanh", "issue")
 def issue(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
           mode: Annotated[str, Form()] = "next", number: Annotated[str, Form()] = "",
           issue_date: Annotated[str, Form()] = "") -> Response:
@@ -241,7 +238,7 @@ def issue(request: Request, dossier_id: int, user: PageUserDep, workflow: Workfl
                lambda: workflow.issue(user, dossier_id))
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/ban-ky", "upload_signed")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/ban-ky", "upload_signed")
 async def upload_signed(request: Request, dossier_id: int, user: PageUserDep,
                         workflow: WorkflowDep, file: Annotated[UploadFile, File()]) -> Response:
     try:
@@ -253,7 +250,7 @@ async def upload_signed(request: Request, dossier_id: int, user: PageUserDep,
                lambda: workflow.upload_signed(user, dossier_id, body))
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/luu-tru", "archive")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/luu-tru", "archive")
 def archive(request: Request, dossier_id: int, user: PageUserDep,
             workflow: WorkflowDep) -> Response:
     return act(request, workflow, user, dossier_id, "archived",

@@ -57,24 +57,23 @@ DEFAULT_SCHEME = {
 EMPTY_BLOCK = {"name": "", "description": "", "short_name": "", "subject": "", "units": []}
 
 
+#: The Vietnamese keys of the ``cơ quan`` block and the fields the form uses.
+_ISSUER_KEYS = {"cơ quan chủ quản": "parent", "cơ quan ban hành": "name", "địa danh": "place",
+                "viết tắt": "abbreviation", "thẩm quyền": "authority",
+                "tên thẩm quyền": "authority_name"}
+
+
 def issuer_defaults(workflow: Workflow, user: User) -> dict[str, Any]:
-    """The agency's issuer facts, to pre-fill a new dossier."""
-    agency = getattr(workflow, "agency", None)
-    record = None
-    if callable(agency):
-        try:
-            record = agency(user, user.agency)
-        except DocgenError:
-            record = None
-    if record is not None:
-        facts = {"parent": getattr(record, "parent", None), "name": getattr(record, "issuer", None),
-                 "place": getattr(record, "place", None),
-                 "abbreviation": getattr(record, "abbreviation", None),
-                 "authority": getattr(record, "authority", None),
-                 "authority_name": getattr(record, "authority_name", None)}
-        return {k: forms.text_lines(v) if k in ("parent", "name") and isinstance(v, str) else v
-                for k, v in facts.items() if v}
-    return {}
+    """The agency's issuer facts (its record), to pre-fill a new dossier."""
+    try:
+        block = workflow.issuer_block(user)
+    except DocgenError:  # the agency has no record yet: the clerk types the facts
+        return {}
+    facts = {_ISSUER_KEYS.get(k, k): v for k, v in block.items()}
+    for key in ("parent", "name"):
+        if isinstance(facts.get(key), str):
+            facts[key] = forms.text_lines(facts[key])
+    return facts
 
 
 def skeleton(workflow: Workflow, user: User) -> dict[str, Any]:
@@ -273,7 +272,7 @@ async def new_submit(request: Request, user: PageUserDep, workflow: WorkflowDep)
     return await _handle(request, workflow, user, None)
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/sua", "update")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/sua", "update")
 def edit_form(request: Request, dossier_id: int, user: PageUserDep,
               workflow: WorkflowDep) -> Response:
     _revision, content = workflow.content(user, dossier_id)
@@ -284,7 +283,7 @@ def edit_form(request: Request, dossier_id: int, user: PageUserDep,
                        dossier_id=dossier_id)
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/sua", "update")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/sua", "update")
 async def edit_submit(request: Request, dossier_id: int, user: PageUserDep,
                       workflow: WorkflowDep) -> Response:
     workflow.dossier(user, dossier_id, "update")

@@ -57,7 +57,7 @@ def side_by_side(lines: list[str]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/phien-ban", "read")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/phien-ban", "read")
 def versions(request: Request, dossier_id: int, user: PageUserDep,
              workflow: WorkflowDep) -> Response:
     dossier = workflow.dossier(user, dossier_id)
@@ -70,7 +70,7 @@ def versions(request: Request, dossier_id: int, user: PageUserDep,
                   names=names)
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/so-sanh", "read")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/so-sanh", "read")
 def compare(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
             a: int, b: int) -> Response:
     dossier = workflow.dossier(user, dossier_id)
@@ -87,7 +87,7 @@ def compare(request: Request, dossier_id: int, user: PageUserDep, workflow: Work
                   identical=not result.lines)
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/nhat-ky", "read")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/nhat-ky", "read")
 def audit(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
           nguoi: str = "", thao_tac: str = "", trang: int = 1) -> Response:
     dossier = workflow.dossier(user, dossier_id)

@@ -27,9 +27,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from docgen.archive.schema import User
-from docgen.compute.results import compute_round
 from docgen.errors import DocgenError
-from docgen.formatting.numbers import format_number, format_percent, format_ratio
 from docgen.interfaces.http.errors import STATUS
 from docgen.interfaces.http.filenames import content_disposition
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
@@ -37,7 +35,6 @@ from docgen.interfaces.http.pages.view import PREFIX, redirect, render
 from docgen.interfaces.http.session import PageUserDep
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.render import DOCUMENTS, FORMATS
-from docgen.workflow.canonical import load_canonical
 from docgen.archive.errors import NotFoundError
 from docgen.workflow.service import Workflow
 
@@ -125,27 +122,6 @@ def pdf_pages(pdf: bytes, dpi: int = PAGE_DPI) -> list[bytes]:
                                                key=lambda p: int(p.stem.split("-")[-1]))]
 
 
-def block_summary(model: Any) -> list[dict[str, Any]]:
-    """Each block's computed figures, as ``docgen check`` prints them."""
-    result = compute_round(model)
-    scheme = model.scheme
-    rows = []
-    for block in result.blocks:
-        def score(value: Any) -> str:
-            return format_number(value, scheme.score_decimals)
-        rows.append({
-            "name": block.block.name, "size": block.size, "average": score(block.average),
-            "highest": f"{score(block.highest[0].total)} ({', '.join(u.name for u in block.highest)})",
-            "lowest": f"{score(block.lowest[0].total)} ({', '.join(u.name for u in block.lowest)})",
-            "below": format_ratio(block.below_average, block.size),
-            "bands": [(f"{scheme.band_term} {b.band.label}", format_ratio(len(b.units), block.size),
-                       format_percent(b.share, scheme.share_decimals)) for b in block.bands],
-            "units": [(u.rank, u.name, score(u.total), scheme.bands[u.band].label)
-                      for u in block.units],
-        })
-    return rows
-
-
 def run_preview(workflow: Workflow, user: User, job: Job) -> None:
     """Render the job's dossier in memory, with progress; never raises."""
     handler = _Progress(job, threading.get_ident())
@@ -155,10 +131,9 @@ def run_preview(workflow: Workflow, user: User, job: Job) -> None:
     if pipeline_log.getEffectiveLevel() > logging.INFO:
         pipeline_log.setLevel(logging.INFO)
     try:
-        _revision, content = workflow.content(user, job.dossier_id)
-        job.summary = block_summary(load_canonical(content, f"hồ sơ {job.dossier_id}"))
-        documents = workflow.preview(user, job.dossier_id)
-        job.files = {(d.kind, d.format): d.data for d in documents}
+        preview = workflow.preview(user, job.dossier_id)
+        job.summary = preview.blocks
+        job.files = {(d.kind, d.format): d.data for d in preview.documents}
         job.stage = "Đang dựng ảnh các trang"
         for kind in DOCUMENTS:
             if (kind, "pdf") in job.files:
@@ -185,20 +160,20 @@ def _job(request: Request, user: User, dossier_id: int, job_id: str) -> Job:
     return job
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/xem-truoc", "render")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/xem-truoc", "preview")
 def preview_start_page(request: Request, dossier_id: int, user: PageUserDep,
                        workflow: WorkflowDep) -> Response:
-    dossier = workflow.dossier(user, dossier_id, "render")
+    dossier = workflow.dossier(user, dossier_id, "preview")
     mine = [j for j in _jobs(request).values() if j.user_id == user.id
             and j.dossier_id == dossier_id]
     return render(request, "preview.html", me=user, dossier=dossier, job=None,
                   recent=mine[-1] if mine else None)
 
 
-@page("POST", f"{PREFIX}/ho-so/{{dossier_id}}/xem-truoc", "render")
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/xem-truoc", "preview")
 def preview_start(request: Request, dossier_id: int, user: PageUserDep,
                   workflow: WorkflowDep) -> Response:
-    workflow.dossier(user, dossier_id, "render")
+    workflow.dossier(user, dossier_id, "preview")
     jobs = _jobs(request)
     job = Job(secrets.token_urlsafe(12), user.id, dossier_id, time.monotonic())
     with request.app.state.preview_lock:
@@ -209,29 +184,29 @@ def preview_start(request: Request, dossier_id: int, user: PageUserDep,
     return redirect(f"{PREFIX}/ho-so/{dossier_id}/xem-truoc/{job.id}", request)
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/xem-truoc/{{job_id}}", "render")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/xem-truoc/{{job_id}}", "preview")
 def preview_job(request: Request, dossier_id: int, job_id: str, user: PageUserDep,
                 workflow: WorkflowDep) -> Response:
-    dossier = workflow.dossier(user, dossier_id, "render")
+    dossier = workflow.dossier(user, dossier_id, "preview")
     job = _job(request, user, dossier_id, job_id)
     return render(request, "preview.html", me=user, dossier=dossier, job=job, recent=None)
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/xem-truoc/{{job_id}}/tien-do", "render")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/xem-truoc/{{job_id}}/tien-do", "preview")
 def preview_progress(request: Request, dossier_id: int, job_id: str, user: PageUserDep,
                      workflow: WorkflowDep) -> Response:
     """The progress fragment htmx polls; once finished, the page reloads itself."""
-    dossier = workflow.dossier(user, dossier_id, "render")
+    dossier = workflow.dossier(user, dossier_id, "preview")
     job = _job(request, user, dossier_id, job_id)
     headers = {"HX-Refresh": "true"} if job.finished else None
     return render(request, "preview_progress.html", me=user, dossier=dossier, job=job,
                   headers=headers)
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/xem-truoc/{{job_id}}/tep/{{kind}}.{{fmt}}", "render")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/xem-truoc/{{job_id}}/tep/{{kind}}.{{fmt}}", "preview")
 def preview_file(request: Request, dossier_id: int, job_id: str, kind: str, fmt: str,
                  user: PageUserDep, workflow: WorkflowDep) -> Response:
-    dossier = workflow.dossier(user, dossier_id, "render")
+    dossier = workflow.dossier(user, dossier_id, "preview")
     job = _job(request, user, dossier_id, job_id)
     data = job.files.get((kind, fmt))
     if data is None:
@@ -246,11 +221,11 @@ def preview_file(request: Request, dossier_id: int, job_id: str, kind: str, fmt:
         "X-Content-Type-Options": "nosniff"})
 
 
-@page("GET", f"{PREFIX}/ho-so/{{dossier_id}}/xem-truoc/{{job_id}}/trang/{{kind}}/{{number}}.png",
-      "render")
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/xem-truoc/{{job_id}}/trang/{{kind}}/{{number:int}}.png",
+      "preview")
 def preview_page_image(request: Request, dossier_id: int, job_id: str, kind: str, number: int,
                        user: PageUserDep, workflow: WorkflowDep) -> Response:
-    workflow.dossier(user, dossier_id, "render")
+    workflow.dossier(user, dossier_id, "preview")
     job = _job(request, user, dossier_id, job_id)
     images = job.pages.get(kind, [])
     if not 1 <= number <= len(images):
