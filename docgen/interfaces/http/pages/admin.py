@@ -66,7 +66,9 @@ def admin_page(request: Request, workflow: Workflow, user: User, *, status_code:
 
 async def _form(request: Request) -> dict[str, str]:
     form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    await form.close()
+    return values
 
 
 @page("GET", HOME, "manage_agencies")

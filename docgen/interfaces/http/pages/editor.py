@@ -187,6 +187,14 @@ async def _read_block_sheet(request: Request, form: FormData, i: int, data: dict
 async def _handle(request: Request, workflow: Workflow, user: User,
                   dossier_id: int | None) -> Response:
     form = await request.form()
+    try:
+        return await _handle_form(request, form, workflow, user, dossier_id)
+    finally:
+        await form.close()  # the uploaded sheets' temporary files
+
+
+async def _handle_form(request: Request, form: FormData, workflow: Workflow, user: User,
+                       dossier_id: int | None) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         base = json.loads(fields.get("base") or "{}")
