@@ -31,7 +31,8 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "sqlalchemy": ("archive/",), "alembic": ("archive/",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),
             "uvicorn": ("interfaces/http/server.py",),
-            "matplotlib": ("render/charts.py",)}
+            "matplotlib": ("render/charts.py",),
+            "argon2": ("archive/passwords.py",)}
 
 
 def _imports(path: Path) -> list[str]:

@@ -6,13 +6,16 @@ succeeds), then calls the endpoint as the role. The expected statuses are the ta
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
-from live import AGENCY, SON_LA_TEXT, YAML, Service, blank_pdf
+from live import AGENCY, OTHER_AGENCY, SON_LA_TEXT, YAML, Service, blank_pdf
 from service import ROLES
 
+from docgen.archive.passwords import hash_password
 from docgen.archive.store import Actor
 
 #: endpoint             chuyen_vien lanh_dao van_thu luu_tru quan_tri
@@ -39,8 +42,20 @@ diff                    200         200      200     200     403
 list_users              403         403      403     403     200
 add_user                403         403      403     403     201
 deactivate_user         403         403      403     403     200
+enable_user             403         403      403     403     200
+get_user                403         403      403     403     200
+reset_password          403         403      403     403     200
+rotate_token            403         403      403     403     200
 verify                  403         403      403     200     403
 me                      200         200      200     200     200
+my_agency               200         200      200     200     200
+change_password         200         200      200     200     200
+list_agencies           403         403      403     403     200
+add_agency              403         403      403     403     201
+get_agency              403         403      403     403     200
+update_agency           403         403      403     403     200
+preview                 200         403      403     403     403
+preview_text            200         403      403     403     403
 """
 EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=True))
             for line in MATRIX.strip().splitlines()}
@@ -49,9 +64,27 @@ EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=
 @dataclass(frozen=True)
 class Endpoint:
     method: str
-    path: str  # {d}: a dossier id, {v}: a version id of it
+    path: str  # {d}: a dossier id, {v}: a version id of it, {u}: another user's id
     state: str  # the state the dossier must be in for the call to succeed
     body: Callable[[], dict[str, object]] = dict
+    #: Done before the call, as the test's operator, with the service and the caller's role.
+    prepare: Callable[[Service, str], None] | None = None
+
+
+OLD_PASSWORD, NEW_PASSWORD = "mật khẩu cũ 2025", "mật khẩu mới 2026"
+_counter = itertools.count(1)
+
+
+def _own_password(service: Service, role: str) -> None:
+    """Give the caller a known password, which the call then changes."""
+    user = service.user(role)
+    service.workflow.archive.set_password(Actor("test", "-"), user.id,
+                                          hash_password(OLD_PASSWORD), at=datetime.now(UTC),
+                                          username=user.username or f"u{user.id}")
+
+
+def _new_agency() -> dict[str, object]:
+    return {"json": {"code": f"co-quan-{next(_counter)}", "name": "Sở Nội vụ tỉnh Sơn La"}}
 
 
 def _yaml() -> dict[str, object]:
@@ -87,12 +120,29 @@ ENDPOINTS = {
     "add_user": Endpoint("POST", "/users", "draft",
                          lambda: {"json": {"name": "Trần Thị Mới", "role": "chuyen_vien"}}),
     "deactivate_user": Endpoint("POST", "/users/{u}/deactivate", "draft"),
+    "enable_user": Endpoint("POST", "/users/{u}/enable", "draft"),
+    "get_user": Endpoint("GET", "/users/{u}", "draft"),
+    "reset_password": Endpoint("POST", "/users/{u}/password", "draft", lambda: {"json": {
+        "password": "mật khẩu đặt lại", "username": f"tam-{next(_counter)}"}}),
+    "rotate_token": Endpoint("POST", "/users/{u}/token", "draft"),
     "verify": Endpoint("POST", "/archive/verify", "draft"),
     "me": Endpoint("GET", "/me", "draft"),
+    "my_agency": Endpoint("GET", "/me/agency", "draft"),
+    "change_password": Endpoint("POST", "/me/password", "draft", lambda: {"json": {
+        "current": OLD_PASSWORD, "new": NEW_PASSWORD}}, prepare=_own_password),
+    "list_agencies": Endpoint("GET", "/agencies", "draft"),
+    "add_agency": Endpoint("POST", "/agencies", "draft", _new_agency),
+    "get_agency": Endpoint("GET", f"/agencies/{AGENCY}", "draft"),
+    "update_agency": Endpoint("PUT", f"/agencies/{OTHER_AGENCY}", "draft", lambda: {"json": {
+        "name": "Ủy ban nhân dân huyện Phù Yên"}}),
+    "preview": Endpoint("POST", "/dossiers/{d}/preview?format=docx&kind=quyet_dinh", "draft"),
+    "preview_text": Endpoint("POST", "/dossiers/preview?format=docx&kind=quyet_dinh", "draft",
+                             _yaml),
 }
 
-#: Endpoints that name a dossier, a version or a user (another agency's must be invisible).
-SCOPED = [name for name, e in ENDPOINTS.items() if any(k in e.path for k in ("{d}", "{v}", "{u}"))]
+#: Endpoints that name a dossier or a version (another agency's must be invisible). Users
+#: are not among them: the quản trị administers the users of every agency.
+SCOPED = [name for name, e in ENDPOINTS.items() if any(k in e.path for k in ("{d}", "{v}"))]
 
 
 _shared: dict[tuple[str, str], int] = {}
@@ -125,6 +175,8 @@ def _call(service: Service, name: str, role: str | None, *, stranger: bool = Fal
                                                          offset=0)
     path = endpoint.path.format(d=dossier_id, v=versions[0].version.id if versions else 0,
                                 u=_spare_user(service) if "{u}" in endpoint.path else 0)
+    if endpoint.prepare is not None and role is not None:
+        endpoint.prepare(service, role)
     with service.client(role, stranger=stranger) as client:
         response = client.request(endpoint.method, path, **endpoint.body())
     body = response.json() if response.headers["content-type"] == "application/json" else {}
@@ -138,7 +190,9 @@ def test_the_table_covers_every_route_of_the_service(service: Service) -> None:
     covered = {(e.method, e.path.split("?")[0].replace("{d}", "{dossier_id}")
                 .replace("/{v}/diff/{v}", "/{version_id}/diff/{other_id}")
                 .replace("{v}", "{version_id}").replace("files/docx", "files/{format}")
-                .replace("documents/quyet_dinh", "documents/{kind}").replace("{u}", "{user_id}"))
+                .replace("documents/quyet_dinh", "documents/{kind}").replace("{u}", "{user_id}")
+                .replace(f"/agencies/{AGENCY}", "/agencies/{code}")
+                .replace(f"/agencies/{OTHER_AGENCY}", "/agencies/{code}"))
                for e in ENDPOINTS.values()}
     assert routes - {("GET", "/health")} == covered
     assert set(EXPECTED) == set(ENDPOINTS)
@@ -195,3 +249,15 @@ def test_no_role_can_delete_or_overwrite_a_version(service: Service, role: str, 
     after, _ = service.workflow.archive.list_versions(dossier_id, "quyet_dinh", limit=10,
                                                       offset=0)
     assert [(r.version.id, [(f.format, f.sha256) for f in r.files]) for r in after] == before
+
+
+def test_a_quan_tri_of_another_agency_manages_the_users_of_every_agency(service: Service) -> None:
+    spare = _spare_user(service)
+    with service.client("quan_tri", stranger=True) as client:
+        shown = client.get(f"/users/{spare}")
+        disabled = client.post(f"/users/{spare}/deactivate")
+        listed = client.get("/users", params={"agency": AGENCY})
+    assert (shown.status_code, shown.json()["agency"]) == (200, AGENCY)
+    assert (disabled.status_code, disabled.json()["active"]) == (200, False)
+    assert {u["agency"] for u in listed.json()} == {AGENCY}
+    assert spare in {u["id"] for u in listed.json()}

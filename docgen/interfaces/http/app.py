@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
 
 from docgen.archive.store import Archive
-from docgen.interfaces.http import errors, pages
+from docgen.interfaces.http import errors, pages, session
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, dossiers, versions
+from docgen.interfaces.http.routes import admin, agencies, dossiers, versions
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
 from docgen.workflow.provenance import docgen_version
+from docgen.workflow.accounts import SignInPolicy
 from docgen.workflow.service import Workflow
 
 DESCRIPTION = """\
@@ -46,7 +48,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def create_app(settings: Settings) -> FastAPI:
     """Return the service for `settings`; the archive is opened (and migrated) now."""
     archive = Archive(settings.data_dir, settings.database_url, schema=settings.database_schema)
-    workflow = Workflow(archive, today=settings.today, issue_formats=settings.issue_formats)
+    policy = SignInPolicy(user_failures=settings.sign_in_user_failures,
+                          client_failures=settings.sign_in_client_failures,
+                          lock=timedelta(minutes=settings.sign_in_lock_minutes),
+                          idle=timedelta(minutes=settings.session_idle_minutes),
+                          lifetime=timedelta(hours=settings.session_max_hours))
+    workflow = Workflow(archive, today=settings.today, issue_formats=settings.issue_formats,
+                        now=settings.now, policy=policy)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +67,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.workflow = workflow
     app.state.settings = settings
     errors.install(app)
-    for router in (dossiers.router, versions.router, admin.router):
+    session.install(app)
+    for router in (dossiers.router, versions.router, admin.router, agencies.router):
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from docgen.archive.schema import User
+from docgen.interfaces.http import session
 from docgen.interfaces.http.errors import HttpError
 from docgen.workflow.errors import UnauthorizedError
 from docgen.workflow.service import Workflow
@@ -27,13 +30,33 @@ def get_workflow(request: Request) -> Workflow:
 WorkflowDep = Annotated[Workflow, Depends(get_workflow)]
 
 
-def current_user(request: Request, workflow: WorkflowDep) -> User:
-    """Return the user whose API token is in ``Authorization: Bearer …``; else 401."""
+#: Declares the bearer scheme in the OpenAPI description, so that /docs has "Authorize".
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
+                    description="Mã truy cập của người dùng (docgen user add, hoặc quản trị "
+                                "cấp); tiêu đề Authorization: Bearer <mã>.")
+
+
+async def current_user(request: Request, workflow: WorkflowDep,
+                       _declared: Annotated[HTTPAuthorizationCredentials | None,
+                                            Depends(BEARER)] = None) -> User:
+    """Return the user whose API token is in ``Authorization: Bearer …``, or else the
+    user signed in with the session cookie (so that a link in a page downloads); 401
+    otherwise. A cookie-authenticated request that changes something must carry the
+    session's CSRF token (header ``X-CSRF-Token``); a bearer token needs none, since a
+    browser never sends one by itself."""
     header = request.headers.get("authorization", "")
+    if not header and request.cookies.get(session.COOKIE):
+        found = await run_in_threadpool(session.lookup_session, request)
+        if found is None:
+            raise UnauthorizedError("Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.")
+        if request.method not in session.SAFE_METHODS:
+            await session.verify_csrf(request, found[1])
+        return found[0]
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise UnauthorizedError("Cần mã truy cập: tiêu đề 'Authorization: Bearer <mã>'.")
-    user = workflow.archive.user_for_token(token.strip())
+        raise UnauthorizedError("Cần mã truy cập: tiêu đề 'Authorization: Bearer <mã>' "
+                                "(hoặc đăng nhập trên trang).")
+    user = await run_in_threadpool(workflow.archive.user_for_token, token.strip())
     if user is None:
         raise UnauthorizedError("Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
     return user

@@ -28,6 +28,8 @@ STATUS = {
     "conflict": 409,
     "unauthorized": 401,
     "forbidden": 403,
+    "csrf": 403,
+    "throttled": 429,
     "corrupt_blob": 500,
     "template_error": 500,
     "render_error": 500,
@@ -65,7 +67,11 @@ async def _docgen_error(_request: Request, exc: DocgenError) -> JSONResponse:
     if isinstance(exc, InputError):
         extra["problems"] = [{"location": p.location, "expected": p.expected, "found": p.found}
                              for p in exc.problems]
-    return error_response(status, exc.code, str(exc), **extra)
+    response = error_response(status, exc.code, str(exc), **extra)
+    retry_after = getattr(exc, "retry_after", None)
+    if status == 429 and retry_after is not None:
+        response.headers["Retry-After"] = str(max(1, retry_after))
+    return response
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
 from docgen.archive.records import as_utc
-from docgen.archive.schema import AuditEntry, Dossier, User, Version
+from docgen.archive.schema import Agency, AuditEntry, Dossier, User, Version
 from docgen.archive.store import STATUS_NAMES, VerifyReport, VersionRecord
 from docgen.pipeline import DOCUMENT_TITLES
+from docgen.workflow.accounts import issuer_block
 from docgen.workflow.roles import ROLE_NAMES, Role
 
 T = TypeVar("T")
@@ -19,6 +21,16 @@ T = TypeVar("T")
 class ErrorOut(BaseModel):
     code: str = Field(description="Mã lỗi ổn định, để chương trình xử lý.")
     message: str = Field(description="Thông báo lỗi bằng tiếng Việt.")
+
+
+class SendBackOut(BaseModel):
+    """The last send-back of a dossier: why, by whom, when, and whether it was answered."""
+
+    reason: str = Field(description="Lý do lãnh đạo trả lại.")
+    by: str | None = Field(description="Người trả lại.")
+    at: datetime
+    resubmitted_at: datetime | None = Field(
+        description="Lúc chuyên viên trình lại sau lần trả lại này (trống: chưa trình lại).")
 
 
 class DossierOut(BaseModel):
@@ -31,15 +43,25 @@ class DossierOut(BaseModel):
     number: int | None = Field(description="Số văn bản, sau khi văn thư cấp số.")
     register_type: str = Field(description="Sổ đăng ký văn bản (loại văn bản), ví dụ QĐ.")
     issue_date: date | None
+    register_name: str | None = Field(alias="register", description=(
+        "Sổ đăng ký văn bản (cơ quan ban hành) mà số thuộc về, sau khi cấp số."))
     created_at: datetime
+    send_back: SendBackOut | None = Field(description="Lần trả lại gần nhất và lý do.")
 
     @classmethod
     def of(cls, dossier: Dossier) -> DossierOut:
+        send_back = None
+        if dossier.sent_back_at is not None:
+            send_back = SendBackOut(
+                reason=dossier.sent_back_reason or "", by=dossier.sent_back_by,
+                at=as_utc(dossier.sent_back_at),
+                resubmitted_at=as_utc(dossier.resubmitted_at) if dossier.resubmitted_at
+                else None)
         return cls(id=dossier.id, agency=dossier.agency, year=dossier.year, title=dossier.title,
                    status=dossier.status, status_name=STATUS_NAMES[dossier.status],
                    number=dossier.number, register_type=dossier.register_type,
-                   issue_date=dossier.issue_date,
-                   created_at=as_utc(dossier.created_at))
+                   issue_date=dossier.issue_date, register=dossier.register,
+                   created_at=as_utc(dossier.created_at), send_back=send_back)
 
 
 class FileOut(BaseModel):
@@ -168,12 +190,15 @@ class UserOut(BaseModel):
     role_name: str
     active: bool
     created_at: datetime
+    username: str | None = Field(description="Tên đăng nhập (trống: chỉ dùng mã truy cập).")
+    can_sign_in: bool = Field(description="Có mật khẩu để đăng nhập trên trang.")
 
     @classmethod
     def of(cls, user: User) -> UserOut:
         return cls(id=user.id, name=user.name, agency=user.agency, role=user.role,
                    role_name=ROLE_NAMES[Role(user.role)], active=user.active,
-                   created_at=as_utc(user.created_at))
+                   created_at=as_utc(user.created_at), username=user.username,
+                   can_sign_in=user.password_hash is not None)
 
 
 class UserCreated(UserOut):
@@ -183,6 +208,101 @@ class UserCreated(UserOut):
 class UserIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
+    agency: str | None = Field(default=None, max_length=100,
+                               description="Mã cơ quan (mặc định: cơ quan của quản trị).")
+    username: str | None = Field(default=None, max_length=100, description="Tên đăng nhập.")
+    password: str | None = Field(default=None, max_length=200,
+                                 description="Mật khẩu ban đầu (ít nhất 10 ký tự).")
+
+
+class PasswordIn(BaseModel):
+    """A new password set by a quản trị (and a user name for a user who has none)."""
+
+    password: str = Field(max_length=200)
+    username: str | None = Field(default=None, max_length=100)
+
+
+class OwnPasswordIn(BaseModel):
+    current: str = Field(max_length=200, description="Mật khẩu hiện tại.")
+    new: str = Field(max_length=200, description="Mật khẩu mới (ít nhất 10 ký tự).")
+
+
+class TokenOut(BaseModel):
+    user: UserOut
+    token: str = Field(description="Mã truy cập mới; các mã cũ đã bị thu hồi. Chỉ hiển thị "
+                                   "một lần.")
+
+
+class AgencyIn(BaseModel):
+    """An agency's facts; the issuer facts are all given or all left empty."""
+
+    name: str = Field(max_length=300, description="Tên đầy đủ của cơ quan.")
+    parent: str = Field(default="", max_length=600,
+                        description="Cơ quan chủ quản, mỗi dòng một dòng trên văn bản.")
+    issuer: str = Field(default="", max_length=600,
+                        description="Cơ quan ban hành, mỗi dòng một dòng (tối đa 3).")
+    place: str = Field(default="", max_length=100, description="Địa danh.")
+    abbreviation: str = Field(default="", max_length=30,
+                              description="Chữ viết tắt trong ký hiệu, ví dụ UBND.")
+    authority: str = Field(default="", max_length=300, description="Thẩm quyền (chữ in hoa).")
+    authority_name: str = Field(default="", max_length=300,
+                                description="Tên thẩm quyền viết thường trong câu.")
+
+
+class AgencyCreate(AgencyIn):
+    code: str = Field(max_length=100, description="Mã cơ quan, ví dụ ubnd-son-la.")
+
+
+class AgencyOut(AgencyIn):
+    code: str
+    created_at: datetime
+    updated_at: datetime
+    dossier_issuer: dict[str, Any] = Field(
+        description="Khối 'cơ quan' của hồ sơ mới điền sẵn từ cơ quan này.")
+
+    @classmethod
+    def of(cls, agency: Agency) -> AgencyOut:
+        return cls(code=agency.code, name=agency.name, parent=agency.parent,
+                   issuer=agency.issuer, place=agency.place, abbreviation=agency.abbreviation,
+                   authority=agency.authority, authority_name=agency.authority_name,
+                   created_at=as_utc(agency.created_at), updated_at=as_utc(agency.updated_at),
+                   dossier_issuer=issuer_block(agency))
+
+
+class IssueIn(BaseModel):
+    """A number and date entered from the agency's own register book (both optional)."""
+
+    number: int | None = Field(default=None, ge=1, le=999_999,
+                               description="Số trong sổ đăng ký văn bản; bỏ trống: số tiếp "
+                                           "theo của docgen.")
+    issue_date: dt.date | None = Field(default=None, alias="date",
+                                       description="Ngày ban hành; bỏ trống: hôm nay.")
+
+
+class PreviewFile(BaseModel):
+    kind: str
+    kind_name: str
+    format: str
+    media_type: str
+    size: int
+    sha256: str
+    data_base64: str = Field(description="Nội dung tệp, mã hóa base64.")
+
+
+class PreviewBlock(BaseModel):
+    name: str
+    units: int
+    line: str
+    bands: list[str]
+
+
+class PreviewOut(BaseModel):
+    """A render in memory; nothing is archived."""
+
+    draft: bool = Field(description="Luôn là dự thảo (dấu DỰ THẢO).")
+    summary: str = Field(description="Kết quả tính toán từng khối, như lệnh docgen check.")
+    blocks: list[PreviewBlock]
+    documents: list[PreviewFile]
 
 
 class SendBackIn(BaseModel):

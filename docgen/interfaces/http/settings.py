@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from docgen.workflow.service import vietnam_today
@@ -29,3 +29,15 @@ class Settings:
     issue_formats: tuple[str, ...] = ("docx", "pdf")
     #: Today's date, for the issue date (injected in tests).
     today: Callable[[], date] = vietnam_today
+    #: Now (UTC), for sessions and sign-in throttling (injected in tests).
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    #: Failed sign-ins under one user name before it is locked for `sign_in_lock_minutes`.
+    sign_in_user_failures: int = 5
+    #: Failed sign-ins from one client address (any user names) before it is locked.
+    sign_in_client_failures: int = 20
+    #: How long a user name or client stays locked after its last failed sign-in (minutes).
+    sign_in_lock_minutes: int = 15
+    #: A browser session ends after this long without a request (minutes).
+    session_idle_minutes: int = 480
+    #: A browser session ends this long after sign-in, used or not (hours).
+    session_max_hours: int = 12

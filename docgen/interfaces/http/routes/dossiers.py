@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
@@ -12,12 +13,19 @@ from docgen.interfaces.http.schemas import (
     AuditOut,
     DocumentOut,
     DossierOut,
+    IssueIn,
     Page,
+    PreviewBlock,
+    PreviewFile,
+    PreviewOut,
     SendBackIn,
     VersionOut,
 )
+from docgen.archive.blobs import sha256_hex
+from docgen.archive.records import MEDIA_TYPES
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.render import DOCUMENTS, FORMATS
+from docgen.workflow.service import Preview
 
 router = APIRouter(prefix="/dossiers", tags=["Hồ sơ"])
 
@@ -97,6 +105,45 @@ def render(dossier_id: int, user: UserDep, workflow: WorkflowDep,
     return [VersionOut.of(r) for r in records]
 
 
+_PREVIEW_DESCRIPTION = ("Kết xuất trong bộ nhớ (luôn có dấu DỰ THẢO) và trả về các tệp (base64) "
+                        "cùng kết quả tính toán từng khối như lệnh docgen check; không lưu gì "
+                        "vào kho. Lưu phiên bản là thao tác riêng (POST …/render).")
+
+
+def _preview_out(preview: Preview) -> PreviewOut:
+    return PreviewOut(
+        draft=preview.draft, summary=preview.summary,
+        blocks=[PreviewBlock(**b) for b in preview.blocks],
+        documents=[PreviewFile(kind=d.kind, kind_name=DOCUMENT_TITLES[d.kind], format=d.format,
+                               media_type=MEDIA_TYPES[d.format], size=len(d.data),
+                               sha256=sha256_hex(d.data),
+                               data_base64=base64.b64encode(d.data).decode("ascii"))
+                   for d in preview.documents])
+
+
+_FORMAT_QUERY = Query(description=f"Định dạng: {', '.join(FORMATS)} (mặc định: tất cả).")
+_KIND_QUERY = Query(description=f"Văn bản: {', '.join(DOCUMENTS)} (mặc định: tất cả).")
+
+
+@router.post("/preview", summary="Xem trước một nội dung hồ sơ chưa lưu",
+             openapi_extra=_DOSSIER_BODY, description=_PREVIEW_DESCRIPTION)
+def preview_text(user: UserDep, workflow: WorkflowDep, body: DossierBody,
+                 format: Annotated[list[str] | None, _FORMAT_QUERY] = None,
+                 kind: Annotated[list[str] | None, _KIND_QUERY] = None) -> PreviewOut:
+    return _preview_out(workflow.preview(user, body=body[0], source=body[1],
+                                         formats=format or tuple(FORMATS),
+                                         kinds=kind or tuple(DOCUMENTS)))
+
+
+@router.post("/{dossier_id}/preview", summary="Xem trước nội dung đã lưu của hồ sơ",
+             description=_PREVIEW_DESCRIPTION)
+def preview(dossier_id: int, user: UserDep, workflow: WorkflowDep,
+            format: Annotated[list[str] | None, _FORMAT_QUERY] = None,
+            kind: Annotated[list[str] | None, _KIND_QUERY] = None) -> PreviewOut:
+    return _preview_out(workflow.preview(user, dossier_id, formats=format or tuple(FORMATS),
+                                         kinds=kind or tuple(DOCUMENTS)))
+
+
 @router.post("/{dossier_id}/submit", summary="Trình lãnh đạo duyệt")
 def submit(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> DossierOut:
     return DossierOut.of(workflow.submit(user, dossier_id))
@@ -107,18 +154,26 @@ def approve(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> DossierOut
     return DossierOut.of(workflow.approve(user, dossier_id))
 
 
-@router.post("/{dossier_id}/send-back", summary="Trả lại hồ sơ để sửa (lãnh đạo)")
+@router.post("/{dossier_id}/send-back", summary="Trả lại hồ sơ để sửa (lãnh đạo)",
+             description="Cần lý do; lý do được lưu trên hồ sơ (trường send_back) để chuyên "
+                         "viên đọc, và giữ lại (đánh dấu đã trình lại) khi hồ sơ được trình lại.")
 def send_back(dossier_id: int, user: UserDep, workflow: WorkflowDep,
               body: Annotated[SendBackIn | None, Body()] = None) -> DossierOut:
     return DossierOut.of(workflow.send_back(user, dossier_id, body.reason if body else ""))
 
 
 @router.post("/{dossier_id}/issue", summary="Cấp số, ngày và ban hành (văn thư)",
-             description="Lấy số tiếp theo trong sổ văn bản của cơ quan (theo loại và năm), "
-                         "ghi ngày ban hành, kết xuất và đóng băng bản ban hành (không còn "
-                         "dấu DỰ THẢO).")
-def issue(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> list[VersionOut]:
-    return [VersionOut.of(r) for r in workflow.issue(user, dossier_id)]
+             description="Số thuộc sổ đăng ký văn bản của cơ quan ban hành (theo loại văn bản "
+                         "và năm). Hồ sơ đã ghi số và ngày của mình thì giữ nguyên; nếu không, "
+                         "văn thư nhập số và ngày lấy từ sổ của cơ quan (number, date) hoặc bỏ "
+                         "trống để lấy số tiếp theo của docgen, ngày hôm nay. Số đã dùng trong "
+                         "sổ và năm đó bị từ chối (409) kèm văn bản đang mang số. Sau đó kết "
+                         "xuất và đóng băng bản ban hành (không còn dấu DỰ THẢO).")
+def issue(dossier_id: int, user: UserDep, workflow: WorkflowDep,
+          body: Annotated[IssueIn | None, Body()] = None) -> list[VersionOut]:
+    records = workflow.issue(user, dossier_id, number=body.number if body else None,
+                             issue_date=body.issue_date if body else None)
+    return [VersionOut.of(r) for r in records]
 
 
 @router.post("/{dossier_id}/signed", status_code=201, summary="Tải lên bản đã ký (văn thư)",
