@@ -64,7 +64,7 @@ def versions(request: Request, dossier_id: int, user: PageUserDep,
     by_kind: list[tuple[str, list[Any]]] = []
     for kind in DOCUMENTS:
         items, _total = workflow.versions(user, dossier_id, kind, limit=100, offset=0)
-        by_kind.append((kind, items))
+        by_kind.append((kind, sorted(items, key=lambda r: -r.version.seq)))  # newest first
     names = {u.id: u.name for u in workflow.archive.list_users(user.agency)}
     return render(request, "versions.html", me=user, dossier=dossier, by_kind=by_kind,
                   names=names)
