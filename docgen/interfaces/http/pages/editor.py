@@ -139,6 +139,7 @@ def editor_page(request: Request, workflow: Workflow, user: User, state: EditorS
         request, "editor.html", status_code=status_code, me=user, dossier_id=dossier_id,
         data=data, base=forms.to_json(data), F=forms.FIELDS, CHOICES=forms.CHOICES,
         value=lambda name: forms.shown_value(data, name), errors=errors, general=general,
+        anchor=forms.anchor, label=forms.label,
         bases=forms.bases_of(data), components=forms.rows_of(data, "components"),
         fields=forms.rows_of(data, "fields"), bands=forms.rows_of(data, "bands"),
         blocks=blocks, sheets=state.sheets, saved=state.saved, to_json=forms.to_json,

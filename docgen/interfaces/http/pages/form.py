@@ -165,18 +165,29 @@ def place_problems(problems: list[Problem], keys: dict[str, str]
     """
     by_field: dict[str, list[str]] = {}
     rest: list[str] = []
-    ordered = sorted(keys.items(), key=lambda item: -len(item[1]))
+    fields = {key: name for name, key in keys.items()}
     for problem in problems:
-        key = location_key(problem.location)
         text = f"Cần {problem.expected}" + (f"; nhận được {problem.found}"
                                             if problem.found is not None else "")
-        for name, field in ordered:
-            if key == field or key.startswith(field + " › "):
-                by_field.setdefault(name, []).append(text)
-                break
+        name = _field_for(location_key(problem.location), fields)
+        if name is not None:
+            by_field.setdefault(name, []).append(text)
         else:
             rest.append(f"{problem.location}: {text[0].lower()}{text[1:]}")
     return by_field, rest
+
+
+def _field_for(key: str, fields: dict[str, str]) -> str | None:
+    """The field of the longest leading part of `key`; "đơn vị thứ 3" also counts as
+    "đơn vị" (the list the form shows as one field)."""
+    parts = key.split(" › ")
+    for end in range(len(parts), 0, -1):
+        head = parts[:end]
+        for candidate in (head, [*head[:-1], re.sub(r" thứ \d+$", "", head[-1])]):
+            name = fields.get(" › ".join(candidate))
+            if name is not None:
+                return name
+    return None
 
 
 # -- text conventions ------------------------------------------------------------------------
@@ -424,6 +435,44 @@ def _count(form: dict[str, str], name: str) -> int | None:
     if text is None:
         return None
     return min(int(text), 500) if text.isdigit() else 0
+
+
+#: Names of the groups of rows, for the list of problems.
+_GROUP_NAMES = {"bases": "Căn cứ", "components": "Thành phần điểm", "fields": "Lĩnh vực",
+                "bands": "Mức xếp loại", "blocks": "Khối", "previous": "Kỳ trước"}
+
+
+def anchor(name: str) -> str:
+    """The id of the element a field's problem links to.
+
+    >>> anchor("decision.signer.name"), anchor("bases-2"), anchor("blocks-1-units")
+    ('f-decision-signer-name', 'basis-2', 'block-1')
+    """
+    if name in FIELDS:
+        return "f-" + name.replace(".", "-")
+    group, _, rest = name.partition("-")
+    index = rest.split("-", 1)[0]
+    if group == "bases":
+        return f"basis-{index}" if index else "bases-title"
+    if group == "blocks":
+        return f"block-{index}" if index else "blocks-title"
+    if group == "previous":
+        return "g-previous"
+    return f"{group}-{index}" if index else f"{group}-title"
+
+
+def label(name: str) -> str:
+    """What a field is called in the list of problems.
+
+    >>> label("decision.signer.name"), label("blocks-1-units"), label("bases-0")
+    ('Họ tên người ký', 'Khối thứ 2', 'Căn cứ thứ 1')
+    """
+    if name in FIELDS:
+        return FIELDS[name][1]
+    group, _, rest = name.partition("-")
+    index = rest.split("-", 1)[0]
+    word = _GROUP_NAMES.get(group, group)
+    return f"{word} thứ {int(index) + 1}" if index.isdigit() else word
 
 
 def error_keys(data: dict[str, Any]) -> dict[str, str]:
