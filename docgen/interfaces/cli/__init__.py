@@ -188,15 +188,14 @@ def import_units(
 
 
 # -----------------------------------------------------------------------------------------
-# Archive and HTTP service: docgen serve, docgen archive list|show|get|verify, docgen user add.
+# Archive and HTTP service: docgen serve, docgen archive list|show|get|verify (agencies and
+# users: docgen.interfaces.cli.accounts).
 # The logic lives in docgen.interfaces.operator and docgen.interfaces.http (imported on use,
 # so the document commands above do not load the database and web libraries).
 # -----------------------------------------------------------------------------------------
 
 archive_app = typer.Typer(no_args_is_help=True, help="Xem, tải và kiểm tra kho lưu trữ.")
-user_app = typer.Typer(no_args_is_help=True, help="Quản lý người dùng của dịch vụ.")
 app.add_typer(archive_app, name="archive")
-app.add_typer(user_app, name="user")
 
 DataOption = Annotated[Path, typer.Option("--data", help="Thư mục dữ liệu của kho lưu trữ.")]
 DatabaseOption = Annotated[str | None, typer.Option(
@@ -271,23 +270,5 @@ def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = N
         raise typer.Exit(code=5)
 
 
-@user_app.command("add")
-def user_add(
-    agency: Annotated[str, typer.Option("--agency", help="Mã cơ quan, ví dụ ubnd-son-la.")],
-    role: Annotated[str, typer.Option("--role", help="chuyen_vien, lanh_dao, van_thu, "
-                                                     "luu_tru hoặc quan_tri.")],
-    name: Annotated[str, typer.Option("--name", help="Họ tên người dùng.")],
-    data: DataOption = Path("data"), database: DatabaseOption = None,
-) -> None:
-    """Tạo người dùng và in mã truy cập (chỉ một lần) ra stdout."""
-    from docgen.interfaces import operator
-    from docgen.workflow.roles import Role
-
-    if role not in {r.value for r in Role}:
-        raise typer.BadParameter(f"cần một trong {', '.join(r.value for r in Role)}; "
-                                 f"nhận được {role!r}", param_hint="--role")
-    message, token = operator.add_user(operator.open_archive(data, database), name=name,
-                                       agency=agency, role=role)
-    typer.echo(message, err=True)
-    typer.echo(token)
-
+# Topics that register their own commands on `app` (one import line each).
+from docgen.interfaces.cli import accounts  # noqa: E402, F401  (agency …, user …)
