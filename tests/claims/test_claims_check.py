@@ -16,7 +16,7 @@ WORKBOOK = "fixtures/thanh-hoa-2024-diem.xlsx"
 
 def _messages(path: Path) -> list[str]:
     dossier, sheets = read_dossier(path)
-    return [d.message for d in check_claims(dossier.scheme, compute_round(dossier), sheets)]
+    return [d.message for d in check_claims(compute_round(dossier), sheets)]
 
 
 def test_the_mistakes_typed_into_the_fixture_are_all_found(monkeypatch) -> None:
@@ -27,12 +27,12 @@ def test_the_mistakes_typed_into_the_fixture_are_all_found(monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     assert _messages(Path("fixtures/thanh-hoa-2024.yaml")) == [
         f"{WORKBOOK}, trang tính 'Bảng 1', ô F8 (Ban Quản lý KKT Nghi Sơn & các KCN): "
-        "bảng ghi tổng điểm 88,15, tính được 88,51",
+        "bảng ghi tổng điểm 88,15; tính được 88,51",
         f"{WORKBOOK}, trang tính 'Bảng 2', ô W19 (Huyện Lang Chánh): "
-        "bảng ghi xếp hạng 13, tính được 14",
+        "bảng ghi xếp hạng 13; tính được 14",
         f"{WORKBOOK}, trang tính 'Bảng 2', ô W20 (Huyện Bá Thước): "
-        "bảng ghi xếp hạng 14, tính được 13",
-        f"{WORKBOOK}, trang tính 'Bảng 2', ô X21 (Huyện Như Thanh): bảng ghi xếp loại 'TỐT', "
+        "bảng ghi xếp hạng 14; tính được 13",
+        f"{WORKBOOK}, trang tính 'Bảng 2', ô X21 (Huyện Như Thanh): bảng ghi xếp loại 'TỐT'; "
         "tính được 'TRUNG BÌNH'",
     ]
 
@@ -60,7 +60,7 @@ def test_a_total_is_the_input_when_the_sheet_has_nothing_else(tmp_path: Path) ->
     dossier, _ = read_dossier(path)
     assert [u.total for u in dossier.blocks[0].units] == [Decimal("75.5"), Decimal("80")]
     assert _messages(path) == [
-        f"{tmp_path / 'diem.csv'}, ô D2 (Xã A): bảng ghi xếp hạng 1, tính được 2",
-        f"{tmp_path / 'diem.csv'}, ô E2 (Xã A): bảng ghi xếp loại 'C', tính được 'B'",
-        f"{tmp_path / 'diem.csv'}, ô D3 (Xã B): bảng ghi xếp hạng 2, tính được 1",
+        f"{tmp_path / 'diem.csv'}, ô D2 (Xã A): bảng ghi xếp hạng 1; tính được 2",
+        f"{tmp_path / 'diem.csv'}, ô E2 (Xã A): bảng ghi xếp loại 'C'; tính được 'B'",
+        f"{tmp_path / 'diem.csv'}, ô D3 (Xã B): bảng ghi xếp hạng 2; tính được 1",
     ]

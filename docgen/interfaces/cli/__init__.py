@@ -17,7 +17,7 @@ import typer
 
 from docgen.atomic import write_atomically
 from docgen.compute.results import RoundResult, compute_round
-from docgen.errors import DocgenError, InputError
+from docgen.errors import DocgenError, InputError, Problem
 from docgen.formatting.numbers import format_number, format_percent, format_ratio
 from docgen.model.dossier import Dossier, Scheme
 from docgen.model.loader import load_dossier
@@ -81,9 +81,9 @@ def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML ho�
 
 def summary(dossier: Dossier, result: RoundResult) -> str:
     """Return the computed summary of each block, as `docgen check` prints it."""
-    scheme = dossier.scheme
     lines = [f"Hồ sơ hợp lệ: Chỉ số CCHC năm {dossier.year}, {len(result.blocks)} khối."]
     for block in result.blocks:
+        scheme = block.scheme
         score = lambda v: format_number(v, scheme.score_decimals)  # noqa: E731
         lines.append(f"{block.block.name}: {block.size} đơn vị, điểm trung bình {score(block.average)}, "
                      f"cao nhất {score(block.highest[0].total)} ({', '.join(u.name for u in block.highest)}), "
@@ -119,11 +119,11 @@ def _load_and_warn(path: Path) -> tuple[Dossier, RoundResult]:
 
     dossier, sheets = read_dossier(path)
     result = compute_round(dossier)
-    _warn(sheets, dossier.scheme, result)
+    _warn(sheets, result)
     return dossier, result
 
 
-def _warn(sheets: Sequence[SheetClaims], scheme: Scheme, result: RoundResult | None) -> None:
+def _warn(sheets: Sequence[SheetClaims], result: RoundResult | None) -> None:
     """Print the sheets' notes on stderr and, given the computed `result`, where the
     sheets' own figures disagree with it."""
     from docgen.claims import check_claims
@@ -132,7 +132,7 @@ def _warn(sheets: Sequence[SheetClaims], scheme: Scheme, result: RoundResult | N
         for note in sheet.notes:
             typer.echo(f"Ghi chú: {sheet.source}: {note}", err=True)
     if sheets and result is not None:
-        for disagreement in check_claims(scheme, result, sheets):
+        for disagreement in check_claims(result, sheets):
             typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
 
 
@@ -168,6 +168,10 @@ def import_units(
     dossier: Annotated[Path | None, typer.Option(
         "--dossier", "-d", help="Hồ sơ có thang điểm (tên thành phần, lĩnh vực).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Tệp YAML sẽ ghi.")] = None,
+    block_number: Annotated[int | None, typer.Option(
+        "--block", "--khoi", min=1,
+        help="Số thứ tự khối trong hồ sơ có thang điểm riêng (mặc định: khối có 'nguồn' là "
+             "trang tính này, nếu không thì thang điểm chung của hồ sơ).")] = None,
 ) -> None:
     """Đọc điểm các đơn vị từ bảng tính, in (hoặc ghi) danh sách 'đơn vị:' để dán vào hồ sơ.
 
@@ -180,7 +184,8 @@ def import_units(
     from docgen.model.units_yaml import DEFAULT_SCHEME, units_yaml
 
     try:
-        scheme = load_dossier(dossier, with_previous=False).scheme if dossier else DEFAULT_SCHEME
+        scheme = (_import_scheme(load_dossier(dossier, with_previous=False), sheet, block_number)
+                  if dossier else DEFAULT_SCHEME)
         units, claims = read_units(file, scheme, sheet=sheet, known_fields=dossier is not None)
         block = Block.model_validate({"name": "bảng", "description": "", "short_name": "",
                                       "subject": "", "units": units})
@@ -190,13 +195,27 @@ def import_units(
     if dossier:
         claims.block = 0
         result = RoundResult(blocks=(compute_block(block, scheme),), survey=None)
-    _warn([claims], scheme, result)
+    _warn([claims], result)
     text = units_yaml(units, f"{claims.source}" + (f", {claims.place}" if claims.place else ""),
                       claims.new_fields)
     if output is None:
         sys.stdout.write(text)
     else:
         _write_or_fail(output, text.encode("utf-8"))
+
+
+def _import_scheme(dossier: Dossier, sheet: str | None, number: int | None) -> Scheme:
+    """The scheme `docgen import` reads a sheet with: the named block's, else the block whose
+    ``nguồn`` is that sheet, else the dossier's own."""
+    if number is not None:
+        if number > len(dossier.blocks):
+            raise InputError([Problem("--block", "số khối", f"từ 1 đến {len(dossier.blocks)}",
+                                      str(number))])
+        return dossier.scheme_of(number - 1)
+    for index, block in enumerate(dossier.blocks):
+        if block.source is not None and sheet is not None and block.source.sheet == sheet:
+            return dossier.scheme_of(index)
+    return dossier.scheme
 
 
 # -----------------------------------------------------------------------------------------
