@@ -15,7 +15,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from docgen.formatting.text import normalize_text
 from docgen.model.types import Score
@@ -208,6 +217,13 @@ class SchemeOverride(Model):
     tie_rule: Literal["dense", "standard"] | None = vi("tie_rule", "cách xếp hạng", default=None)
     score_decimals: int | None = vi("score_decimals", "số lẻ điểm", default=None, ge=0, le=4)
     share_decimals: int | None = vi("share_decimals", "số lẻ tỷ lệ", default=None, ge=0, le=4)
+
+    @model_serializer(mode="wrap")
+    def _given_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Write the keys the block gives and no others: a key left out is inherited, a
+        key written blank is not, so the archive's canonical JSON must keep the difference."""
+        data = handler(self)
+        return {key: value for key, value in data.items() if key in self.model_fields_set}
 
 
 def effective_scheme(base: Scheme, override: SchemeOverride | None) -> Scheme:

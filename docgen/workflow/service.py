@@ -24,7 +24,7 @@ from docgen.compute.results import compute_round
 from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier as DossierModel
 from docgen.model.loader import check_previous, decode_text, load_data, parse_text
-from docgen.pipeline import export_workbook, render_package
+from docgen.pipeline import export_workbook, render_package, warnings_of
 from docgen.render import DOCUMENTS, FORMATS
 from docgen.workflow.canonical import canonical_json, load_canonical
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
@@ -179,6 +179,15 @@ class Workflow:
     def list_dossiers(self, user: User, *, limit: int, offset: int) -> tuple[list[Dossier], int]:
         self.allow(user, "read")
         return self.archive.list_dossiers(user.agency, limit=limit, offset=offset)
+
+    def warnings(self, user: User, dossier_id: int) -> list[str]:
+        """Return the warnings about the latest content: probable renames against the
+        archived previous round, numbers typed in the narrative that the data contradicts."""
+        self.dossier(user, dossier_id)
+        _, model = self._latest(dossier_id)
+        source = f"hồ sơ số {dossier_id}"
+        previous = self.previous_round(user.agency, model, source, dossier_id)
+        return warnings_of(model, previous=previous.model if previous else None, source=source)
 
     # -- rendering ------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,3 +88,19 @@ def test_an_unknown_key_in_a_blocks_scheme_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         load_data(data, "d.yaml")
     assert "khối thứ 2 (khối xã) › thang điểm" in str(caught.value)
+
+
+def test_the_canonical_json_keeps_what_the_block_gives_and_nothing_else() -> None:
+    """Read back from the archive's JSON, a block's scheme is the same: keys not given stay
+    inherited (not blanked), a key given blank stays blank."""
+    from docgen.workflow.canonical import canonical_json, load_canonical
+
+    data = _son_la_with_block_scheme("{số lẻ điểm: 1, thành phần điều tra: }")
+    dossier = load_data(data, "d.yaml")
+    again = load_canonical(canonical_json(dossier))
+    assert again == dossier
+    assert again.scheme_of(1).score_decimals == 1
+    assert again.scheme_of(1).survey_component is None
+    assert again.scheme_of(1).components == dossier.scheme.components
+    assert json.loads(canonical_json(dossier))["blocks"][1]["scheme"] == {
+        "score_decimals": 1, "survey_component": None}

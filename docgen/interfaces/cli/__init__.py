@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from docgen.atomic import write_atomically
+from docgen.compute.compare import BlockComparison, RoundComparison
 from docgen.compute.results import RoundResult, compute_round
 from docgen.errors import DocgenError, InputError, Problem
 from docgen.formatting.numbers import format_number, format_percent, format_ratio
@@ -72,17 +74,21 @@ def render(
 @app.command()
 def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")]) -> None:
     """Kiểm tra hồ sơ và in kết quả tính toán của từng khối."""
+    from docgen.pipeline import compare_with_previous
+
     try:
         loaded, result = _load_and_warn(dossier)
     except DocgenError as error:
         raise _fail(error) from error
-    typer.echo(summary(loaded, result))
+    typer.echo(summary(loaded, result, compare_with_previous(loaded, result)))
 
 
-def summary(dossier: Dossier, result: RoundResult) -> str:
-    """Return the computed summary of each block, as `docgen check` prints it."""
+def summary(dossier: Dossier, result: RoundResult,
+            comparison: RoundComparison | None = None) -> str:
+    """Return the computed summary of each block, as `docgen check` prints it, with the
+    year-over-year lines when the dossier has a previous round."""
     lines = [f"Hồ sơ hợp lệ: Chỉ số CCHC năm {dossier.year}, {len(result.blocks)} khối."]
-    for block in result.blocks:
+    for index, block in enumerate(result.blocks):
         scheme = block.scheme
         score = lambda v: format_number(v, scheme.score_decimals)  # noqa: E731
         lines.append(f"{block.block.name}: {block.size} đơn vị, điểm trung bình {score(block.average)}, "
@@ -93,7 +99,27 @@ def summary(dossier: Dossier, result: RoundResult) -> str:
             lines.append(f"  {scheme.band_term} {band.band.label}: "
                          f"{format_ratio(len(band.units), block.size)} "
                          f"({format_percent(band.share, scheme.share_decimals)})")
+        pair = comparison.blocks[index] if comparison is not None else None
+        if pair is not None and comparison is not None:
+            lines += _year_over_year(pair, comparison.previous_year, score)
     return "\n".join(lines)
+
+
+def _year_over_year(pair: BlockComparison, year: int, score: Callable[[Decimal], str]) -> list[str]:
+    """The `check` lines comparing one block with last year's."""
+    change = pair.average_change
+    moved = "bằng" if change == 0 else ("tăng " if change > 0 else "giảm ") + score(abs(change))
+    lines = [f"  So với năm {year}: điểm trung bình {score(pair.previous.average)} → "
+             f"{score(pair.current.average)} ({moved}); {len(pair.moves)} đơn vị so sánh được: "
+             f"{len(pair.rose)} tăng điểm, {len(pair.fell)} giảm điểm; {len(pair.up)} tăng hạng, "
+             f"{len(pair.kept)} giữ hạng, {len(pair.down)} giảm hạng"]
+    if pair.new:
+        lines.append(f"  Chưa có kết quả năm {year} ({len(pair.new)}): "
+                     + ", ".join(u.name for u in pair.new))
+    if pair.removed:
+        lines.append(f"  Có năm {year}, không có năm nay ({len(pair.removed)}): "
+                     + ", ".join(u.name for u in pair.removed))
+    return lines
 
 
 @app.command()
@@ -113,14 +139,34 @@ def schema() -> None:
 
 
 def _load_and_warn(path: Path) -> tuple[Dossier, RoundResult]:
-    """Load a dossier and compute its round, once for the whole command; print on stderr
-    where its spreadsheets disagree with docgen's figures."""
+    """Load a dossier and compute its round, once for the whole command; print on stderr,
+    each once, where its spreadsheets disagree with docgen's figures and which units are
+    probably last year's under another name."""
+    from docgen.claims.warnings import round_warnings
     from docgen.model.loader import read_dossier
+    from docgen.pipeline import compare_with_previous
 
     dossier, sheets = read_dossier(path)
     result = compute_round(dossier)
-    _warn(sheets, result)
+    _notes(sheets)
+    comparison = compare_with_previous(dossier, result)
+    _print_warnings(round_warnings(dossier, result, sheets, comparison, str(path)))
     return dossier, result
+
+
+def _notes(sheets: Sequence[SheetClaims]) -> None:
+    """Print the sheets' notes on reading them (legacy fonts converted…) on stderr."""
+    from docgen.claims.warnings import unique
+
+    for line in unique([f"{sheet.source}: {note}" for sheet in sheets for note in sheet.notes]):
+        typer.echo(f"Ghi chú: {line}", err=True)
+
+
+def _print_warnings(lines: Sequence[str]) -> None:
+    from docgen.claims.warnings import unique
+
+    for line in unique(lines):
+        typer.echo(f"Cảnh báo: {line}", err=True)
 
 
 def _warn(sheets: Sequence[SheetClaims], result: RoundResult | None) -> None:
@@ -128,12 +174,9 @@ def _warn(sheets: Sequence[SheetClaims], result: RoundResult | None) -> None:
     sheets' own figures disagree with it."""
     from docgen.claims import check_claims
 
-    for sheet in sheets:
-        for note in sheet.notes:
-            typer.echo(f"Ghi chú: {sheet.source}: {note}", err=True)
+    _notes(sheets)
     if sheets and result is not None:
-        for disagreement in check_claims(result, sheets):
-            typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
+        _print_warnings([d.message for d in check_claims(result, sheets)])
 
 
 def _write_or_fail(path: Path, data: bytes) -> None:

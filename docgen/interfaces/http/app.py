@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from docgen.archive.store import Archive
 from docgen.interfaces.http import errors
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, dossiers, versions
+from docgen.interfaces.http.routes import admin, checks, dossiers, versions
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
@@ -59,7 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.workflow = workflow
     app.state.settings = settings
     errors.install(app)
-    for router in (dossiers.router, versions.router, admin.router):
+    for router in (dossiers.router, versions.router, admin.router, checks.router):
         app.include_router(router)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     _add_dossier_schema(app)
