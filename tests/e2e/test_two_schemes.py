@@ -37,7 +37,7 @@ FACTS = [
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("ha-tinh")
-    done = run_cli("render", HA_TINH, "-o", out)
+    done = run_cli("render", "fixtures/ha-tinh-2024.yaml", "-o", out)
     assert done.returncode == 0, done.stderr
     return out, done.stderr
 
@@ -89,3 +89,45 @@ def test_the_export_has_each_blocks_columns_and_reads_back(tmp_path: Path) -> No
         assert {k for u in units for k in u["fields"]} == {
             f.key for f in dossier.scheme_of(index).fields}
         assert claims.summaries and claims.summaries[0].label == "Trung bình"
+
+
+SHEET_WARNINGS = [
+    f"Cảnh báo: {WORKBOOK}, trang tính 'Khối sở', ô C13 (dòng 'Trung bình', cột '1. Công tác "
+    "chỉ đạo, điều hành CCHC (10 điểm)'): bảng ghi điểm trung bình 8,66; tính được 8,67",
+    f"Cảnh báo: {WORKBOOK}, trang tính 'Khối huyện', ô N10 (Thị xã Kỳ Anh): bảng ghi xếp hạng "
+    "5; tính được 6; 7 dòng sau cũng lệch theo dòng này (mỗi dòng ghi nhỏ hơn 1 bậc)",
+    f"Cảnh báo: {WORKBOOK}, trang tính 'Khối huyện', ô M18 (dòng 'TB', cột 'Tổng điểm'): bảng "
+    "ghi điểm trung bình 84,32; tính được 84,23",
+]
+RENAME = ("Cảnh báo: fixtures/ha-tinh-2024.yaml: khối huyện: 'Huyện Hương Khe' (năm 2024) và "
+          "'Huyện Hương Khê' (năm 2023) có thể là một đơn vị (chỉ khác dấu); docgen không ghép "
+          "theo phỏng đoán: nếu đúng là một đơn vị, thêm vào 'kỳ trước › ánh xạ' dòng "
+          "\"Huyện Hương Khe\": \"Huyện Hương Khê\", nếu không thì sửa tên cho đúng")
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("Cảnh báo: ")]
+
+
+def test_render_prints_each_warning_once(package: tuple[Path, str]) -> None:
+    _, stderr = package
+    assert _warnings(stderr) == [*SHEET_WARNINGS, RENAME]
+
+
+def test_check_prints_the_warnings_and_the_year_over_year_summary() -> None:
+    done = run_cli("check", "fixtures/ha-tinh-2024.yaml")
+    assert done.returncode == 0, done.stderr
+    assert _warnings(done.stderr) == [*SHEET_WARNINGS, RENAME]
+    # khối huyện: 1.095,01 / 13 = 84,23 this year; 2023's 12 totals (Hương Khê included)
+    # add to 1.082,33 (/ 13 = 83,2562 -> 83,26): up 0,97
+    assert ("  So với năm 2023: điểm trung bình 83,26 → 84,23 (tăng 0,97); 12 đơn vị so sánh "
+            "được: 9 tăng điểm, 3 giảm điểm; 4 tăng hạng, 4 giữ hạng, 4 giảm hạng"
+            ) in done.stdout.splitlines()
+    assert "  Chưa có kết quả năm 2023 (1): Huyện Hương Khe" in done.stdout.splitlines()
+
+
+def test_import_of_one_sheet_gives_that_sheets_warnings_and_the_rename() -> None:
+    done = run_cli("import", WORKBOOK, "--sheet", "Khối huyện", "-d", "fixtures/ha-tinh-2024.yaml")
+    assert done.returncode == 0, done.stderr
+    assert _warnings(done.stderr) == [*SHEET_WARNINGS[1:], RENAME]
+    assert '{tên đơn vị: "Huyện Hương Khe", điểm thành phần: {tham_dinh: 58.4' in done.stdout

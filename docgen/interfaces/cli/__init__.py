@@ -226,19 +226,26 @@ def import_units(
     from docgen.model.sources import read_units
     from docgen.model.units_yaml import DEFAULT_SCHEME, units_yaml
 
+    loaded, index = None, None
     try:
-        scheme = (_import_scheme(load_dossier(dossier, with_previous=False), sheet, block_number)
-                  if dossier else DEFAULT_SCHEME)
+        scheme = DEFAULT_SCHEME
+        if dossier:
+            loaded = load_dossier(dossier)
+            index = _import_block(loaded, sheet, block_number)
+            scheme = loaded.scheme_of(index) if index is not None else loaded.scheme
         units, claims = read_units(file, scheme, sheet=sheet, known_fields=dossier is not None)
-        block = Block.model_validate({"name": "bảng", "description": "", "short_name": "",
+        name = loaded.blocks[index].name if loaded is not None and index is not None else "bảng"
+        block = Block.model_validate({"name": name, "description": "", "short_name": "",
                                       "subject": "", "units": units})
     except DocgenError as error:
         raise _fail(error) from error
     result = None
-    if dossier:
+    if loaded is not None:
         claims.block = 0
         result = RoundResult(blocks=(compute_block(block, scheme),), survey=None)
     _warn([claims], result)
+    if loaded is not None and result is not None and index is not None:
+        _print_warnings(_import_renames(loaded, result, str(dossier)))
     text = units_yaml(units, f"{claims.source}" + (f", {claims.place}" if claims.place else ""),
                       claims.new_fields)
     if output is None:
@@ -247,18 +254,31 @@ def import_units(
         _write_or_fail(output, text.encode("utf-8"))
 
 
-def _import_scheme(dossier: Dossier, sheet: str | None, number: int | None) -> Scheme:
-    """The scheme `docgen import` reads a sheet with: the named block's, else the block whose
-    ``nguồn`` is that sheet, else the dossier's own."""
+def _import_renames(dossier: Dossier, result: RoundResult, source: str) -> list[str]:
+    """Probable renames of the imported sheet's units against the same block last year."""
+    from docgen.claims.renames import rename_warnings
+    from docgen.compute.compare import compare_rounds
+
+    previous = dossier.previous_round
+    if previous is None or dossier.previous is None:
+        return []
+    comparison = compare_rounds(result, compute_round(previous), previous.year,
+                                dossier.previous.mapping)
+    return rename_warnings(comparison, source, dossier.year)
+
+
+def _import_block(dossier: Dossier, sheet: str | None, number: int | None) -> int | None:
+    """The block (index) whose scheme `docgen import` reads a sheet with: the one named by
+    number, else the block whose ``nguồn`` is that sheet; None: the dossier's own scheme."""
     if number is not None:
         if number > len(dossier.blocks):
             raise InputError([Problem("--block", "số khối", f"từ 1 đến {len(dossier.blocks)}",
                                       str(number))])
-        return dossier.scheme_of(number - 1)
+        return number - 1
     for index, block in enumerate(dossier.blocks):
         if block.source is not None and sheet is not None and block.source.sheet == sheet:
-            return dossier.scheme_of(index)
-    return dossier.scheme
+            return index
+    return None
 
 
 # -----------------------------------------------------------------------------------------
