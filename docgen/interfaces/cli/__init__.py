@@ -31,7 +31,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Soạn Quyết định công bố Chỉ số CCHC, Báo cáo và Phụ lục (DOCX, PDF).")
 
 #: The dossier `docgen demo` renders, relative to the repository root.
-DEMO_DOSSIER = Path(__file__).resolve().parents[2] / "fixtures" / "son-la-2025.yaml"
+DEMO_DOSSIER = Path(__file__).resolve().parents[3] / "fixtures" / "son-la-2025.yaml"
 
 
 def _fail(error: DocgenError) -> typer.Exit:
