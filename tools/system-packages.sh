@@ -7,9 +7,9 @@
 #   softhsm2            a PKCS#11 token for the agency-signature tests
 #   libharfbuzz-subset0 font subsetting in WeasyPrint (far faster than the fontTools path)
 #   libreoffice-writer-nogui  saving templates as Word users do; the LibreOffice peer in the benchmark
-#   fonts-liberation    the metric-compatible fallback fonts LibreOffice uses for our DOCX
+#   fonts-liberation2   metric-compatible fallback fonts (with Vietnamese letters) LibreOffice uses for our DOCX
 set -euo pipefail
-PACKAGES=(chromium poppler-utils softhsm2 libharfbuzz-subset0 libreoffice-writer-nogui fonts-liberation)
+PACKAGES=(chromium poppler-utils softhsm2 libharfbuzz-subset0 libreoffice-writer-nogui fonts-liberation2)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

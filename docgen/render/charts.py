@@ -90,9 +90,19 @@ _RC = {
 
 @functools.cache
 def _register_fonts() -> None:
-    """Make the bundled Liberation Serif known to matplotlib (once per process)."""
+    """Make the bundled Liberation Serif the only one matplotlib knows (once per process).
+
+    A system copy of the family (Debian's ``fonts-liberation`` 1.x, which lacks most
+    Vietnamese letters) would otherwise tie with the bundled faces and could win the
+    lookup: labels would be measured and drawn without their glyphs, and the bytes would
+    depend on the machine's fonts. So every other "Liberation Serif" is dropped first.
+    """
+    manager = font_manager.fontManager
+    bundled = FONT_DIR.resolve()
+    manager.ttflist = [entry for entry in manager.ttflist
+                       if entry.name != FAMILY or Path(entry.fname).resolve().parent == bundled]
     for name in FONT_FILES:
-        font_manager.fontManager.addfont(str(FONT_DIR / name))
+        manager.addfont(str(FONT_DIR / name))
 
 
 def svg(chart: Mapping[str, Any], family: str = FAMILY) -> str:

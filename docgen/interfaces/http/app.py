@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from docgen.archive.store import Archive
 from docgen.interfaces.http import errors, session
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, agencies, dossiers, versions
+from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, versions
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
@@ -68,7 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     session.install(app)
-    for router in (dossiers.router, versions.router, admin.router, agencies.router):
+    for router in (dossiers.router, versions.router, admin.router, checks.router,
+                   agencies.router):
         app.include_router(router)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     _add_dossier_schema(app)
