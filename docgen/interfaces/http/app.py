@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from docgen.archive.store import Archive
-from docgen.interfaces.http import errors, session
+from docgen.interfaces.http import apidocs, errors, session
 from docgen.interfaces.http.limits import BodySizeLimit
 from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, versions
 from docgen.interfaces.http.schemas import ErrorOut
@@ -63,11 +63,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="docgen", version=docgen_version(), lifespan=lifespan,
                   description=DESCRIPTION.replace("{limit}", str(settings.max_body_bytes)),
-                  responses=_ERRORS)
+                  responses=_ERRORS, docs_url=None, redoc_url=None)
     app.state.workflow = workflow
     app.state.settings = settings
     errors.install(app)
     session.install(app)
+    apidocs.install(app)
     for router in (dossiers.router, versions.router, admin.router, checks.router,
                    agencies.router):
         app.include_router(router)
