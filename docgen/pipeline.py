@@ -18,6 +18,7 @@ from docgen.compute.results import RoundResult, compute_round
 from docgen.context.builder import build_context, created_at, is_final
 from docgen.model.dossier import Dossier
 from docgen.model.loader import load_dossier
+from docgen.model.sources import SheetClaims
 from docgen.render import DOCUMENTS, FORMATS, DocumentMeta, render_document
 
 LOG = logging.getLogger("docgen.pipeline")
@@ -80,6 +81,19 @@ def compare_with_previous(dossier: Dossier, result: RoundResult,
         return None
     mapping = dossier.previous.mapping if dossier.previous is not None else {}
     return compare_rounds(result, compute_round(previous), previous.year, mapping)
+
+
+def warnings_of(dossier: Dossier, result: RoundResult | None = None, *,
+                previous: Dossier | None = None, sheets: Sequence[SheetClaims] = (),
+                source: str = "hồ sơ") -> list[str]:
+    """Return every warning about `dossier` (each once, without "Cảnh báo: "): its sheets'
+    figures against the computed ones, probable renames against the previous round, the
+    numbers typed in its narrative."""
+    from docgen.claims.warnings import round_warnings
+
+    result = result or compute_round(dossier)
+    comparison = compare_with_previous(dossier, result, previous)
+    return round_warnings(dossier, result, sheets, comparison, source)
 
 
 def render_file(path: Path | str, **options: object) -> list[RenderedDocument]:

@@ -138,7 +138,7 @@ def districts(sheet, rng: random.Random) -> None:
                 "TỐT" if name == "Huyện Như Thanh" else band(total)]
         sheet.append(row)
     average = (sum(totals) / len(totals)).quantize(CENT)
-    sheet.append(["Trung bình"] + [None] * (width - 5) + [average])
+    sheet.append(["Trung bình"] + [None] * (width - 4) + [average])
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=2)
 
 

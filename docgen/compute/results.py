@@ -59,6 +59,7 @@ class BlockResult:
     """Every figure of one block."""
 
     block: Block
+    scheme: Scheme  #: the block's effective scheme (its own ``thang điểm`` over the dossier's)
     units: tuple[UnitResult, ...]  #: in rank order (ties in dossier order)
     average: Decimal  #: rounded
     highest: tuple[UnitResult, ...]
@@ -144,6 +145,7 @@ def compute_block(block: Block, scheme: Scheme) -> BlockResult:
         )
     return BlockResult(
         block=block,
+        scheme=scheme,
         units=ordered,
         average=average,
         highest=tuple(u for u in ordered if u.total == top),
@@ -173,7 +175,7 @@ def _stat(key: str, name: str, maximum: Decimal, units: tuple[UnitResult, ...],
 
 def compute_round(dossier: Dossier) -> RoundResult:
     """Return every figure of `dossier`."""
-    blocks = tuple(compute_block(b, dossier.scheme) for b in dossier.blocks)
+    blocks = tuple(compute_block(b, dossier.scheme_of(b)) for b in dossier.blocks)
     survey = None
     if dossier.survey is not None:
         s = dossier.survey

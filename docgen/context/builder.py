@@ -216,7 +216,7 @@ def points(items: list[Point]) -> list[dict[str, str]]:
 
 
 def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
-    scheme = dossier.scheme
+    scheme = result.scheme  # the block's own, when it has one
     decimals = scheme.score_decimals
     block = result.block
     size = result.size
@@ -232,6 +232,7 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
         "short_name": block.short_name,
         "subject": block.subject,
         "size": fmt.format_count(size),
+        "max_total": fmt.format_plain(scheme.max_total),
         "average": score(result.average),
         "highest": {"names": fmt.join_names([u.name for u in result.highest]),
                     "total": score(result.highest[0].total)},
@@ -275,7 +276,7 @@ def _add_analytics(blocks: list[Context], dossier: Dossier, result: RoundResult,
     pairs = comparison.blocks if comparison else (None,) * len(blocks)
     previous_year = comparison.previous_year if comparison else None
     for context, block, pair in zip(blocks, result.blocks, pairs, strict=True):
-        context.update(block_analytics(block, dossier.scheme, numbering, pair, dossier.year,
+        context.update(block_analytics(block, block.scheme, numbering, pair, dossier.year,
                                        previous_year))
         changes = context["comparison"]["bands"] if context["comparison"] else None
         for index, band in enumerate(context["bands"]):
@@ -287,14 +288,14 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
     if survey is None or result.survey is None:
         return None
     decimals = dossier.scheme.share_decimals
-    key = dossier.scheme.survey_component
     blocks = []
     for block in result.blocks:
+        key = block.scheme.survey_component
         stat = block.component(key) if key else None
         if stat is not None:
             blocks.append({
                 "name": block.block.name,
-                "average": fmt.format_number(stat.average, dossier.scheme.score_decimals),
+                "average": fmt.format_number(stat.average, block.scheme.score_decimals),
                 "max": fmt.format_plain(stat.max),
                 "below_ratio": fmt.format_ratio(stat.below, block.size),
             })

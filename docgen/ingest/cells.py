@@ -50,6 +50,9 @@ class Cell:
     ref: str
     kind: str
     value: str | Decimal | None = None
+    #: decimals the cell's number format shows ("0.00": 2), None when it shows the value
+    #: as it is (General) or the reader cannot tell (CSV)
+    shown: int | None = None
 
     @property
     def text(self) -> str:

@@ -1,12 +1,14 @@
 """The unit rows of a score table: names, scores as `Decimal`, and the sheet's own claims.
 
-Rows below the header are read until the end of the sheet. Skipped: blank rows, summary
-rows ("Trung bình", "Tổng cộng", "Bình quân"…), group headings with no score ("I. Khối sở",
-"Khối huyện"), the header repeated further down, and notes after the last unit ("Người
-lập biểu"). A row with a name but no
-score among units is an error, and so is a score cell that cannot be read: each problem
-names its cell. What the sheet says about a unit's total, rank and band is kept as a
-:class:`Claim` with its cell, to be compared with docgen's own figures.
+Rows below the header are read until the end of the sheet. Skipped: blank rows, group
+headings with no score ("I. Khối sở", "Khối huyện"), the header repeated further down, and
+notes after the last unit ("Người lập biểu"). Summary rows ("Trung bình", "Điểm trung
+bình", "ĐTB", "Điểm TB", "TB", "Bình quân"; "Tổng cộng", "Tổng", "Cộng") never become units:
+they are kept as :class:`SummaryRow` s, the sheet's claims about the block's averages and
+sums, with the decimals each cell shows. A row with a name but no score among units is an
+error, and so is a score cell that cannot be read: each problem names its cell. What the
+sheet says about a unit's total, rank and band is kept as a :class:`Claim` with its cell,
+to be compared with docgen's own figures.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from docgen.ingest.cells import Cell, Sheet
 from docgen.ingest.headers import LABELS, Layout, Role, fold
 from docgen.ingest.numbers import NumberError, parse_number
 
-_SUMMARY = re.compile(r"^(?:diem )?(?:trung binh|tong cong|tong so|binh quan)\b|^(?:tong|cong)$")
+#: Labels of summary rows, folded ("Điểm TB" -> "diem tb"): averages, then sums.
+_AVERAGE = re.compile(r"^(?:(?:tong )?diem |chi so )?(?:trung binh|binh quan)\b"
+                      r"|^(?:diem |chi so )?tb(?: chung| khoi\b.*| cong)?$|^d ?tb$")
+_SUM = re.compile(r"^(?:tong cong|tong so|cong chung)\b|^(?:tong|cong)$")
 _HEADING = re.compile(r"^(?:[IVXLivxl]+|[A-Z])[.)/]\s|^khoi\b|^nhom\b", re.IGNORECASE)
 #: Roles read as claims of the sheet (compared, never used to compute).
 CLAIM_KINDS = ("total", "rank", "band")
@@ -33,6 +38,72 @@ class Claim:
     kind: str  #: "total", "rank" or "band"
     ref: str
     value: Decimal | int | str
+
+
+@dataclass(frozen=True)
+class SummaryCell:
+    """One value of a summary row: the cell, the number, and the decimals it shows."""
+
+    ref: str
+    value: Decimal
+    decimals: int
+
+
+@dataclass
+class SummaryRow:
+    """A row of averages ("Trung bình", "TB") or of sums ("Tổng cộng") under the units."""
+
+    number: int  #: Excel row number (1-based)
+    label: str  #: as written, e.g. "ĐTB"
+    kind: str  #: "average" or "sum"
+    after_units: bool  #: below every unit row (a subtotal between groups is not checked)
+    cells: dict[Role, SummaryCell] = field(default_factory=dict)
+
+
+def summary_kind(text: str) -> str | None:
+    """Return "average" or "sum" when `text` labels a summary row, else None.
+
+    >>> [summary_kind(t) for t in ("Trung bình", "Điểm trung bình", "ĐTB", "Điểm TB", "TB",
+    ...                            "Tổng cộng", "Cộng", "Huyện Tân Kỳ", "Tòa án nhân dân")]
+    ['average', 'average', 'average', 'average', 'average', 'sum', 'sum', None, None]
+    """
+    folded = fold(text)
+    if _AVERAGE.match(folded):
+        return "average"
+    if _SUM.match(folded):
+        return "sum"
+    return None
+
+
+def shown_decimals(cell: Cell) -> int:
+    """Return the decimals a number cell shows: as typed for text ("14,3": 1), by its number
+    format when the file has one, else as stored, at most 4 (Excel's General format shows
+    a long quotient cut to the column's width)."""
+    if cell.kind == "text":
+        digits = re.sub(r"[^0-9.,]", "", cell.text)
+        return len(re.split(r"[.,]", digits, maxsplit=1)[1]) if re.search(r"[.,]", digits) else 0
+    if cell.shown is not None:
+        return cell.shown
+    exponent = cell.value.as_tuple().exponent if isinstance(cell.value, Decimal) else 0
+    return min(4, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def _summary(r: int, label: str, kind: str, cells: dict[int, Cell],
+             value_columns: dict[int, Role]) -> SummaryRow:
+    """Read a summary row's score cells; one that is not a number is left out (a claim
+    that cannot be read is not checked, and is no error: nothing is computed from it)."""
+    row = SummaryRow(r + 1, label, kind, after_units=False)
+    for c, cell in cells.items():
+        role = value_columns[c]
+        if role.kind in ("rank", "band"):
+            continue
+        try:
+            value = cell.value if cell.kind == "number" else parse_number(cell.text)
+        except NumberError:
+            continue
+        if isinstance(value, Decimal):
+            row.cells[role] = SummaryCell(cell.ref, value, shown_decimals(cell))
+    return row
 
 
 @dataclass
@@ -98,16 +169,19 @@ def _letters(sheet: Sheet, column: int) -> str:
     return "?"
 
 
-def extract_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], list[Problem]]:
+def extract_rows(sheet: Sheet, layout: Layout,
+                 summaries: list[SummaryRow] | None = None) -> tuple[list[Row], list[Problem]]:
     """Return the unit rows of `sheet` under `layout`, and a problem for every bad cell.
 
     A row with a bad cell is left out of the rows, so the caller can go on checking the
-    others and report every mistake of the file at once.
+    others and report every mistake of the file at once. The summary rows are appended to
+    `summaries` when it is given.
     """
     check_columns(sheet, layout)
     name_column = next(c for c, r in layout.columns.items() if r.kind == "name")
     value_columns = {c: r for c, r in layout.columns.items() if r.kind not in ("name", "stt")}
     candidates: list[tuple[int, str, str, dict[int, Cell]]] = []
+    found: list[tuple[int, SummaryRow]] = []  #: (unit rows above it, the summary row)
     for r in range(layout.first_row, len(sheet.rows)):
         row = sheet.rows[r]
         name_cell = row[name_column] if name_column < len(row) else None
@@ -115,7 +189,11 @@ def extract_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], list[Problem]
         cells = {c: row[c] for c in value_columns if c < len(row) and not row[c].is_empty}
         if not name and not cells:
             continue
-        if any(c.kind == "text" and _SUMMARY.match(fold(c.text)) for c in row[: name_column + 1]):
+        label = next((c.text for c in row[: name_column + 1]
+                      if c.kind == "text" and summary_kind(c.text)), None)
+        if label is not None:
+            found.append((len(candidates), _summary(r, label, summary_kind(label) or "",
+                                                    cells, value_columns)))
             continue
         if name and fold(name) in LABELS["name"]:
             continue  # the header repeated on a later page of a table pasted from a PDF
@@ -127,6 +205,10 @@ def extract_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], list[Problem]
     last_scored = max((i for i, (_, _, _, cells) in enumerate(candidates)
                        if any(value_columns[c].kind not in ("rank", "band") for c in cells)),
                       default=-1)
+    for above, summary in found:
+        summary.after_units = above > last_scored
+        if summaries is not None:
+            summaries.append(summary)
     problems: list[Problem] = []
     rows: list[Row] = []
     for r, name, ref, _ in candidates[: last_scored + 1]:

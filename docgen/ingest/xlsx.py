@@ -12,6 +12,7 @@ both, and "Tên đơn vị" merged over two header rows labels both rows.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from datetime import date, datetime, time, timedelta
@@ -143,10 +144,27 @@ def _cell(cell: object, formula: object, row: int, column: int) -> Cell:
     if isinstance(value, (datetime, date, time, timedelta)):
         return Cell(ref, "date", str(value))
     if isinstance(value, int):
-        return Cell(ref, "number", Decimal(value))
+        return Cell(ref, "number", Decimal(value), shown_decimals(cell))
     if isinstance(value, float):
         try:
-            return Cell(ref, "number", from_float(value))
+            return Cell(ref, "number", from_float(value), shown_decimals(cell))
         except NumberError:  # infinity or NaN
             return Cell(ref, "error", str(value))
     return Cell(ref, "text", str(value))
+
+
+_FIXED = re.compile(r"^[#,0]*0(?:\.([0#]+))?(?:[_ ].*)?$")
+
+
+def shown_decimals(cell: object) -> int | None:
+    """Return how many decimals the cell's number format shows: "0.00" and "#,##0.00" 2,
+    "0" 0; None for General or a format docgen does not read (dates, text, colours).
+
+    A sheet's average row is compared with docgen's averages at the precision it shows:
+    Excel keeps the long quotient of =AVERAGE() and shows it rounded by this format.
+    """
+    section = str(getattr(cell, "number_format", "General") or "General").split(";")[0]
+    found = _FIXED.match(section.strip())
+    if not found:
+        return None
+    return len(found.group(1) or "")

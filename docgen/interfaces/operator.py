@@ -1,4 +1,4 @@
-"""The operator's commands on an archive (``docgen archive …``, ``docgen user add``).
+"""The operator's commands on an archive (``docgen archive …``).
 
 No typer here: these functions open the archive, do one thing and return text or raise
 docgen's errors; :mod:`docgen.interfaces.cli` wraps them as commands. They are meant for
@@ -13,7 +13,6 @@ from pathlib import Path
 
 from docgen.archive.records import ND30_FIELDS, as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport
-from docgen.workflow.roles import ROLE_NAMES, Role
 
 #: The name operator actions are audited under.
 OPERATOR = "dòng lệnh"
@@ -88,11 +87,3 @@ def verify(archive: Archive) -> tuple[VerifyReport, str]:
 
 _PROBLEMS = {"missing": "không tìm thấy tệp", "size mismatch": "kích thước không khớp",
              "hash mismatch": "mã băm SHA-256 không khớp"}
-
-
-def add_user(archive: Archive, *, name: str, agency: str, role: str) -> tuple[str, str]:
-    """Create a user; return (description, token)."""
-    user, token = archive.add_user(Actor(OPERATOR, agency), name=name, agency=agency,
-                                   role=Role(role).value)
-    return (f"Đã tạo người dùng số {user.id}: {user.name}, {ROLE_NAMES[Role(user.role)]}, "
-            f"cơ quan {user.agency}. Mã truy cập chỉ hiển thị một lần:", token)

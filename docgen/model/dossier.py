@@ -15,7 +15,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from docgen.formatting.text import normalize_text
 from docgen.model.types import Score
@@ -187,6 +196,55 @@ class Scheme(Model):
     share_decimals: int = vi("share_decimals", "số lẻ tỷ lệ", default=2, ge=0, le=4)
 
 
+class SchemeOverride(Model):
+    """A block's own scoring scheme (thang điểm of a khối): the same keys as the dossier's.
+
+    Provinces evaluate sở and huyện/xã with different criteria sets: other lĩnh vực, other
+    maxima for the same field, sometimes other bands. Each key given here replaces the
+    dossier's key for that block (a list replaces the whole list); the keys not given are
+    inherited. :meth:`Dossier.scheme_of` returns the block's effective :class:`Scheme`.
+    """
+
+    max_total: Score | None = vi("max_total", "điểm tối đa", default=None, gt=0)
+    components: list[Component] | None = vi("components", "thành phần", default=None)
+    fields: list[FieldSpec] | None = vi("fields", "lĩnh vực", default=None)
+    fields_component: str | None = vi("fields_component", "lĩnh vực thuộc thành phần",
+                                      default=None)
+    survey_component: str | None = vi("survey_component", "thành phần điều tra", default=None)
+    bands: list[Band] | None = vi("bands", "xếp loại", default=None, min_length=1)
+    band_term: str | None = vi("band_term", "tên gọi mức", default=None)
+    range_unit: str | None = vi("range_unit", "đơn vị khoảng", default=None)
+    tie_rule: Literal["dense", "standard"] | None = vi("tie_rule", "cách xếp hạng", default=None)
+    score_decimals: int | None = vi("score_decimals", "số lẻ điểm", default=None, ge=0, le=4)
+    share_decimals: int | None = vi("share_decimals", "số lẻ tỷ lệ", default=None, ge=0, le=4)
+
+    @model_serializer(mode="wrap")
+    def _given_keys_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Write the keys the block gives and no others: a key left out is inherited, a
+        key written blank is not, so the archive's canonical JSON must keep the difference."""
+        data = handler(self)
+        return {key: value for key, value in data.items() if key in self.model_fields_set}
+
+
+def effective_scheme(base: Scheme, override: SchemeOverride | None) -> Scheme:
+    """Return `base` with the keys `override` gives replaced (see :class:`SchemeOverride`).
+
+    Only the keys written in the block count ("given"), so a block can also set a key back
+    to an empty value, e.g. ``lĩnh vực thuộc thành phần:`` left blank.
+    """
+    if override is None:
+        return base
+    update = {}
+    for name in sorted(override.model_fields_set):
+        value = getattr(override, name)
+        if value is None and name in ("components", "fields"):
+            value = []  # "lĩnh vực:" left blank: this block has none
+        elif value is None and name not in ("fields_component", "survey_component"):
+            continue  # a blank maximum, band list or rounding choice: the dossier's
+        update[name] = value
+    return base.model_copy(update=update) if update else base
+
+
 class Unit(Model):
     """An evaluated unit (đơn vị): its total, or the components/fields that make it."""
 
@@ -239,6 +297,10 @@ class Block(Model):
     short_name: str = vi("short_name", "gọi tắt", description="Ví dụ: sở.")
     subject: str = vi("subject", "chủ thể", description="Sau 'Tổng điểm trung bình của': các sở.")
     criteria: CriteriaCount | None = vi("criteria", "bộ tiêu chí", default=None)
+    scheme: SchemeOverride | None = vi(
+        "scheme", "thang điểm", default=None,
+        description="Thang điểm riêng của khối: các khóa như 'thang điểm' của hồ sơ; khóa nào "
+                    "ghi ở đây thay khóa đó của hồ sơ, khóa không ghi lấy theo hồ sơ.")
     units: list[Unit] = vi("units", "đơn vị", default_factory=list, min_length=1,
                            description="Các đơn vị; hoặc bỏ trống và ghi 'nguồn'.")
     source: Source | None = vi("source", "nguồn", default=None,
@@ -331,6 +393,13 @@ class Dossier(Model):
     #: The previous round's dossier, read by the loader from `previous.file` (one level).
     #: One from the archive (`previous.dossier`) is handed to the renderer by the service.
     _previous_round: Dossier | None = PrivateAttr(default=None)
+
+    def scheme_of(self, block: Block | int) -> Scheme:
+        """Return the effective scheme of `block` (a block of this dossier, or its index):
+        the dossier's, with the keys the block's own ``thang điểm`` gives replaced."""
+        if isinstance(block, int):
+            block = self.blocks[block]
+        return effective_scheme(self.scheme, block.scheme)
 
     @property
     def previous_round(self) -> Dossier | None:

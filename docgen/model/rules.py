@@ -45,12 +45,16 @@ def parse_date(text: str) -> tuple[int, int | None, int | None]:
 def check_rules(dossier: Dossier, source: str) -> list[Problem]:
     """Return every rule the dossier breaks (empty when it is usable)."""
     problems = _check_scheme(dossier.scheme, source)
+    for number, block in enumerate(dossier.blocks, start=1):
+        if block.scheme is not None and not problems:  # else the dossier's problems twice
+            problems += _check_scheme(dossier.scheme_of(block), source,
+                                      f"khối thứ {number} ({block.name}) › thang điểm")
     problems += _check_dates(dossier, source)
     problems += _check_previous(dossier, source)
     if problems:  # unit checks read the scheme; a broken scheme would only add noise
         return problems
     for number, block in enumerate(dossier.blocks, start=1):
-        problems += _check_block(block, number, dossier.scheme, source)
+        problems += _check_block(block, number, dossier.scheme_of(block), source)
     if dossier.survey is not None:
         s = dossier.survey
         where = "điều tra xã hội học"
@@ -92,9 +96,9 @@ def _check_dates(dossier: Dossier, source: str) -> list[Problem]:
     return problems
 
 
-def _check_scheme(scheme: Scheme, source: str) -> list[Problem]:
+def _check_scheme(scheme: Scheme, source: str, where: str = "thang điểm") -> list[Problem]:
+    """Check one scheme: the dossier's, or a block's effective one (named by `where`)."""
     problems: list[Problem] = []
-    where = "thang điểm"
     keys = [c.key for c in scheme.components]
     if len(set(keys)) != len(keys):
         problems.append(Problem(source, f"{where} › thành phần", "mã thành phần không trùng nhau",
@@ -123,32 +127,32 @@ def _check_scheme(scheme: Scheme, source: str) -> list[Problem]:
             problems.append(Problem(source, f"{where} › lĩnh vực",
                                     f"tổng điểm tối đa các lĩnh vực bằng {label} ({format_plain(target)})",
                                     format_plain(field_sum)))
-    problems += _check_bands(scheme, source)
+    problems += _check_bands(scheme, source, where)
     return problems
 
 
-def _check_bands(scheme: Scheme, source: str) -> list[Problem]:
+def _check_bands(scheme: Scheme, source: str, where_scheme: str = "thang điểm") -> list[Problem]:
     """Bands go from the highest down, each upper bound equal to the next lower bound."""
     problems: list[Problem] = []
     bands = scheme.bands
     for i, band in enumerate(bands, start=1):
-        where = f"thang điểm › xếp loại › mức thứ {i} ({band.label})"
+        where = f"{where_scheme} › xếp loại › mức thứ {i} ({band.label})"
         if band.lower is not None and band.upper is not None and band.lower >= band.upper:
             problems.append(Problem(source, where, "cận dưới nhỏ hơn cận trên",
                                     f"từ {format_plain(band.lower)} dưới {format_plain(band.upper)}"))
     if bands[0].upper is not None:
-        problems.append(Problem(source, f"thang điểm › xếp loại › mức thứ 1 ({bands[0].label})",
+        problems.append(Problem(source, f"{where_scheme} › xếp loại › mức thứ 1 ({bands[0].label})",
                                 "mức cao nhất không có cận trên ('dưới')",
                                 f"dưới {format_plain(bands[0].upper)}"))
     if bands[-1].lower not in (None, Decimal(0)):
-        problems.append(Problem(source, f"thang điểm › xếp loại › mức thứ {len(bands)} ({bands[-1].label})",
+        problems.append(Problem(source, f"{where_scheme} › xếp loại › mức thứ {len(bands)} ({bands[-1].label})",
                                 "mức thấp nhất bắt đầu từ 0 (bỏ trống 'từ')",
                                 f"từ {format_plain(bands[-1].lower)}"))
     for i in range(len(bands) - 1):
         higher, lower = bands[i], bands[i + 1]
-        where = f"thang điểm › xếp loại › mức thứ {i + 2} ({lower.label})"
+        where = f"{where_scheme} › xếp loại › mức thứ {i + 2} ({lower.label})"
         if higher.lower is None:
-            problems.append(Problem(source, f"thang điểm › xếp loại › mức thứ {i + 1} ({higher.label})",
+            problems.append(Problem(source, f"{where_scheme} › xếp loại › mức thứ {i + 1} ({higher.label})",
                                     "cận dưới ('từ') cho mọi mức trừ mức thấp nhất", "không có"))
         elif lower.upper != higher.lower:
             found = "không có" if lower.upper is None else f"dưới {format_plain(lower.upper)}"
@@ -160,7 +164,7 @@ def _check_bands(scheme: Scheme, source: str) -> list[Problem]:
                 found))
     labels = [name_key(b.label) for b in bands]
     if len(set(labels)) != len(labels):
-        problems.append(Problem(source, "thang điểm › xếp loại", "tên các mức không trùng nhau",
+        problems.append(Problem(source, f"{where_scheme} › xếp loại", "tên các mức không trùng nhau",
                                 ", ".join(b.label for b in bands)))
     return problems
 

@@ -28,8 +28,8 @@ from docgen.formatting.text import name_key
 from docgen.ingest.cells import Sheet
 from docgen.ingest.headers import Layout, Role, Vocabulary, explicit_layout, find_layout
 from docgen.ingest.read import Reader
-from docgen.ingest.rows import Claim, Row, extract_rows
-from docgen.model.dossier import FieldSpec, Scheme, Source
+from docgen.ingest.rows import Claim, Row, SummaryCell, SummaryRow, extract_rows
+from docgen.model.dossier import FieldSpec, Scheme, SchemeOverride, Source, effective_scheme
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,27 @@ class UnitClaims:
     name: str
     row: int
     claims: dict[str, Claim]
+
+
+@dataclass(frozen=True)
+class SummaryValue:
+    """One value of a summary row, placed: which unit figure it summarises."""
+
+    target: str  #: "total", "scores", "fields", "self_total", "self_fields"
+    key: str | None  #: the component or lĩnh vực code
+    column: str  #: the column's label as the sheet writes it
+    cell: SummaryCell
+
+
+@dataclass(frozen=True)
+class SummaryClaims:
+    """What a summary row ("Trung bình", "TB", "Tổng cộng") of the sheet states."""
+
+    label: str
+    row: int
+    kind: str  #: "average" or "sum"
+    after_units: bool
+    values: tuple[SummaryValue, ...]
 
 
 @dataclass
@@ -52,6 +73,8 @@ class SheetClaims:
     notes: list[str] = field(default_factory=list)
     #: lĩnh vực (code, title) the scheme lacks, kept by ``docgen import`` without a dossier
     new_fields: list[tuple[str, str]] = field(default_factory=list)
+    #: the summary rows under the units (averages, sums), to compare with computed ones
+    summaries: list[SummaryClaims] = field(default_factory=list)
 
 
 def vocabulary(scheme: Scheme) -> Vocabulary:
@@ -77,14 +100,34 @@ def read_units(path: Path | str, scheme: Scheme, *, sheet: str | None = None,
         layout = explicit_layout(cells, columns or {}, first_row, words, where)
     else:
         layout = find_layout(cells, words)
-    rows, problems = extract_rows(cells, layout)
+    summary_rows: list[SummaryRow] = []
+    rows, problems = extract_rows(cells, layout, summary_rows)
     new_fields = _unknown_fields(layout, scheme, cells, allowed=not known_fields)
     if new_fields:
         added = [FieldSpec(key=k, name=n, max=scheme.max_total) for k, n in new_fields]
         scheme = scheme.model_copy(update={"fields": [*scheme.fields, *added]})
     units, claims = _units(rows, layout, scheme, cells, problems)
+    summaries = _summaries(summary_rows, layout, scheme, cells)
     return units, SheetClaims(-1, cells.source, cells.place, claims, list(cells.notes),
-                              new_fields)
+                              new_fields, summaries)
+
+
+def _summaries(rows: list[SummaryRow], layout: Layout, scheme: Scheme,
+               sheet: Sheet) -> list[SummaryClaims]:
+    """Place the values of the summary rows: each column's role -> the unit figure."""
+    targets = _targets(layout, scheme, sheet)
+    labels = {role: layout.labels.get(column) or str(role)
+              for column, role in layout.columns.items()}
+    found = []
+    for row in rows:
+        values = []
+        for role, cell in row.cells.items():
+            target = ("total", None) if role.kind == "total" else targets.get(role)
+            if target is not None:
+                values.append(SummaryValue(target[0], target[1], labels.get(role, ""), cell))
+        found.append(SummaryClaims(row.label, row.number, row.kind, row.after_units,
+                                   tuple(values)))
+    return found
 
 
 def _unknown_fields(layout: Layout, scheme: Scheme, sheet: Sheet,
@@ -316,6 +359,15 @@ def _source_of(block: Any) -> Any:
     return block.get("nguồn") if found is None else found
 
 
+def _block_scheme(scheme: Scheme, block: dict[str, Any]) -> Scheme:
+    """Return the scheme a block's sheet is read with: the block's own ``thang điểm`` over
+    the dossier's (an invalid one raises ValidationError; validation then names it)."""
+    override = block.get("scheme", block.get("thang điểm"))
+    if override is None:
+        return scheme
+    return effective_scheme(scheme, SchemeOverride.model_validate(override))
+
+
 def expand_sources(data: dict[str, Any], source: str, base: Path | None
                    ) -> tuple[dict[str, Any], list[SheetClaims]]:
     """Return `data` with each sheet-backed block's units filled in, and the sheets' claims.
@@ -351,6 +403,7 @@ def expand_sources(data: dict[str, Any], source: str, base: Path | None
             continue
         try:
             spec = Source.model_validate(spec_data)
+            block_scheme = _block_scheme(scheme, block)
         except ValidationError:
             continue
         if not _inside(base, spec.file):
@@ -358,7 +411,7 @@ def expand_sources(data: dict[str, Any], source: str, base: Path | None
                                     "(hoặc thư mục con)", repr(spec.file)))
             continue
         try:
-            units, claims = read_units(base / spec.file, scheme, sheet=spec.sheet,
+            units, claims = read_units(base / spec.file, block_scheme, sheet=spec.sheet,
                                        columns=spec.columns, first_row=spec.first_row,
                                        shown=str(base / spec.file), where=f"{source}: {where}",
                                        reader=reader)

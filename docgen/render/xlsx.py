@@ -91,7 +91,7 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 
 def _columns(block: BlockResult, dossier: Dossier) -> list[tuple[str, str | None, str, object]]:
     """Return (title, sub-title, format, getter) per column after STT and name."""
-    scheme = dossier.scheme
+    scheme = block.scheme  # the block's own scheme: its lĩnh vực and components
     units = block.block.units
     with_self_fields = any(u.self_fields for u in units)
     columns: list[tuple[str, str | None, str, object]] = []
@@ -126,7 +126,7 @@ def _value(unit: Unit, total: Decimal, rank: int, band: str,
 
 
 def _write_block(sheet: Worksheet, block: BlockResult, dossier: Dossier) -> None:
-    scheme = dossier.scheme
+    scheme = block.scheme
     score_format = number_format(scheme.score_decimals)
     columns = _columns(block, dossier)
     two_rows = any(sub for _, sub, _, _ in columns)

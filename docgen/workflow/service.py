@@ -26,7 +26,13 @@ from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier as DossierModel
 from docgen.model.loader import check_previous, decode_text, load_data, parse_text
 from docgen.model.rules import parse_date
-from docgen.pipeline import RenderedDocument, export_workbook, render_package
+from docgen.pipeline import (
+    RenderedDocument,
+    compare_with_previous,
+    export_workbook,
+    render_package,
+    warnings_of,
+)
 from docgen.render import DOCUMENTS, FORMATS
 from docgen.workflow.accounts import AccountsWorkflow, SignInPolicy
 from docgen.workflow.canonical import canonical_json, load_canonical
@@ -83,6 +89,7 @@ class Preview:
     summary: str  #: what ``docgen check`` prints
     blocks: list[dict[str, Any]]
     draft: bool
+    warnings: list[str]  #: what ``docgen check`` warns about (renames, narrative figures)
 
 
 class Workflow(AccountsWorkflow):
@@ -196,6 +203,15 @@ class Workflow(AccountsWorkflow):
     def list_dossiers(self, user: User, *, limit: int, offset: int) -> tuple[list[Dossier], int]:
         self.allow(user, "read")
         return self.archive.list_dossiers(user.agency, limit=limit, offset=offset)
+
+    def warnings(self, user: User, dossier_id: int) -> list[str]:
+        """Return the warnings about the latest content: probable renames against the
+        archived previous round, numbers typed in the narrative that the data contradicts."""
+        self.dossier(user, dossier_id)
+        _, model = self._latest(dossier_id)
+        source = f"hồ sơ số {dossier_id}"
+        previous = self.previous_round(user.agency, model, source, dossier_id)
+        return warnings_of(model, previous=previous.model if previous else None, source=source)
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -361,13 +377,16 @@ class Workflow(AccountsWorkflow):
         else:
             raise UnsupportedError("Cần một hồ sơ đã lưu hoặc nội dung hồ sơ để xem trước.")
         previous = self.previous_round(user.agency, model, source, dossier_id)
+        last_year = previous.model if previous else None
         result = compute_round(model)
         with _RENDER_LOCK:
             documents = render_package(model, formats=formats, draft=True, kinds=kinds,
-                                       result=result,
-                                       previous=previous.model if previous else None)
-        return Preview(documents=list(documents), summary=check_summary(model, result),
-                       blocks=block_summaries(model, result), draft=True)
+                                       result=result, previous=last_year)
+        comparison = compare_with_previous(model, result, last_year)
+        return Preview(documents=list(documents),
+                       summary=check_summary(model, result, comparison),
+                       blocks=block_summaries(model, result, comparison), draft=True,
+                       warnings=warnings_of(model, result, previous=last_year, source=source))
 
     def upload_signed(self, user: User, dossier_id: int, pdf: bytes) -> VersionRecord:
         """Keep the signed PDF of the issued decision as a version of its own.

@@ -33,6 +33,11 @@ YAML = {"Content-Type": "application/yaml"}
 
 
 def add_user(data: Path, role: str, name: str) -> str:
+    """Create a user with the real CLI (and, the first time, its agency from the dossier)."""
+    if run_cli("agency", "show", "ubnd-son-la", "--data", data).returncode != 0:
+        made = run_cli("agency", "add", "ubnd-son-la", "--data", data, "--name",
+                       "Ủy ban nhân dân tỉnh Sơn La", "--from-dossier", SON_LA)
+        assert made.returncode == 0, made.stderr
     done = run_cli("user", "add", "--data", data, "--agency", "ubnd-son-la", "--role", role,
                    "--name", name)
     assert done.returncode == 0, done.stderr

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.e2e
 THANH_HOA = ROOT / "fixtures" / "thanh-hoa-2024.yaml"
 WARNINGS = [
     "Cảnh báo: fixtures/thanh-hoa-2024-diem.xlsx, trang tính 'Bảng 1', ô F8 (Ban Quản lý KKT "
-    "Nghi Sơn & các KCN): bảng ghi tổng điểm 88,15, tính được 88,51",
+    "Nghi Sơn & các KCN): bảng ghi tổng điểm 88,15; tính được 88,51",
     "Cảnh báo: fixtures/thanh-hoa-2024-diem.xlsx, trang tính 'Bảng 2', ô W19 (Huyện Lang Chánh): "
-    "bảng ghi xếp hạng 13, tính được 14",
+    "bảng ghi xếp hạng 13; tính được 14",
     "Cảnh báo: fixtures/thanh-hoa-2024-diem.xlsx, trang tính 'Bảng 2', ô W20 (Huyện Bá Thước): "
-    "bảng ghi xếp hạng 14, tính được 13",
+    "bảng ghi xếp hạng 14; tính được 13",
     "Cảnh báo: fixtures/thanh-hoa-2024-diem.xlsx, trang tính 'Bảng 2', ô X21 (Huyện Như Thanh): "
-    "bảng ghi xếp loại 'TỐT', tính được 'TRUNG BÌNH'",
+    "bảng ghi xếp loại 'TỐT'; tính được 'TRUNG BÌNH'",
 ]
 
 

@@ -26,6 +26,7 @@ get_dossier             200         200      200     200     403
 update_dossier          200         403      403     403     403
 get_content             200         200      200     200     403
 results_workbook        200         200      200     200     403
+warnings                200         200      200     200     403
 render                  201         403      403     403     403
 submit                  200         403      403     403     403
 approve                 403         200      403     403     403
@@ -102,6 +103,7 @@ ENDPOINTS = {
     "update_dossier": Endpoint("PUT", "/dossiers/{d}", "draft", _yaml),
     "get_content": Endpoint("GET", "/dossiers/{d}/content", "draft"),
     "results_workbook": Endpoint("GET", "/dossiers/{d}/results.xlsx", "draft"),
+    "warnings": Endpoint("GET", "/dossiers/{d}/warnings", "draft"),
     "render": Endpoint("POST", "/dossiers/{d}/render?format=docx&kind=quyet_dinh", "draft"),
     "submit": Endpoint("POST", "/dossiers/{d}/submit", "draft"),
     "approve": Endpoint("POST", "/dossiers/{d}/approve", "submitted"),

@@ -16,9 +16,10 @@ from typing import Annotated
 import typer
 
 from docgen.atomic import write_atomically
+from docgen.compute.compare import RoundComparison
 from docgen.compute.results import RoundResult, compute_round
 from docgen.context.summary import check_summary
-from docgen.errors import DocgenError, InputError
+from docgen.errors import DocgenError, InputError, Problem
 from docgen.model.dossier import Dossier, Scheme
 from docgen.model.loader import load_dossier
 from docgen.model.sources import SheetClaims
@@ -72,16 +73,20 @@ def render(
 @app.command()
 def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")]) -> None:
     """Kiểm tra hồ sơ và in kết quả tính toán của từng khối."""
+    from docgen.pipeline import compare_with_previous
+
     try:
         loaded, result = _load_and_warn(dossier)
     except DocgenError as error:
         raise _fail(error) from error
-    typer.echo(summary(loaded, result))
+    typer.echo(summary(loaded, result, compare_with_previous(loaded, result)))
 
 
-def summary(dossier: Dossier, result: RoundResult) -> str:
-    """Return the computed summary of each block, as `docgen check` prints it."""
-    return check_summary(dossier, result)
+def summary(dossier: Dossier, result: RoundResult,
+            comparison: RoundComparison | None = None) -> str:
+    """Return the computed summary of each block, as `docgen check` prints it, with the
+    year-over-year lines when the dossier has a previous round."""
+    return check_summary(dossier, result, comparison)
 
 
 @app.command()
@@ -101,27 +106,44 @@ def schema() -> None:
 
 
 def _load_and_warn(path: Path) -> tuple[Dossier, RoundResult]:
-    """Load a dossier and compute its round, once for the whole command; print on stderr
-    where its spreadsheets disagree with docgen's figures."""
+    """Load a dossier and compute its round, once for the whole command; print on stderr,
+    each once, where its spreadsheets disagree with docgen's figures and which units are
+    probably last year's under another name."""
+    from docgen.claims.warnings import round_warnings
     from docgen.model.loader import read_dossier
+    from docgen.pipeline import compare_with_previous
 
     dossier, sheets = read_dossier(path)
     result = compute_round(dossier)
-    _warn(sheets, dossier.scheme, result)
+    _notes(sheets)
+    comparison = compare_with_previous(dossier, result)
+    _print_warnings(round_warnings(dossier, result, sheets, comparison, str(path)))
     return dossier, result
 
 
-def _warn(sheets: Sequence[SheetClaims], scheme: Scheme, result: RoundResult | None) -> None:
+def _notes(sheets: Sequence[SheetClaims]) -> None:
+    """Print the sheets' notes on reading them (legacy fonts converted…) on stderr."""
+    from docgen.claims.warnings import unique
+
+    for line in unique([f"{sheet.source}: {note}" for sheet in sheets for note in sheet.notes]):
+        typer.echo(f"Ghi chú: {line}", err=True)
+
+
+def _print_warnings(lines: Sequence[str]) -> None:
+    from docgen.claims.warnings import unique
+
+    for line in unique(lines):
+        typer.echo(f"Cảnh báo: {line}", err=True)
+
+
+def _warn(sheets: Sequence[SheetClaims], result: RoundResult | None) -> None:
     """Print the sheets' notes on stderr and, given the computed `result`, where the
     sheets' own figures disagree with it."""
     from docgen.claims import check_claims
 
-    for sheet in sheets:
-        for note in sheet.notes:
-            typer.echo(f"Ghi chú: {sheet.source}: {note}", err=True)
+    _notes(sheets)
     if sheets and result is not None:
-        for disagreement in check_claims(scheme, result, sheets):
-            typer.echo(f"Cảnh báo: {disagreement.message}", err=True)
+        _print_warnings([d.message for d in check_claims(result, sheets)])
 
 
 def _write_or_fail(path: Path, data: bytes) -> None:
@@ -156,6 +178,10 @@ def import_units(
     dossier: Annotated[Path | None, typer.Option(
         "--dossier", "-d", help="Hồ sơ có thang điểm (tên thành phần, lĩnh vực).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Tệp YAML sẽ ghi.")] = None,
+    block_number: Annotated[int | None, typer.Option(
+        "--block", "--khoi", min=1,
+        help="Số thứ tự khối trong hồ sơ có thang điểm riêng (mặc định: khối có 'nguồn' là "
+             "trang tính này, nếu không thì thang điểm chung của hồ sơ).")] = None,
 ) -> None:
     """Đọc điểm các đơn vị từ bảng tính, in (hoặc ghi) danh sách 'đơn vị:' để dán vào hồ sơ.
 
@@ -167,18 +193,26 @@ def import_units(
     from docgen.model.sources import read_units
     from docgen.model.units_yaml import DEFAULT_SCHEME, units_yaml
 
+    loaded, index = None, None
     try:
-        scheme = load_dossier(dossier, with_previous=False).scheme if dossier else DEFAULT_SCHEME
+        scheme = DEFAULT_SCHEME
+        if dossier:
+            loaded = load_dossier(dossier)
+            index = _import_block(loaded, sheet, block_number)
+            scheme = loaded.scheme_of(index) if index is not None else loaded.scheme
         units, claims = read_units(file, scheme, sheet=sheet, known_fields=dossier is not None)
-        block = Block.model_validate({"name": "bảng", "description": "", "short_name": "",
+        name = loaded.blocks[index].name if loaded is not None and index is not None else "bảng"
+        block = Block.model_validate({"name": name, "description": "", "short_name": "",
                                       "subject": "", "units": units})
     except DocgenError as error:
         raise _fail(error) from error
     result = None
-    if dossier:
+    if loaded is not None:
         claims.block = 0
         result = RoundResult(blocks=(compute_block(block, scheme),), survey=None)
-    _warn([claims], scheme, result)
+    _warn([claims], result)
+    if loaded is not None and result is not None and index is not None:
+        _print_warnings(_import_renames(loaded, result, str(dossier)))
     text = units_yaml(units, f"{claims.source}" + (f", {claims.place}" if claims.place else ""),
                       claims.new_fields)
     if output is None:
@@ -187,16 +221,42 @@ def import_units(
         _write_or_fail(output, text.encode("utf-8"))
 
 
+def _import_renames(dossier: Dossier, result: RoundResult, source: str) -> list[str]:
+    """Probable renames of the imported sheet's units against the same block last year."""
+    from docgen.claims.renames import rename_warnings
+    from docgen.compute.compare import compare_rounds
+
+    previous = dossier.previous_round
+    if previous is None or dossier.previous is None:
+        return []
+    comparison = compare_rounds(result, compute_round(previous), previous.year,
+                                dossier.previous.mapping)
+    return rename_warnings(comparison, source, dossier.year)
+
+
+def _import_block(dossier: Dossier, sheet: str | None, number: int | None) -> int | None:
+    """The block (index) whose scheme `docgen import` reads a sheet with: the one named by
+    number, else the block whose ``nguồn`` is that sheet; None: the dossier's own scheme."""
+    if number is not None:
+        if number > len(dossier.blocks):
+            raise InputError([Problem("--block", "số khối", f"từ 1 đến {len(dossier.blocks)}",
+                                      str(number))])
+        return number - 1
+    for index, block in enumerate(dossier.blocks):
+        if block.source is not None and sheet is not None and block.source.sheet == sheet:
+            return index
+    return None
+
+
 # -----------------------------------------------------------------------------------------
-# Archive and HTTP service: docgen serve, docgen archive list|show|get|verify, docgen user add.
+# Archive and HTTP service: docgen serve, docgen archive list|show|get|verify (agencies and
+# users: docgen.interfaces.cli.accounts).
 # The logic lives in docgen.interfaces.operator and docgen.interfaces.http (imported on use,
 # so the document commands above do not load the database and web libraries).
 # -----------------------------------------------------------------------------------------
 
 archive_app = typer.Typer(no_args_is_help=True, help="Xem, tải và kiểm tra kho lưu trữ.")
-user_app = typer.Typer(no_args_is_help=True, help="Quản lý người dùng của dịch vụ.")
 app.add_typer(archive_app, name="archive")
-app.add_typer(user_app, name="user")
 
 DataOption = Annotated[Path, typer.Option("--data", help="Thư mục dữ liệu của kho lưu trữ.")]
 DatabaseOption = Annotated[str | None, typer.Option(
@@ -271,23 +331,5 @@ def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = N
         raise typer.Exit(code=5)
 
 
-@user_app.command("add")
-def user_add(
-    agency: Annotated[str, typer.Option("--agency", help="Mã cơ quan, ví dụ ubnd-son-la.")],
-    role: Annotated[str, typer.Option("--role", help="chuyen_vien, lanh_dao, van_thu, "
-                                                     "luu_tru hoặc quan_tri.")],
-    name: Annotated[str, typer.Option("--name", help="Họ tên người dùng.")],
-    data: DataOption = Path("data"), database: DatabaseOption = None,
-) -> None:
-    """Tạo người dùng và in mã truy cập (chỉ một lần) ra stdout."""
-    from docgen.interfaces import operator
-    from docgen.workflow.roles import Role
-
-    if role not in {r.value for r in Role}:
-        raise typer.BadParameter(f"cần một trong {', '.join(r.value for r in Role)}; "
-                                 f"nhận được {role!r}", param_hint="--role")
-    message, token = operator.add_user(operator.open_archive(data, database), name=name,
-                                       agency=agency, role=role)
-    typer.echo(message, err=True)
-    typer.echo(token)
-
+# Topics that register their own commands on `app` (one import line each).
+from docgen.interfaces.cli import accounts  # noqa: E402, F401  (agency …, user …)

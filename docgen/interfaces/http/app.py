@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import FastAPI
 
 from docgen.archive.store import Archive
-from docgen.interfaces.http import errors, pages, session
+from docgen.interfaces.http import apidocs, errors, pages, session
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, agencies, dossiers, versions
+from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, versions
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
@@ -63,12 +63,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="docgen", version=docgen_version(), lifespan=lifespan,
                   description=DESCRIPTION.replace("{limit}", str(settings.max_body_bytes)),
-                  responses=_ERRORS)
+                  responses=_ERRORS, docs_url=None, redoc_url=None)
     app.state.workflow = workflow
     app.state.settings = settings
     errors.install(app)
     session.install(app)
-    for router in (dossiers.router, versions.router, admin.router, agencies.router):
+    apidocs.install(app)
+    for router in (dossiers.router, versions.router, admin.router, checks.router,
+                   agencies.router):
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)

@@ -294,6 +294,7 @@ class PreviewBlock(BaseModel):
     units: int
     line: str
     bands: list[str]
+    previous: list[str] = Field(description="So sánh với năm trước (nếu hồ sơ có kỳ trước).")
 
 
 class PreviewOut(BaseModel):
@@ -302,6 +303,7 @@ class PreviewOut(BaseModel):
     draft: bool = Field(description="Luôn là dự thảo (dấu DỰ THẢO).")
     summary: str = Field(description="Kết quả tính toán từng khối, như lệnh docgen check.")
     blocks: list[PreviewBlock]
+    warnings: list[str] = Field(description="Cảnh báo, như lệnh docgen check in ra.")
     documents: list[PreviewFile]
 
 

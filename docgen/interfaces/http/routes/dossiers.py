@@ -113,7 +113,7 @@ _PREVIEW_DESCRIPTION = ("Kết xuất trong bộ nhớ (luôn có dấu DỰ TH�
 def _preview_out(preview: Preview) -> PreviewOut:
     return PreviewOut(
         draft=preview.draft, summary=preview.summary,
-        blocks=[PreviewBlock(**b) for b in preview.blocks],
+        blocks=[PreviewBlock(**b) for b in preview.blocks], warnings=preview.warnings,
         documents=[PreviewFile(kind=d.kind, kind_name=DOCUMENT_TITLES[d.kind], format=d.format,
                                media_type=MEDIA_TYPES[d.format], size=len(d.data),
                                sha256=sha256_hex(d.data),

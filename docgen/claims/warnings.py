@@ -1,0 +1,36 @@
+"""Every warning about a round, each once, in one place for the CLI and the service.
+
+What a sheet states against the computed figures (:mod:`docgen.claims.check`), probable
+renames against last year (:mod:`docgen.claims.renames`) and the numbers typed in the
+narrative (:mod:`docgen.claims.narrative`) are collected here, so that ``check``,
+``render``, ``export``, ``import`` and the service say the same thing, and a warning
+reached by two paths is printed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docgen.claims.check import check_claims
+from docgen.claims.renames import rename_warnings
+from docgen.compute.compare import RoundComparison
+from docgen.compute.results import RoundResult
+from docgen.model.dossier import Dossier
+from docgen.model.sources import SheetClaims
+
+
+def unique(lines: Sequence[str]) -> list[str]:
+    """Return `lines` without repeats, in their first order.
+
+    >>> unique(["a", "b", "a"])
+    ['a', 'b']
+    """
+    return list(dict.fromkeys(lines))
+
+
+def round_warnings(dossier: Dossier, result: RoundResult, sheets: Sequence[SheetClaims],
+                   comparison: RoundComparison | None, source: str) -> list[str]:
+    """Return the warnings of a computed round (without the "Cảnh báo: " prefix)."""
+    lines = [d.message for d in check_claims(result, sheets)]
+    lines += rename_warnings(comparison, source, dossier.year)
+    return unique(lines)
