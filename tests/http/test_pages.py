@@ -219,6 +219,7 @@ def check_pages(client: httpx.Client, pages: Pages) -> None:
         response = client.get(path, headers={"accept": "text/html"})
         html = response.text
         assert not re.search(r"(src|href|action|data)=\"(https?:)?//", html), path
+        assert " style=" not in html and "<script>" not in html, path  # CSP: no inline
         assert "default-src 'self'" in response.headers["content-security-policy"], path
         assert "Traceback" not in html and str(Path.cwd()) not in html, path
     assert client.get("/khong-co-trang-nay", headers={"accept": "text/html"}).status_code == 404

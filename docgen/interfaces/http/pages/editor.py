@@ -21,6 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 from docgen.archive.records import Actor
 from docgen.archive.schema import User
 from docgen.errors import DocgenError, InputError, Problem
+from docgen.formatting.text import name_key
 from docgen.interfaces.http.pages import form as forms
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
 from docgen.interfaces.http.pages.sheets import (
@@ -35,7 +36,7 @@ from docgen.interfaces.http.pages.sheets import (
 from docgen.interfaces.http.pages.uploads import read_upload
 from docgen.interfaces.http.pages.view import PREFIX, redirect, render
 from docgen.interfaces.http.session import PageUserDep
-from docgen.model.dossier import Scheme
+from docgen.model.dossier import Scheme, SchemeOverride, effective_scheme
 from docgen.workflow.canonical import load_canonical
 from docgen.workflow.service import Workflow
 
@@ -84,9 +85,16 @@ def skeleton(workflow: Workflow, user: User) -> dict[str, Any]:
             "report": {"title_lines": []}, "appendix_title": []}
 
 
-def _scheme(data: dict[str, Any]) -> Scheme | None:
+def _scheme(data: dict[str, Any], block: int | None = None) -> Scheme | None:
+    """The dossier's scheme, or block `block`'s own (its thang điểm over the dossier's)."""
     try:
-        return Scheme.model_validate(data.get("scheme") or {})
+        scheme = Scheme.model_validate(data.get("scheme") or {})
+        blocks = data.get("blocks") or []
+        if block is not None and block < len(blocks) and isinstance(blocks[block], dict) \
+                and blocks[block].get("scheme"):
+            scheme = effective_scheme(scheme, SchemeOverride.model_validate(
+                blocks[block]["scheme"]))
+        return scheme
     except ValueError:
         return None
 
@@ -146,6 +154,7 @@ def editor_page(request: Request, workflow: Workflow, user: User, state: EditorS
         targets=targets(scheme) if scheme else [], has_survey="survey" in data,
         previous_dossier=str(previous.get("dossier") or ""),
         previous_map=list((previous.get("mapping") or {}).items()),
+        unmatched=reconcile(workflow, user, data),
         notice=notice or ("Chưa lưu: hồ sơ còn chỗ chưa hợp lệ (xem các thông báo đỏ bên cạnh "
                           "từng trường)." if problems else ""),
         notice_kind="bad" if problems else "ok", problem_count=len(problems or []),
@@ -238,7 +247,7 @@ async def _handle_form(request: Request, form: FormData, workflow: Workflow, use
     moved = target == "blocks" and verb in ("remove", "up", "down")
     for i in range(0 if moved else len(blocks)):  # sheet fields follow the old order
         try:
-            view = await _read_block_sheet(request, form, i, data, scheme,
+            view = await _read_block_sheet(request, form, i, data, _scheme(data, i),
                                            uploaded=(verb in ("read", "map") and index == i),
                                            saved=saved.get(i))
         except InputError as exc:
@@ -270,10 +279,66 @@ async def _handle_form(request: Request, form: FormData, workflow: Workflow, use
     return redirect(f"{PREFIX}/ho-so/{dossier_id}?ok={done}", request)
 
 
+def next_year(workflow: Workflow, user: User, previous_id: int) -> dict[str, Any]:
+    """A new round copied from an earlier one of the same agency: the year advanced, the
+    number and dates cleared, the earlier round linked as the previous one; the units stay
+    until this year's sheets replace them."""
+    _revision, content = workflow.content(user, previous_id)  # another agency's: 404
+    data = load_canonical(content, f"hồ sơ {previous_id}").model_dump(mode="json",
+                                                                      exclude_none=True)
+    data["year"] = int(data["year"]) + 1
+    decision = data.setdefault("decision", {})
+    decision.pop("number", None)
+    decision["date"] = f"{data['year']}-12"
+    data["previous"] = {"dossier": previous_id}
+    return data
+
+
+def reconcile(workflow: Workflow, user: User, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per block, this year's unit names that last year's round does not have, and last
+    year's names left over: the clerk pairs them (a rename) or leaves them (new, gone).
+    Names are never matched silently: only equal names (as the loader compares them) pair."""
+    previous = (data.get("previous") or {}).get("dossier")
+    if not isinstance(previous, int):
+        return []
+    try:
+        _revision, content = workflow.content(user, previous)
+        last = load_canonical(content, f"hồ sơ {previous}")
+    except DocgenError:
+        return []  # the loader names a wrong previous round when the dossier is saved
+    mapping = (data.get("previous") or {}).get("mapping") or {}
+    mapped_new = {name_key(k) for k in mapping}
+    mapped_old = {name_key(v) for v in mapping.values()}
+    found = []
+    for i, block in enumerate(data.get("blocks") or []):
+        if i >= len(last.blocks) or not isinstance(block, dict):
+            continue
+        here = [str(u.get("name", "")) for u in block.get("units") or [] if isinstance(u, dict)]
+        there = [u.name for u in last.blocks[i].units]
+        here_keys, there_keys = {name_key(n) for n in here}, {name_key(n) for n in there}
+        new = [n for n in here if name_key(n) not in there_keys and name_key(n) not in mapped_new]
+        gone = [n for n in there if name_key(n) not in here_keys and name_key(n) not in mapped_old]
+        if new or gone:
+            found.append({"block": block.get("name") or f"khối thứ {i + 1}", "new": new,
+                          "gone": gone})
+    return found
+
+
+@page("GET", f"{PREFIX}/ho-so/nam-moi", "create")
+def new_year_choice(request: Request, user: PageUserDep, workflow: WorkflowDep) -> Response:
+    items, _total = workflow.list_dossiers(user, limit=100, offset=0)
+    return render(request, "new_year.html", me=user, dossiers=items)
+
+
 @page("GET", f"{PREFIX}/ho-so/moi", "create")
-def new_form(request: Request, user: PageUserDep, workflow: WorkflowDep) -> Response:
-    return editor_page(request, workflow, user, EditorState(skeleton(workflow, user), {}, {}),
-                       dossier_id=None)
+def new_form(request: Request, user: PageUserDep, workflow: WorkflowDep,
+             tu: int | None = None) -> Response:
+    data = next_year(workflow, user, tu) if tu is not None else skeleton(workflow, user)
+    notice = (f"Hồ sơ năm {data['year']} chép từ hồ sơ {tu}: số và ngày đã bỏ trống. Hãy đọc "
+              "bảng điểm năm nay cho từng khối, ghép các đơn vị đổi tên, và sửa năm trong "
+              "trích yếu, tên báo cáo, tên phụ lục và các đoạn nhận xét." if tu else "")
+    return editor_page(request, workflow, user, EditorState(data, {}, {}), dossier_id=None,
+                       notice=notice)
 
 
 @page("POST", f"{PREFIX}/ho-so/moi", "create")

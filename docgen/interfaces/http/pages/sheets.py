@@ -151,7 +151,7 @@ def read_sheet(path: Path, file_name: str, digest: str, scheme: Scheme, *,
                                       "subject": "-", "units": units})
         result = RoundResult(blocks=(compute_block(block, scheme),), survey=None)
         claims.block = 0
-        view.warnings += [d.message for d in check_claims(scheme, result, [claims])]
+        view.warnings += [d.message for d in check_claims(result, [claims])]
     except (ValueError, KeyError, IndexError):
         pass  # the dossier's validation names what is wrong with these units
     return view
