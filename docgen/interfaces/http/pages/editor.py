@@ -80,7 +80,7 @@ def issuer_defaults(workflow: Workflow, user: User) -> dict[str, Any]:
 def skeleton(workflow: Workflow, user: User) -> dict[str, Any]:
     return {"year": workflow.today().year, "subject": "", "issuer": issuer_defaults(workflow, user),
             "decision": {"subject_lines": [], "bases": [], "recipients": [], "archive": "VT",
-                         "signer": {}},
+                         "attachments_phrase": "Báo cáo, Phụ lục kết quả", "signer": {}},
             "scheme": json.loads(json.dumps(DEFAULT_SCHEME)), "blocks": [dict(EMPTY_BLOCK)],
             "report": {"title_lines": []}, "appendix_title": []}
 

@@ -15,6 +15,8 @@ from docgen.render import DOCUMENTS
 from docgen.workflow.errors import UnsupportedError
 
 AUDIT_PAGE = 50
+#: Entries of a dossier's trail the page filters (the newest; the API pages through all).
+AUDIT_READ = 2000
 
 
 def side_by_side(lines: list[str]) -> list[tuple[str, str, str, str]]:
@@ -91,7 +93,10 @@ def compare(request: Request, dossier_id: int, user: PageUserDep, workflow: Work
 def audit(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
           nguoi: str = "", thao_tac: str = "", trang: int = 1) -> Response:
     dossier = workflow.dossier(user, dossier_id)
-    entries, _total = workflow.audit(user, dossier_id, limit=1000, offset=0)
+    _first, total = workflow.audit(user, dossier_id, limit=1, offset=0)
+    entries, _total = workflow.audit(user, dossier_id, limit=AUDIT_READ,
+                                     offset=max(total - AUDIT_READ, 0))  # the newest ones
+    entries = sorted(entries, key=lambda e: e.id, reverse=True)  # newest first
     people = sorted({e.actor for e in entries})
     actions = sorted({e.action for e in entries})
     shown = [e for e in entries if (not nguoi or e.actor == nguoi)

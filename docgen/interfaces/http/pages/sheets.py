@@ -129,7 +129,11 @@ def read_sheet(path: Path, file_name: str, digest: str, scheme: Scheme, *,
             layout = find_layout(cells, words)
         except InputError as exc:
             view.needs_mapping = True
-            view.problems = [p.message for p in exc.problems]
+            # the reader's advice is for a dossier file; in the page, the drop-downs do it
+            view.problems = ([f"{file_name}{', ' + cells.place if cells.place else ''}: không "
+                              "nhận ra dòng tiêu đề của bảng; hãy chọn bên dưới mỗi cột chứa "
+                              "gì rồi bấm “Đọc lại theo cách ghép này”."]
+                             if view.headers else [p.message for p in exc.problems])
             return view
         view.recognised = [(column_letter(c), layout.labels.get(c, ""), str(role))
                            for c, role in sorted(layout.columns.items())]

@@ -68,13 +68,16 @@ def role_name(role: str) -> str:
 
 
 #: Audit actions as people call them (the workflow's actions plus the archive's own).
-AUDIT_NAMES = {**ACTION_NAMES, "render": "kết xuất dự thảo", "download": "tải tệp",
-               "export": "tải bảng kết quả", "add_user": "tạo người dùng",
-               "deactivate_user": "khóa người dùng", "create_dossier": "tạo hồ sơ",
-               "add_revision": "sửa hồ sơ", "allocate_number": "cấp số",
-               "verify": "kiểm tra kho lưu trữ", "sign_in": "đăng nhập",
-               "sign_out": "đăng xuất", "change_password": "đổi mật khẩu",
-               "save_version": "lưu phiên bản"}
+AUDIT_NAMES = {**ACTION_NAMES, "render": "lưu phiên bản dự thảo", "download": "tải tệp",
+               "export": "tải bảng kết quả", "issue": "ban hành", "archive": "đưa vào lưu trữ",
+               "dossier_create": "tạo hồ sơ", "dossier_update": "sửa hồ sơ",
+               "number_allocate": "cấp số", "status_change": "chuyển trạng thái",
+               "sheet_mapping": "đọc bảng điểm (cách ghép cột)", "verify": "kiểm tra kho",
+               "agency_add": "tạo cơ quan", "agency_update": "sửa cơ quan",
+               "user_add": "tạo người dùng", "user_deactivate": "khóa người dùng",
+               "user_enable": "mở khóa người dùng", "password_set": "đặt mật khẩu",
+               "token_rotate": "cấp mã truy cập mới", "sign_in": "đăng nhập",
+               "sign_in_failed": "đăng nhập sai", "sign_out": "đăng xuất"}
 
 
 def audit_name(action: str) -> str:
