@@ -3,7 +3,8 @@
 # Called by the Makefile before the virtual environment is made, so a fresh machine needs
 # nothing installed by hand. Each package is here for one reason:
 #   chromium            real-browser tests of the staff pages (driven by Playwright)
-#   poppler-utils       pdftoppm/pdftotext for looking at and checking rendered PDFs
+#   poppler-utils       pdftoppm/pdftotext for looking at and checking rendered PDFs, and
+#                       the page images of the staff pages' preview
 #   softhsm2            a PKCS#11 token for the agency-signature tests
 #   libharfbuzz-subset0 font subsetting in WeasyPrint (far faster than the fontTools path)
 #   libreoffice-writer-nogui  saving templates as Word users do; the LibreOffice peer in the benchmark
