@@ -41,6 +41,7 @@ add_user                403         403      403     403     201
 deactivate_user         403         403      403     403     200
 verify                  403         403      403     200     403
 me                      200         200      200     200     200
+warnings                200         200      200     200     403
 """
 EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=True))
             for line in MATRIX.strip().splitlines()}
@@ -89,6 +90,7 @@ ENDPOINTS = {
     "deactivate_user": Endpoint("POST", "/users/{u}/deactivate", "draft"),
     "verify": Endpoint("POST", "/archive/verify", "draft"),
     "me": Endpoint("GET", "/me", "draft"),
+    "warnings": Endpoint("GET", "/dossiers/{d}/warnings", "draft"),
 }
 
 #: Endpoints that name a dossier, a version or a user (another agency's must be invisible).
