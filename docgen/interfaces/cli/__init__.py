@@ -385,3 +385,6 @@ def user_add(
     typer.echo(message, err=True)
     typer.echo(token)
 
+
+# Topics in modules of their own (they import `app` from here).
+from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
