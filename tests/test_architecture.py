@@ -15,7 +15,8 @@ LAYERS = [
     {"ingest"},  # spreadsheet cells, below the model that turns them into units
     {"model"},
     {"compute"},
-    {"context", "claims"},  # claims: a sheet's own totals, ranks, bands against compute
+    {"context", "claims", "audit"},  # claims: a sheet's own totals, ranks, bands against
+    # compute; audit: a hand-made report's statements against the same figures
     {"render"},
     {"pipeline"},
     {"archive"},

@@ -84,7 +84,7 @@ def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance (insertions, deletions, substitutions).
 
     >>> edit_distance("huyenbathuoc", "huyenbathươc"), edit_distance("abc", "abc")
-    (1, 0)
+    (2, 0)
     """
     previous = list(range(len(b) + 1))
     for i, x in enumerate(a, start=1):

@@ -26,6 +26,8 @@ Dịch vụ soạn thảo, ban hành và lưu trữ Quyết định công bố C
 * **Xác thực**: mọi yêu cầu (trừ `/health`) mang tiêu đề `Authorization: Bearer <mã truy cập>`.
   Mỗi mã thuộc một người dùng, một cơ quan và một vai trò (`chuyen_vien`, `lanh_dao`,
   `van_thu`, `luu_tru`, `quan_tri`); hồ sơ của cơ quan khác không tồn tại với người dùng (404).
+  Trong trình duyệt, phiên đăng nhập (cookie) thay cho mã truy cập; khi đó mọi yêu cầu
+  thay đổi dữ liệu cần thêm tiêu đề `X-CSRF-Token`. Đăng nhập sai nhiều lần: 429.
 * **Quy trình**: dự thảo → đã trình → đã duyệt → đã ban hành (văn thư cấp số theo sổ của
   cơ quan, loại văn bản và năm) → đã ký (tải lên bản PDF đã ký) → đã lưu trữ.
 * **Không xóa, không ghi đè**: mỗi lần kết xuất, ban hành hay tải lên bản ký tạo một phiên
