@@ -15,7 +15,7 @@ LAYERS = [
     {"ingest"},  # spreadsheet cells, below the model that turns them into units
     {"model"},
     {"compute"},
-    {"context", "claims"},  # claims: a sheet's own totals, ranks, bands against compute
+    {"context", "claims", "audit"},  # claims, audit: what a sheet or a text states, against compute
     {"render"},
     {"pipeline"},
     {"archive"},
@@ -31,7 +31,11 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "sqlalchemy": ("archive/",), "alembic": ("archive/",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),
             "uvicorn": ("interfaces/http/server.py",),
-            "matplotlib": ("render/charts.py",)}
+            "matplotlib": ("render/charts.py",),
+            # reading Word and PDF files: the renderer's fast path, the text diff of versions,
+            # the page count of a version, and the audit of a report written by hand
+            "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),
+            "pypdf": ("workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py")}
 
 
 def _imports(path: Path) -> list[str]:

@@ -42,6 +42,7 @@ deactivate_user         403         403      403     403     200
 verify                  403         403      403     200     403
 me                      200         200      200     200     200
 warnings                200         200      200     200     403
+report_audit            200         200      200     200     403
 """
 EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=True))
             for line in MATRIX.strip().splitlines()}
@@ -91,6 +92,9 @@ ENDPOINTS = {
     "verify": Endpoint("POST", "/archive/verify", "draft"),
     "me": Endpoint("GET", "/me", "draft"),
     "warnings": Endpoint("GET", "/dossiers/{d}/warnings", "draft"),
+    "report_audit": Endpoint("POST", "/dossiers/{d}/report-audit", "draft", lambda: {
+        "content": "Tổng số phiếu thu về là 1.000/1.043 phiếu, đạt 95,88%.".encode(),
+        "headers": {"Content-Type": "text/plain"}}),
 }
 
 #: Endpoints that name a dossier, a version or a user (another agency's must be invisible).
