@@ -15,8 +15,7 @@ LAYERS = [
     {"ingest"},  # spreadsheet cells, below the model that turns them into units
     {"model"},
     {"compute"},
-    {"context", "claims", "audit"},  # claims: a sheet's own totals, ranks, bands against
-    # compute; audit: a hand-made report's statements against the same figures
+    {"context", "claims", "audit"},  # claims, audit: what a sheet or a text states, against compute
     {"render"},
     {"pipeline"},
     {"archive"},
@@ -33,7 +32,11 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),
             "uvicorn": ("interfaces/http/server.py",),
             "matplotlib": ("render/charts.py",),
-            "argon2": ("archive/passwords.py",)}
+            "argon2": ("archive/passwords.py",),
+            # reading Word and PDF files: the renderer's fast path, the text diff of versions,
+            # the page count of a version, and the audit of a report written by hand
+            "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),
+            "pypdf": ("workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py")}
 
 
 def _imports(path: Path) -> list[str]:

@@ -2,7 +2,7 @@
 
 What a sheet states against the computed figures (:mod:`docgen.claims.check`), probable
 renames against last year (:mod:`docgen.claims.renames`) and the numbers typed in the
-narrative (:mod:`docgen.claims.narrative`) are collected here, so that ``check``,
+narrative (:mod:`docgen.claims.narrative`, the wrong ones) are collected here, so that ``check``,
 ``render``, ``export``, ``import`` and the service say the same thing, and a warning
 reached by two paths is printed once.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docgen.claims.check import check_claims
+from docgen.claims.facts import Facts
+from docgen.claims.narrative import narrative_warnings
 from docgen.claims.renames import rename_warnings
 from docgen.compute.compare import RoundComparison
 from docgen.compute.results import RoundResult
@@ -33,4 +35,5 @@ def round_warnings(dossier: Dossier, result: RoundResult, sheets: Sequence[Sheet
     """Return the warnings of a computed round (without the "Cảnh báo: " prefix)."""
     lines = [d.message for d in check_claims(result, sheets)]
     lines += rename_warnings(comparison, source, dossier.year)
+    lines += narrative_warnings(dossier, Facts.of(dossier, result, comparison), source)
     return unique(lines)

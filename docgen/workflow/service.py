@@ -25,6 +25,8 @@ from docgen.context.summary import block_summaries, check_summary
 from docgen.errors import InputError, Problem
 from docgen.model.dossier import Dossier as DossierModel
 from docgen.model.loader import check_previous, decode_text, load_data, parse_text
+from docgen.audit import audit_report
+from docgen.claims.statements import Finding
 from docgen.model.rules import parse_date
 from docgen.pipeline import (
     RenderedDocument,
@@ -212,6 +214,14 @@ class Workflow(AccountsWorkflow):
         source = f"hồ sơ số {dossier_id}"
         previous = self.previous_round(user.agency, model, source, dossier_id)
         return warnings_of(model, previous=previous.model if previous else None, source=source)
+
+    def audit_report(self, user: User, dossier_id: int, data: bytes, name: str) -> list[Finding]:
+        """Check a report written by hand (`name` tells .docx, .pdf, .txt or .md) against the
+        latest content of a dossier and its archived previous round; nothing is stored."""
+        self.dossier(user, dossier_id)
+        _, model = self._latest(dossier_id)
+        previous = self.previous_round(user.agency, model, f"hồ sơ số {dossier_id}", dossier_id)
+        return audit_report(data, name, model, previous.model if previous else None)
 
     # -- rendering ------------------------------------------------------------------------
 

@@ -53,3 +53,26 @@ def test_another_agencys_dossier_has_no_warnings_to_read(service: Service) -> No
         answer = client.get(f"/dossiers/{dossier}/warnings")
     assert answer.status_code == 404
     assert set(answer.json()) == {"code", "message"}
+
+
+def test_a_report_uploaded_for_audit_gets_its_findings(service: Service) -> None:
+    """The planted Markdown report against the Hà Tĩnh dossier: the service gives the same
+    findings as ``docgen audit`` (nothing is stored)."""
+    from docgen.audit import audit_report
+
+    report = (FIXTURES / "audit" / "ha-tinh-2024-bao-cao.md").read_bytes()
+    with service.client("chuyen_vien") as client:
+        previous = _create(client, (FIXTURES / "ha-tinh-2023.yaml").read_bytes(), YAML)
+        current = _create(client, _ha_tinh_2024_listing_its_units(previous), JSON)
+        answer = client.post(f"/dossiers/{current}/report-audit", content=report,
+                             headers={"Content-Type": "text/markdown"})
+        wrong_type = client.post(f"/dossiers/{current}/report-audit", content=b"x",
+                                 headers={"Content-Type": "application/msword"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    expected = audit_report(report, "r.md", load_dossier(FIXTURES / "ha-tinh-2024.yaml"))
+    assert body["findings"] == [f.as_dict() for f in expected]
+    assert body["counts"] == {"đúng": 80, "sai": 17, "không kiểm tra được": 2}
+    assert set(body["findings"][0]) == {"quote", "location", "kind", "stated", "computed",
+                                        "verdict", "reason"}
+    assert wrong_type.status_code == 415 and set(wrong_type.json()) == {"code", "message"}

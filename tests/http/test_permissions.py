@@ -57,6 +57,7 @@ get_agency              403         403      403     403     200
 update_agency           403         403      403     403     200
 preview                 200         403      403     403     403
 preview_text            200         403      403     403     403
+report_audit            200         200      200     200     403
 """
 EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=True))
             for line in MATRIX.strip().splitlines()}
@@ -140,6 +141,9 @@ ENDPOINTS = {
     "preview": Endpoint("POST", "/dossiers/{d}/preview?format=docx&kind=quyet_dinh", "draft"),
     "preview_text": Endpoint("POST", "/dossiers/preview?format=docx&kind=quyet_dinh", "draft",
                              _yaml),
+    "report_audit": Endpoint("POST", "/dossiers/{d}/report-audit", "draft", lambda: {
+        "content": "Tổng số phiếu thu về là 1.000/1.043 phiếu, đạt 95,88%.".encode(),
+        "headers": {"Content-Type": "text/plain"}}),
 }
 
 #: Endpoints that name a dossier or a version (another agency's must be invisible). Users

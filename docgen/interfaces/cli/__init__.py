@@ -53,11 +53,14 @@ def render(
     output: Annotated[Path, typer.Option("-o", "--output", help="Thư mục ghi kết quả.")] = Path("out"),
     format: Annotated[str, typer.Option("--format", help="docx, pdf hoặc docx,pdf.")] = "docx,pdf",
     draft: Annotated[bool, typer.Option("--draft", help="Xuất bản dự thảo (dấu DỰ THẢO).")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Số liệu gõ tay trong phần nhận xét sai với dữ liệu là lỗi, không "
+                         "xuất văn bản.")] = False,
 ) -> None:
     """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
     formats = _formats(format)
     try:
-        loaded, result = _load_and_warn(dossier)
+        loaded, result = _load_and_warn(dossier, strict)
         documents = render_package(loaded, formats=formats, draft=draft, result=result)
         paths = write_files(documents, output)
     except DocgenError as error:
@@ -71,12 +74,15 @@ def render(
 
 
 @app.command()
-def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")]) -> None:
+def check(dossier: Annotated[Path, typer.Argument(help="Tệp hồ sơ (YAML hoặc JSON).")],
+          strict: Annotated[bool, typer.Option(
+              "--strict", help="Số liệu gõ tay trong phần nhận xét sai với dữ liệu là lỗi "
+                               "(mã thoát 2).")] = False) -> None:
     """Kiểm tra hồ sơ và in kết quả tính toán của từng khối."""
     from docgen.pipeline import compare_with_previous
 
     try:
-        loaded, result = _load_and_warn(dossier)
+        loaded, result = _load_and_warn(dossier, strict)
     except DocgenError as error:
         raise _fail(error) from error
     typer.echo(summary(loaded, result, compare_with_previous(loaded, result)))
@@ -105,10 +111,13 @@ def schema() -> None:
 # (issue 3; commands `import` and `export`, and `_load_and_warn` used by `render` and `check`)
 
 
-def _load_and_warn(path: Path) -> tuple[Dossier, RoundResult]:
+def _load_and_warn(path: Path, strict: bool = False) -> tuple[Dossier, RoundResult]:
     """Load a dossier and compute its round, once for the whole command; print on stderr,
-    each once, where its spreadsheets disagree with docgen's figures and which units are
-    probably last year's under another name."""
+    each once, where its spreadsheets disagree with docgen's figures, which units are
+    probably last year's under another name, and which numbers typed in the narrative the
+    data contradicts. With `strict`, those numbers are errors (InputError) instead."""
+    from docgen.claims.facts import Facts
+    from docgen.claims.narrative import narrative_problems
     from docgen.claims.warnings import round_warnings
     from docgen.model.loader import read_dossier
     from docgen.pipeline import compare_with_previous
@@ -117,6 +126,10 @@ def _load_and_warn(path: Path) -> tuple[Dossier, RoundResult]:
     result = compute_round(dossier)
     _notes(sheets)
     comparison = compare_with_previous(dossier, result)
+    if strict:
+        problems = narrative_problems(dossier, Facts.of(dossier, result, comparison), str(path))
+        if problems:
+            raise InputError(problems)
     _print_warnings(round_warnings(dossier, result, sheets, comparison, str(path)))
     return dossier, result
 
