@@ -85,6 +85,8 @@ _RC = {
     "xtick.major.width": 0.6,
     "ytick.major.width": 0.6,
     "legend.frameon": False,
+    # every text is printed as written: "$x$" in a unit's name is not mathematics
+    "text.parse_math": False,
 }
 
 

@@ -34,28 +34,22 @@ from urllib.request import url2pathname
 
 import jinja2
 import weasyprint
-from fontTools.ttLib import TTFont
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
+from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, FACES, FONT_DIR, covered_codepoints
 from docgen.render.environment import make_environment
 from docgen.render.meta import DocumentMeta
 
 __all__ = ["FONT_FAMILY", "render"]
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
 #: Family name under which the bundled faces are declared; templates/nd30.css uses it.
 FONT_FAMILY = "LiberationSerif Docgen"
 
 #: (file, font-weight, font-style) of the four bundled faces.
-_FACES = (
-    ("LiberationSerif-Regular.ttf", "normal", "normal"),
-    ("LiberationSerif-Bold.ttf", "bold", "normal"),
-    ("LiberationSerif-Italic.ttf", "normal", "italic"),
-    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
-)
+_FACES = FACES
 
 #: Shared stylesheet, looked up in the templates folder.
 STYLESHEET = "nd30.css"
@@ -64,7 +58,7 @@ STYLESHEET = "nd30.css"
 _BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 
 #: Characters that HTML turns into spaces: they need no glyph.
-_COLLAPSED_WHITESPACE = frozenset("\t\n\r\f")
+_COLLAPSED_WHITESPACE = COLLAPSED_WHITESPACE
 
 _LOGGER = logging.getLogger("weasyprint")
 
@@ -103,18 +97,8 @@ class _LocalFetcher(URLFetcher):
         return super().fetch(path.as_uri(), headers)
 
 
-@functools.cache
-def _covered_codepoints() -> frozenset[int]:
-    """Return the code points that all four bundled faces can draw."""
-    covered: set[int] | None = None
-    for name, _, _ in _FACES:
-        font = TTFont(FONT_DIR / name, lazy=True)
-        try:
-            cmap = set(font.getBestCmap())
-        finally:
-            font.close()
-        covered = cmap if covered is None else covered & cmap
-    return frozenset(covered or ())
+#: The code points all four bundled faces can draw (shared with the dossier's input check).
+_covered_codepoints = covered_codepoints
 
 
 #: Universal pseudo-element rules of WeasyPrint's user-agent stylesheet that the templates
