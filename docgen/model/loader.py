@@ -266,6 +266,11 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
+#: PyYAML's words for the problems a clerk's or an attacker's file can have.
+_YAML_PROBLEMS = {"found unconstructable recursive node": "một bí danh YAML (*) trỏ vào chính nó",
+                  "found undefined alias": "một bí danh YAML (*) chưa được khai báo (&)"}
+
+
 def parse_text(text: str, source: str) -> Any:
     """Return the raw data of a YAML or JSON text; JSON is valid YAML but read as JSON.
 
@@ -290,7 +295,8 @@ def parse_text(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "tệp"
-        raise InputError([Problem(source, where, "YAML hợp lệ", exc.problem or str(exc))]) from exc
+        found = _YAML_PROBLEMS.get(exc.problem or "", exc.problem or str(exc)[:200])
+        raise InputError([Problem(source, where, "YAML hợp lệ", found)]) from exc
     except yaml.YAMLError as exc:
         raise InputError([Problem(source, "tệp", "YAML hợp lệ", str(exc))]) from exc
     except json.JSONDecodeError as exc:
