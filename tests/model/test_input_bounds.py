@@ -15,9 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from docgen import bounds
 from docgen.errors import InputError
-from docgen.formatting.glyphs import covered_codepoints
 from docgen.interfaces.cli import app
 from docgen.model.loader import load_data, load_dossier, parse_text
 from docgen.render import pdf
@@ -212,6 +210,8 @@ def test_a_nul_written_in_yaml_is_refused() -> None:
 
 
 def test_the_input_check_uses_the_renderers_font_coverage() -> None:
+    from docgen.formatting.glyphs import covered_codepoints
+
     assert pdf._covered_codepoints is covered_codepoints
     assert {ord(c) for c in "Ằẵặỹ₫–…"} <= covered_codepoints()
 
@@ -304,6 +304,8 @@ def test_docgen_check_refuses_deep_json_and_huge_numbers_with_exit_2(tmp_path: P
 
 
 def test_every_bound_is_in_the_readme_table() -> None:
+    from docgen import bounds
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("\n## Limits\n"):]
     for name in dir(bounds):
