@@ -73,6 +73,9 @@ def unprintable(text: str) -> tuple[int, str, str] | None:
     >>> unprintable("Sở\\u202eNội")[0:2]
     (2, '\\u202e')
     """
+    if text.isascii():  # the font draws all of printable ASCII; controls are dropped later
+        position = text.find("\x00")
+        return None if position < 0 else (position, "\x00", "ký tự NUL")
     covered = covered_codepoints()
     for position, char in enumerate(text):
         code = ord(char)
