@@ -90,7 +90,7 @@ def test_empty_cells_at_the_end_of_a_row_are_not_columns(tmp_path: Path) -> None
 
 def test_the_row_limit_applies_to_csv(tmp_path: Path) -> None:
     path = tmp_path / "trieu-dong.csv"
-    path.write_bytes((HEADER + "".join(f"{i},x,9\n" for i in range(1_000_000))).encode())
+    path.write_bytes(HEADER.encode() + b"1,x,9\n" * 1_000_000)
     assert path.stat().st_size < 20 * 2**20  # within the file size limit
     assert refused(path) == f"{path}: tệp: cần tối đa 20.000 dòng; nhận được hơn 20.000 dòng"
     ok = tmp_path / "du-dong.csv"
