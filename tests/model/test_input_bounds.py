@@ -81,6 +81,23 @@ def test_an_alias_bomb_inside_a_real_dossier_is_refused_the_same_way() -> None:
     assert "200.000 giá trị" in only(text)
 
 
+def test_text_repeated_by_aliases_counts_once_per_use() -> None:
+    text = TEXT.replace("năm: 2025", "năm: 2025\nx_dai: &dai " + "a" * 10_000 + "\nx_lap: ["
+                        + ", ".join(["*dai"] * 300) + "]", 1)
+    assert only(text) == ("hồ sơ.yaml: tệp: cần tối đa 2.000.000 ký tự văn bản cả hồ sơ, kể "
+                          "cả văn bản lặp lại bằng bí danh YAML (*); nhận được hơn 2.000.000 "
+                          "ký tự")
+
+
+def test_a_large_aliased_value_in_a_text_field_is_named_not_printed() -> None:
+    text = TEXT.replace("đối tượng: các sở, ban, ngành, Ủy ban nhân dân các xã, phường",
+                        "đối tượng: *l4", 1)
+    found = problems(alias_bomb(4).replace("lol", "x_lol") + text)
+    assert "hồ sơ.yaml: đối tượng: cần một đoạn văn bản; nhận được một danh sách 9 phần tử" \
+        in found
+    assert all(len(m) < 300 for m in found)
+
+
 def test_a_self_referring_alias_is_refused() -> None:
     assert only("a: &a [*a]\n") == ("hồ sơ.yaml: dòng 1, cột 4: cần YAML hợp lệ; nhận được "
                                     "một bí danh YAML (*) trỏ vào chính nó")
