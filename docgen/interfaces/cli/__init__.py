@@ -29,8 +29,21 @@ from docgen.render import FORMATS
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Soạn Quyết định công bố Chỉ số CCHC, Báo cáo và Phụ lục (DOCX, PDF).")
 
-#: The dossier `docgen demo` renders, relative to the repository root.
-DEMO_DOSSIER = Path(__file__).resolve().parents[3] / "fixtures" / "son-la-2025.yaml"
+
+def _version(value: bool) -> None:
+    if value:
+        from docgen.workflow.provenance import docgen_version
+
+        typer.echo(f"docgen {docgen_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _version_flag: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="In phiên bản docgen.")] = False,
+) -> None:
+    """Soạn Quyết định công bố Chỉ số CCHC, Báo cáo và Phụ lục (DOCX, PDF)."""
 
 
 def _fail(error: DocgenError) -> typer.Exit:
@@ -98,7 +111,9 @@ def summary(dossier: Dossier, result: RoundResult,
 @app.command()
 def demo(output: Annotated[Path, typer.Option("-o", "--output")] = Path("out")) -> None:
     """Xuất bộ hồ sơ mẫu Sơn La 2025 vào thư mục out/."""
-    render(DEMO_DOSSIER, output=output, format="docx,pdf", draft=False)
+    from docgen.resources import demo_dossier
+
+    render(demo_dossier(), output=output, format="docx,pdf", draft=False)
 
 
 @app.command()
