@@ -8,6 +8,7 @@ Temporary files are named ``.<name>.<random>.tmp``: hidden, and recognisable as 
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -59,3 +60,19 @@ def is_temporary(name: str) -> bool:
     (True, False)
     """
     return name.startswith(".") and name.endswith(".tmp")
+
+
+#: errno -> the reason in Vietnamese, for messages about files and folders.
+_OS_REASONS = {errno.ENOENT: "không tồn tại", errno.ENOTDIR: "một phần đường dẫn là tệp, không "
+               "phải thư mục", errno.EACCES: "không có quyền", errno.EPERM: "không có quyền",
+               errno.EROFS: "ổ đĩa chỉ đọc", errno.ENOSPC: "đĩa đầy", errno.EEXIST: "đã tồn tại",
+               errno.EISDIR: "là một thư mục"}
+
+
+def os_reason(error: OSError) -> str:
+    """Why `error` happened, in Vietnamese (the system's words when not known).
+
+    >>> os_reason(PermissionError(13, "Permission denied"))
+    'không có quyền'
+    """
+    return _OS_REASONS.get(error.errno or 0, error.strerror or str(error))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from docgen.archive.database import Timeouts
 from docgen.archive.records import ND30_FIELDS, as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport
 
@@ -18,12 +19,14 @@ from docgen.archive.store import Actor, Archive, VerifyReport
 OPERATOR = "dòng lệnh"
 
 
-def open_archive(data: Path, database: str | None) -> Archive:
+def open_archive(data: Path, database: str | None, *, schema: str | None = None,
+                 timeouts: Timeouts | None = None) -> Archive:
     """Open (and migrate) the archive in `data`, on `database` if given.
 
-    The command line fills `database` from ``--database`` or ``DOCGEN_DATABASE_URL``.
+    The command line fills the arguments from its options and the settings
+    (:func:`docgen.interfaces.cli.open_archive`); a failure is a StartupError.
     """
-    return Archive(data, database or None)
+    return Archive(data, database or None, schema=schema, timeouts=timeouts)
 
 
 def list_versions(archive: Archive) -> str:

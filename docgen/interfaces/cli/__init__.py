@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -38,12 +39,37 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: Options of the whole command line (``docgen --config FILE …``).
+_STATE: dict[str, Any] = {}
+
+
 @app.callback()
 def main(
     _version_flag: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="In phiên bản docgen.")] = False,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Tệp cấu hình TOML (mặc định: $DOCGEN_CONFIG, hoặc docgen.toml ở "
+                         "thư mục hiện tại nếu có).", show_default=False)] = None,
 ) -> None:
     """Soạn Quyết định công bố Chỉ số CCHC, Báo cáo và Phụ lục (DOCX, PDF)."""
+    _STATE["config"] = config
+
+
+def _use_resources(settings: Any) -> None:
+    """Read templates and fonts from the folders the settings name (if they name any)."""
+    from docgen import resources
+
+    resources.use(templates=settings.templates, fonts=settings.fonts)
+
+
+def _configured_resources() -> None:
+    """For the document commands: apply templates/fonts settings, but only pay for loading
+    the settings (the service's modules) when a settings file or variable could set them."""
+    import os
+
+    if _STATE.get("config") or os.environ.get("DOCGEN_CONFIG") or os.environ.get(
+            "DOCGEN_FONTS") or Path("docgen.toml").is_file():
+        _use_resources(load_settings())
 
 
 def _fail(error: DocgenError) -> typer.Exit:
@@ -72,6 +98,7 @@ def render(
 ) -> None:
     """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
     formats = _formats(format)
+    _configured_resources()
     try:
         loaded, result = _load_and_warn(dossier, strict)
         documents = render_package(loaded, formats=formats, draft=draft, result=result)
@@ -286,11 +313,48 @@ def _import_block(dossier: Dossier, sheet: str | None, number: int | None) -> in
 archive_app = typer.Typer(no_args_is_help=True, help="Xem, tải và kiểm tra kho lưu trữ.")
 app.add_typer(archive_app, name="archive")
 
-DataOption = Annotated[Path, typer.Option("--data", help="Thư mục dữ liệu của kho lưu trữ.")]
+DataOption = Annotated[Path | None, typer.Option(
+    "--data", help="Thư mục dữ liệu của kho lưu trữ (mặc định: data_dir trong docgen.toml, "
+                   "DOCGEN_DATA_DIR, hoặc data/).", show_default=False)]
 DatabaseOption = Annotated[str | None, typer.Option(
-    "--database", envvar="DOCGEN_DATABASE_URL",
-    help="URL cơ sở dữ liệu (mặc định: SQLite trong thư mục dữ liệu), ví dụ "
+    "--database",
+    help="URL cơ sở dữ liệu (mặc định: database_url trong docgen.toml, DOCGEN_DATABASE_URL, "
+         "hoặc SQLite trong thư mục dữ liệu), ví dụ "
          "postgresql+psycopg://docgen@127.0.0.1:5432/docgen.")]
+
+
+@contextmanager
+def startup_errors() -> Iterator[None]:
+    """Turn a failure to start (settings, database, data folder, port) into one Vietnamese
+    line on stderr and its exit code (README, "Exit codes"); never a traceback."""
+    from docgen.archive.errors import StartupError
+
+    try:
+        yield
+    except StartupError as error:
+        typer.echo(f"Lỗi: {' '.join(str(error).split())}", err=True)
+        raise typer.Exit(code=error.exit_code) from error
+
+
+def load_settings(**options: Any) -> Any:
+    """The settings (option > environment > settings file > default) for `options`
+    given by name of the Settings field (None: not given)."""
+    from docgen.interfaces import configuration
+
+    with startup_errors():
+        return configuration.load(options, config=_STATE.get("config"))
+
+
+def open_archive(data: Path | None, database: str | None) -> Any:
+    """Open the archive the options and the settings name; a failure to start exits
+    with its code."""
+    from docgen.interfaces import operator
+
+    settings = load_settings(data_dir=data, database_url=database)
+    with startup_errors():
+        return operator.open_archive(settings.data_dir, settings.database_url,
+                                     schema=settings.database_schema,
+                                     timeouts=settings.timeouts)
 
 
 def _archive_failure(error: DocgenError) -> typer.Exit:
@@ -300,34 +364,38 @@ def _archive_failure(error: DocgenError) -> typer.Exit:
 
 @app.command()
 def serve(
-    data: DataOption = Path("data"),
+    data: DataOption = None,
     database: DatabaseOption = None,
-    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Cổng.")] = 8000,
+    host: Annotated[str | None, typer.Option(
+        "--host", help="Địa chỉ lắng nghe (mặc định 127.0.0.1).", show_default=False)] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", help="Cổng (mặc định 8000).", show_default=False)] = None,
 ) -> None:
     """Chạy dịch vụ HTTP (mặc định http://127.0.0.1:8000, tài liệu API ở /docs)."""
     from docgen.interfaces.http.server import serve as run
-    from docgen.interfaces.http.settings import Settings
 
-    run(Settings(data_dir=data, database_url=database), host=host, port=port)
+    settings = load_settings(data_dir=data, database_url=database, host=host, port=port)
+    _use_resources(settings)
+    with startup_errors():
+        run(settings)
 
 
 @archive_app.command("list")
-def archive_list(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+def archive_list(data: DataOption = None, database: DatabaseOption = None) -> None:
     """Liệt kê mọi phiên bản trong kho."""
     from docgen.interfaces import operator
 
-    typer.echo(operator.list_versions(operator.open_archive(data, database)))
+    typer.echo(operator.list_versions(open_archive(data, database)))
 
 
 @archive_app.command("show")
 def archive_show(version: Annotated[int, typer.Argument(help="Số phiên bản.")],
-                 data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+                 data: DataOption = None, database: DatabaseOption = None) -> None:
     """In thông tin một phiên bản: mã băm, nguồn gốc, siêu dữ liệu NĐ 30."""
     from docgen.interfaces import operator
 
     try:
-        typer.echo(operator.show_version(operator.open_archive(data, database), version))
+        typer.echo(operator.show_version(open_archive(data, database), version))
     except DocgenError as error:
         raise _archive_failure(error) from error
 
@@ -337,23 +405,23 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
                 format: Annotated[str, typer.Option("--format", help="docx hoặc pdf.")] = "pdf",
                 output: Annotated[Path, typer.Option("-o", "--output",
                                                      help="Tệp hoặc thư mục ghi ra.")] = Path("."),
-                data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+                data: DataOption = None, database: DatabaseOption = None) -> None:
     """Lấy tệp của một phiên bản (được băm lại trước khi ghi ra)."""
     from docgen.interfaces import operator
 
     try:
-        path = operator.get_file(operator.open_archive(data, database), version, format, output)
+        path = operator.get_file(open_archive(data, database), version, format, output)
     except DocgenError as error:
         raise _archive_failure(error) from error
     typer.echo(f"Đã ghi {path}")
 
 
 @archive_app.command("verify")
-def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+def archive_verify(data: DataOption = None, database: DatabaseOption = None) -> None:
     """Băm lại mọi tệp trong kho và báo tệp thiếu hoặc bị thay đổi (mã thoát 5 nếu có)."""
     from docgen.interfaces import operator
 
-    report, text = operator.verify(operator.open_archive(data, database))
+    report, text = operator.verify(open_archive(data, database))
     typer.echo(text)
     if not report.clean:
         raise typer.Exit(code=5)
