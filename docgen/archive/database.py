@@ -30,7 +30,7 @@ from alembic.operations import Operations
 from alembic.script import ScriptDirectory
 from sqlalchemy import URL, Engine, create_engine, event, exc, make_url, text
 
-from docgen.archive.errors import DatabaseUnavailableError, DatabaseUrlError
+from docgen.archive.errors import DatabaseUnavailableError, DatabaseUrlError, SchemaOutdatedError
 
 LOG = logging.getLogger("docgen.archive")
 LOG.addHandler(logging.NullHandler())
@@ -193,6 +193,22 @@ def _raw_sqlite(connection: Any, statement: str) -> None:
     connection.connection.driver_connection.execute(statement)
 
 
+def head_revision() -> str:
+    """The schema revision this code expects (the newest migration shipped)."""
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None, "no migration shipped"
+    return head
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Raise SchemaOutdatedError (exit code 9, "run docgen db upgrade") unless the
+    database is at the code's revision; for whoever must not migrate by itself (the
+    service at start, once migrations run only through ``docgen db upgrade``)."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise SchemaOutdatedError(current, head)
+
+
 def current_revision(engine: Engine) -> str | None:
     """Return the schema revision the database is at (None before the first migration)."""
     with engine.connect() as connection:
@@ -219,7 +235,7 @@ def unavailable(error: BaseException, url: str, timeouts: Timeouts) -> DatabaseU
         text_ = str(original)
         if "locked" in text_ or "busy" in text_:
             return DatabaseUnavailableError(
-                f"cơ sở dữ liệu đang bận: chờ khóa quá {timeouts.lock:g} giây "
+                f"cơ sở dữ liệu đang bận: chờ khóa quá {_seconds(timeouts.lock)} giây "
                 "(database_lock_timeout); hãy thử lại sau.")
         if "interrupted" in text_:
             return _statement_timeout(timeouts)
@@ -231,7 +247,7 @@ def unavailable(error: BaseException, url: str, timeouts: Timeouts) -> DatabaseU
     kind = _PG_LATER.get(getattr(original, "sqlstate", None) or "")
     if kind == "lock":
         return DatabaseUnavailableError(
-            f"cơ sở dữ liệu đang bận: chờ khóa quá {timeouts.lock:g} giây "
+            f"cơ sở dữ liệu đang bận: chờ khóa quá {_seconds(timeouts.lock)} giây "
             "(database_lock_timeout); hãy thử lại sau.")
     if kind == "statement":
         return _statement_timeout(timeouts)
@@ -241,9 +257,14 @@ def unavailable(error: BaseException, url: str, timeouts: Timeouts) -> DatabaseU
     return None
 
 
+def _seconds(value: float) -> str:
+    """A number of seconds the Vietnamese way: ``0,5``, ``60``."""
+    return f"{value:g}".replace(".", ",")
+
+
 def _statement_timeout(timeouts: Timeouts) -> DatabaseUnavailableError:
     return DatabaseUnavailableError(
-        f"truy vấn chạy quá {timeouts.statement:g} giây (database_statement_timeout) và đã "
+        f"truy vấn chạy quá {_seconds(timeouts.statement)} giây (database_statement_timeout) và đã "
         "bị dừng, không có gì thay đổi; hãy thử lại sau.")
 
 

@@ -561,13 +561,16 @@ class Archive(AccountStore):
 
     # -- integrity ------------------------------------------------------------------------
 
-    def verify(self) -> VerifyReport:
-        """Re-hash every blob the database refers to; list the missing and altered ones."""
+    def verify(self, progress: Callable[[int, int], None] | None = None) -> VerifyReport:
+        """Re-hash every blob the database refers to; list the missing and altered ones.
+        `progress` is told (done, total) after each blob."""
         report = VerifyReport()
         with self._reading() as session:
             known = dict(session.execute(select(Blob.sha256, Blob.size)).all())
         for digest, size in sorted(known.items()):
             report.checked += 1
+            if progress is not None:
+                progress(report.checked, len(known))
             problem = self.blobs.check(digest, size)
             if problem is not None:
                 report.problems.append((digest, problem))

@@ -9,6 +9,7 @@ written to the audit log under the name "dòng lệnh" (command line).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from docgen.archive.database import Timeouts
@@ -73,9 +74,10 @@ def get_file(archive: Archive, version_id: int, fmt: str, output: Path) -> Path:
     return target
 
 
-def verify(archive: Archive) -> tuple[VerifyReport, str]:
-    """Re-hash every blob; return the report and its text."""
-    report = archive.verify()
+def verify(archive: Archive, progress: Callable[[int, int], None] | None = None
+           ) -> tuple[VerifyReport, str]:
+    """Re-hash every blob; return the report and its text (`progress`: see Archive.verify)."""
+    report = archive.verify(progress)
     archive.record(Actor(OPERATOR, "-"), "verify", "archive", None, checked=report.checked,
                    problems=len(report.problems))
     lines = [f"Đã kiểm tra {report.checked} tệp."]

@@ -74,3 +74,21 @@ def test_a_lock_held_past_the_lock_timeout_is_database_busy(kind: str, tmp_path:
         bounded.add_agency(OPERATOR, "phu-yen", {"name": "Phú Yên"}, at=datetime.now(UTC))
         bounded.close()
         holder.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_statement_running_past_the_statement_timeout_is_stopped(kind: str,
+                                                                     tmp_path: Path) -> None:
+    slow = {"sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                      "SELECT count(*) FROM n",  # endless, until interrupted
+            "postgresql": "SELECT pg_sleep(30)"}[kind]
+    with database(kind) as db:
+        archive = Archive(tmp_path / "data", db.url, schema=db.schema,
+                          timeouts=Timeouts(statement=0.5))
+        with pytest.raises(DatabaseUnavailableError) as caught, archive._reading() as session:
+            session.execute(text(slow))
+        assert str(caught.value) == ("truy vấn chạy quá 0,5 giây (database_statement_timeout) "
+                                     "và đã bị dừng, không có gì thay đổi; hãy thử lại sau.")
+        with archive._reading() as session:  # the next statement runs normally
+            assert session.execute(text("SELECT 1")).scalar() == 1
+        archive.close()

@@ -39,6 +39,11 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+#: ``--progress`` of the long commands (render, demo, archive verify).
+ProgressOption = Annotated[bool, typer.Option(
+    "--progress", help="In tiến độ từng bước ra stderr (mặc định: chỉ khi chạy trong "
+                       "terminal).")]
+
 #: Options of the whole command line (``docgen --config FILE …``).
 _STATE: dict[str, Any] = {}
 
@@ -95,13 +100,21 @@ def render(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Số liệu gõ tay trong phần nhận xét sai với dữ liệu là lỗi, không "
                          "xuất văn bản.")] = False,
+    progress: ProgressOption = False,
 ) -> None:
     """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
+    from docgen.interfaces.cli.progress import Progress, wanted
+    from docgen.render import DOCUMENTS
+
     formats = _formats(format)
     _configured_resources()
+    steps = Progress(wanted(progress), total=4 + len(DOCUMENTS) * len(formats))
     try:
+        steps.step(f"đọc và kiểm tra hồ sơ {dossier}")
         loaded, result = _load_and_warn(dossier, strict)
-        documents = render_package(loaded, formats=formats, draft=draft, result=result)
+        documents = render_package(loaded, formats=formats, draft=draft, result=result,
+                                   progress=steps.step)
+        steps.step(f"ghi {len(documents)} tệp vào {output}")
         paths = write_files(documents, output)
     except DocgenError as error:
         raise _fail(error) from error
@@ -111,6 +124,8 @@ def render(
         raise typer.Exit(code=4) from error
     for path in paths:
         typer.echo(f"Đã ghi {path}")
+    size = sum(len(d.data) for d in documents)
+    steps.finish(f"{len(paths)} tệp, {f'{size / 1024:,.0f}'.replace(',', '.')} KB")
 
 
 @app.command()
@@ -136,11 +151,12 @@ def summary(dossier: Dossier, result: RoundResult,
 
 
 @app.command()
-def demo(output: Annotated[Path, typer.Option("-o", "--output")] = Path("out")) -> None:
+def demo(output: Annotated[Path, typer.Option("-o", "--output")] = Path("out"),
+         progress: ProgressOption = False) -> None:
     """Xuất bộ hồ sơ mẫu Sơn La 2025 vào thư mục out/."""
     from docgen.resources import demo_dossier
 
-    render(demo_dossier(), output=output, format="docx,pdf", draft=False)
+    render(demo_dossier(), output=output, format="docx,pdf", draft=False, progress=progress)
 
 
 @app.command()
@@ -417,12 +433,17 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
 
 
 @archive_app.command("verify")
-def archive_verify(data: DataOption = None, database: DatabaseOption = None) -> None:
+def archive_verify(data: DataOption = None, database: DatabaseOption = None,
+                   progress: ProgressOption = False) -> None:
     """Băm lại mọi tệp trong kho và báo tệp thiếu hoặc bị thay đổi (mã thoát 5 nếu có)."""
     from docgen.interfaces import operator
+    from docgen.interfaces.cli.progress import Progress, wanted
 
-    report, text = operator.verify(open_archive(data, database))
+    steps = Progress(wanted(progress), total=0)
+    report, text = operator.verify(open_archive(data, database),
+                                   lambda done, total: steps.count(done, total, "tệp đã băm lại"))
     typer.echo(text)
+    steps.finish(f"{report.checked} tệp, {len(report.problems)} hỏng")
     if not report.clean:
         raise typer.Exit(code=5)
 
