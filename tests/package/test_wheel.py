@@ -1,12 +1,15 @@
 """The wheel works outside a checkout: built, installed in a fresh virtual environment in
 an empty folder, it renders the demo and a dossier with the templates, fonts and fixtures
-it carries (``make check-package``; deselected from the default run, it takes a minute)."""
+it carries, and serves (``make check-package``; deselected from the default run, it takes a minute)."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -59,3 +62,32 @@ def test_the_wheel_renders_the_demo_and_a_dossier_from_an_empty_folder(tmp_path:
     assert (work / "out" / "quyet_dinh.pdf").read_bytes()[:5] == b"%PDF-"
     assert (work / "out" / "quyet_dinh.pdf").read_bytes() == (
         work / "demo" / "quyet_dinh.pdf").read_bytes()
+    _serve_answers(docgen, work, env)
+
+
+def _serve_answers(docgen: Path, work: Path, env: dict[str, str]) -> None:
+    """`docgen serve` from the wheel: the API, its offline docs and the staff pages."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([str(docgen), "serve", "--data", "data", "--port", str(port)],
+                              cwd=work, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=5) as health:
+                    assert health.status == 200
+                break
+            except OSError:
+                assert server.poll() is None, server.communicate()[1]
+                assert time.monotonic() < deadline, "docgen serve did not start"
+                time.sleep(0.2)
+        for path in ("/docs", "/dang-nhap"):
+            with urllib.request.urlopen(f"{base}{path}", timeout=30) as page:
+                assert page.status == 200 and b"<html" in page.read().lower()
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
