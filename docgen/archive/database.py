@@ -220,7 +220,8 @@ _PG_LATER = {"55P03": "lock", "57014": "statement", "57P01": "down", "57P02": "d
              "57P03": "down", "53300": "busy"}
 
 
-def unavailable(error: BaseException, url: str, timeouts: Timeouts) -> DatabaseUnavailableError | None:
+def unavailable(error: BaseException, url: str,
+                timeouts: Timeouts) -> DatabaseUnavailableError | None:
     """Return the DatabaseUnavailableError that driver `error` means, or None when it is
     something else (a bug, a constraint) that must stay as it is."""
     if isinstance(error, exc.TimeoutError):  # no free connection in the pool

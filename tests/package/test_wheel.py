@@ -1,6 +1,7 @@
 """The wheel works outside a checkout: built, installed in a fresh virtual environment in
 an empty folder, it renders the demo and a dossier with the templates, fonts and fixtures
-it carries, and serves (``make check-package``; deselected from the default run, it takes a minute)."""
+it carries, and serves (``make check-package``; deselected from the default run: it takes
+a minute)."""
 
 from __future__ import annotations
 
