@@ -1,23 +1,21 @@
 """Which characters the bundled font can draw, and which ones no document may carry.
 
-The PDF sets every text in the Liberation Serif bundled in ``docgen/render/fonts`` and
-refuses to render a character that font lacks (:func:`docgen.render.pdf.check_glyphs`).
+The PDF sets every text in the bundled Liberation Serif (:func:`docgen.resources.fonts_dir`)
+and refuses to render a character that font lacks (:func:`docgen.render.pdf.check_glyphs`).
 The same coverage is checked when a dossier is read (:mod:`docgen.model.limits`), so such
 a character is refused as bad input naming its field instead of failing at render time.
-Bidirectional controls are refused too: an RTL override makes a unit's name display
-backwards ("‮ấb nềyugN" shown as another name) while it compares as itself.
+Bidirectional controls are refused too: an RTL override (U+202E) makes a unit's name show
+backwards, as another name, while it still compares as itself.
 """
 
 from __future__ import annotations
 
 import functools
 import unicodedata
-from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-#: The bundled fonts (their licence beside them).
-FONT_DIR = Path(__file__).resolve().parents[1] / "render" / "fonts"
+from docgen.resources import fonts_dir
 
 #: (file, font-weight, font-style) of the four bundled faces.
 FACES = (
@@ -40,7 +38,7 @@ def covered_codepoints() -> frozenset[int]:
     """Return the code points that all four bundled faces can draw."""
     covered: set[int] | None = None
     for name, _, _ in FACES:
-        font = TTFont(FONT_DIR / name, lazy=True)
+        font = TTFont(fonts_dir() / name, lazy=True)
         try:
             cmap = set(font.getBestCmap())
         finally:

@@ -38,9 +38,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
-from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, FACES, FONT_DIR, covered_codepoints
+from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, FACES, covered_codepoints
 from docgen.render.environment import make_environment
 from docgen.render.meta import DocumentMeta
+from docgen.resources import fonts_dir
 
 __all__ = ["FONT_FAMILY", "render"]
 
@@ -136,14 +137,14 @@ class _HTML(weasyprint.HTML):
 def _font_setup() -> tuple[FontConfiguration, weasyprint.CSS]:
     """Return the shared font configuration and the ``@font-face`` stylesheet (built once)."""
     rules = "\n".join(
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(FONT_DIR / name).as_uri()}");'
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(fonts_dir() / name).as_uri()}");'
         f" font-weight: {weight}; font-style: {style}; }}"
         for name, weight, style in _FACES
     )
     font_config = FontConfiguration()
     with _weasyprint_errors("phông Liberation Serif"):
         css = weasyprint.CSS(
-            string=rules, font_config=font_config, url_fetcher=_LocalFetcher((FONT_DIR,))
+            string=rules, font_config=font_config, url_fetcher=_LocalFetcher((fonts_dir(),))
         )
     return font_config, css
 
@@ -156,7 +157,7 @@ def _stylesheet(path: Path, mtime_ns: int, size: int) -> weasyprint.CSS:
         return weasyprint.CSS(
             filename=str(path),
             font_config=font_config,
-            url_fetcher=_LocalFetcher((path.parent, FONT_DIR)),
+            url_fetcher=_LocalFetcher((path.parent, fonts_dir())),
         )
 
 
@@ -326,7 +327,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         document = _HTML(
             string=html_text,
             base_url=root.as_uri() + "/",
-            url_fetcher=_LocalFetcher((root, FONT_DIR), charts),
+            url_fetcher=_LocalFetcher((root, fonts_dir()), charts),
         ).render(stylesheets=[font_css, css], font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=identifier)
 

@@ -55,7 +55,8 @@ CASES = {
                                        .encode(), YAML, "dòng 22, cột 7",
                                        "một số tối đa 30 ký tự"),
     "a 523 KB unit name": (as_json(rename_first("Sở " + "x" * 523_000)), JSON,
-                           "khối thứ 1 (khối sở) › đơn vị thứ 1 (Sở " + "x" * 54 + "…) › tên đơn vị",
+                           "khối thứ 1 (khối sở) › đơn vị thứ 1 (Sở " + "x" * 54
+                           + "…) › tên đơn vị",
                            "tối đa 300 ký tự"),
     "an RTL override": (as_json(rename_first("Sở Nội\u202evụ")), JSON,
                         "khối thứ 1 (khối sở) › đơn vị thứ 1 (Sở Nội\ufffdvụ) › tên đơn vị",

@@ -185,7 +185,8 @@ def test_names_and_paragraphs_have_their_own_lengths() -> None:
     load_data(parse_text(with_first_unit("{tên đơn vị: " + "x" * 300 + ", tổng điểm: 90}"),
                          "x.yaml"), "x.yaml")
     long = "Năm 2025 " * 2300
-    text = TEXT.replace("  theo đề nghị: >-\n", f"  theo đề nghị: {long}\n  x_theo_de_nghi: >-\n", 1)
+    text = TEXT.replace("  theo đề nghị: >-\n",
+                        f"  theo đề nghị: {long}\n  x_theo_de_nghi: >-\n", 1)
     assert "quyết định › theo đề nghị: cần tối đa 20.000 ký tự; nhận được một đoạn văn bản " \
            "20.699 ký tự" in problems(text)[0]
 
