@@ -30,7 +30,7 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "openpyxl": ("ingest/xlsx.py", "render/xlsx.py"),  # reading; writing
             "sqlalchemy": ("archive/",), "alembic": ("archive/",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),
-            "uvicorn": ("interfaces/http/server.py",),
+            "uvicorn": ("interfaces/http/guard.py",),
             "matplotlib": ("render/charts.py",),
             "argon2": ("archive/passwords.py",),
             # reading Word and PDF files: the renderer's fast path, the text diff of versions,
