@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 from live import AGENCY, SON_LA_TEXT, YAML, Service
+from pdfbombs import flate_bomb, page_tree_dag, shared_content
 from service import Clock, LiveServer, add_users, bearer
 
 from docgen.interfaces.http import Settings, create_app
@@ -345,3 +346,20 @@ def test_a_client_over_its_own_cap_evicts_its_own_waiting_sockets(
         finally:
             for sock in sockets:
                 sock.close()
+
+
+@pytest.mark.parametrize("attack", ["shared", "dag", "bomb"])
+def test_a_crafted_signed_pdf_is_a_422_and_nothing_is_stored(service: Service,
+                                                              attack: str) -> None:
+    data = {"shared": shared_content, "dag": lambda: page_tree_dag(20),
+            "bomb": flate_bomb}[attack]()
+    dossier_id = service.dossier_in("issued")
+    with service.client("van_thu") as client:
+        before = client.get(f"/dossiers/{dossier_id}/documents/quyet_dinh/versions").json()
+        refused = client.post(f"/dossiers/{dossier_id}/signed", content=data,
+                              headers={"Content-Type": "application/pdf"})
+        after = client.get(f"/dossiers/{dossier_id}/documents/quyet_dinh/versions").json()
+        state = client.get(f"/dossiers/{dossier_id}").json()["status"]
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["message"].startswith("Tệp tải lên vượt giới hạn kiểm tra")
+    assert after["total"] == before["total"] and state == "issued"
