@@ -289,12 +289,20 @@ def serve(
     database: DatabaseOption = None,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Cổng.")] = 8000,
+    root_path: Annotated[str, typer.Option(
+        "--root-path", envvar="DOCGEN_ROOT_PATH",
+        help="Tiền tố đường dẫn khi dịch vụ nằm sau proxy, ví dụ /docgen.")] = "",
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy", envvar="DOCGEN_TRUSTED_PROXIES",
+        help="Địa chỉ hoặc mạng của proxy được tin X-Forwarded-For/-Proto "
+             "(lặp lại được), ví dụ 127.0.0.1.")] = None,
 ) -> None:
     """Chạy dịch vụ HTTP (mặc định http://127.0.0.1:8000, tài liệu API ở /docs)."""
     from docgen.interfaces.http.server import serve as run
     from docgen.interfaces.http.settings import Settings
 
-    run(Settings(data_dir=data, database_url=database), host=host, port=port)
+    run(Settings(data_dir=data, database_url=database, root_path=root_path.rstrip("/"),
+                 trusted_proxies=tuple(trusted_proxy or ())), host=host, port=port)
 
 
 @archive_app.command("list")
