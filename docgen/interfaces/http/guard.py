@@ -60,7 +60,7 @@ from typing import Any
 import h11
 import uvicorn
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -489,6 +489,8 @@ class Guard:
                 await refusal(scope, receive, guarded_send)
                 return
             await self.inner(scope, receive, guarded_send)
+        except ClientDisconnect:
+            return  # the client left (or its body timed out): nobody to answer, nothing to log
         except Exception as exc:
             if started:
                 raise  # half a response went out: the connection must close
