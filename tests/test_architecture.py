@@ -30,13 +30,14 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "openpyxl": ("ingest/xlsx.py", "render/xlsx.py"),  # reading; writing
             "sqlalchemy": ("archive/",), "alembic": ("archive/",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),
-            "uvicorn": ("interfaces/http/server.py",),
+            "uvicorn": ("interfaces/http/guard.py",),
             "matplotlib": ("render/charts.py",),
             "argon2": ("archive/passwords.py",),
             # reading Word and PDF files: the renderer's fast path, the text diff of versions,
             # the page count of a version, and the audit of a report written by hand
             "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),
-            "pypdf": ("workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py")}
+            "pypdf": ("workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py",
+                      "workflow/pdfbudget.py")}  # ... and the budgets of an uploaded PDF
 
 
 def _imports(path: Path) -> list[str]:

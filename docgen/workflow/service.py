@@ -39,6 +39,7 @@ from docgen.render import DOCUMENTS, FORMATS
 from docgen.workflow.accounts import AccountsWorkflow, SignInPolicy
 from docgen.workflow.canonical import canonical_json, load_canonical
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
+from docgen.workflow.pdfbudget import check_pdf
 from docgen.workflow.provenance import (
     REGISTER_TYPE,
     docgen_version,
@@ -438,6 +439,7 @@ class Workflow(AccountsWorkflow):
         tools rewrite the file.
         """
         self.dossier(user, dossier_id, "upload_signed")
+        check_pdf(pdf)  # pages, objects, decompressed size, time: before anything reads it
         if not pdf.startswith(b"%PDF-"):
             raise UnsupportedError("Tệp tải lên không phải PDF (phải bắt đầu bằng %PDF-).")
         pages = page_count(pdf)

@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 
 from docgen.archive.schema import User
 from docgen.archive.store import Actor, Archive
+from docgen.interfaces.http.guard import server_config
 from docgen.workflow.roles import Role
 
 PG_URL = os.environ.get("DOCGEN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -126,7 +127,8 @@ class LiveServer:
         self._socket.bind(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        # the service's own configuration (guards included), as `docgen serve` runs it
+        config = server_config(app, app.state.settings, log_level="warning")  # type: ignore[attr-defined]
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run,
                                         kwargs={"sockets": [self._socket]}, daemon=True)

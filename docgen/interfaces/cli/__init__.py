@@ -386,11 +386,21 @@ def serve(
         "--host", help="Địa chỉ lắng nghe (mặc định 127.0.0.1).", show_default=False)] = None,
     port: Annotated[int | None, typer.Option(
         "--port", help="Cổng (mặc định 8000).", show_default=False)] = None,
+    root_path: Annotated[str | None, typer.Option(
+        "--root-path", show_default=False,
+        help="Tiền tố đường dẫn khi dịch vụ nằm sau proxy, ví dụ /docgen.")] = None,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy",
+        help="Địa chỉ hoặc mạng của proxy được tin X-Forwarded-For/-Proto "
+             "(lặp lại được), ví dụ 127.0.0.1.")] = None,
 ) -> None:
     """Chạy dịch vụ HTTP (mặc định http://127.0.0.1:8000, tài liệu API ở /docs)."""
     from docgen.interfaces.http.server import serve as run
 
-    settings = load_settings(data_dir=data, database_url=database, host=host, port=port)
+    settings = load_settings(
+        data_dir=data, database_url=database, host=host, port=port,
+        root_path=root_path.rstrip("/") if root_path is not None else None,
+        trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None)
     _use_resources(settings)
     with startup_errors():
         run(settings)

@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from docgen.archive.store import Archive
 from docgen.interfaces.http import apidocs, errors, pages, session
+from docgen.interfaces.http.guard import Guard
 from docgen.interfaces.http.limits import BodySizeLimit
 from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, versions
 from docgen.interfaces.http.schemas import ErrorOut
@@ -77,8 +78,18 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Guard, settings=settings, authenticated=_authenticated)  # outermost
     _add_dossier_schema(app)
     return app
+
+
+def _authenticated(request: Request) -> bool:
+    """Whether the request carries a valid API token or session cookie (for the rate limit;
+    the routes check again, with permissions)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return request.app.state.workflow.archive.user_for_token(token.strip()) is not None
+    return session.session_user(request) is not None
 
 
 def _add_dossier_schema(app: FastAPI) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from docgen.archive.records import as_utc
 from docgen.archive.schema import Agency, AuditEntry, Dossier, User, Version
 from docgen.archive.store import STATUS_NAMES, VerifyReport, VersionRecord
+from docgen.interfaces.http.guard import link
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.workflow.accounts import issuer_block
 from docgen.workflow.roles import ROLE_NAMES, Role
@@ -118,7 +119,7 @@ class VersionOut(BaseModel):
             template_hashes=v.template_hashes, summary=v.summary, note=v.note,
             metadata=Nd30Metadata(**{name: getattr(v, name) for name in _METADATA_FIELDS}),
             files=[FileOut(format=f.format, media_type=f.media_type, sha256=f.sha256,
-                           size=f.size, url=f"/versions/{v.id}/files/{f.format}")
+                           size=f.size, url=link(f"/versions/{v.id}/files/{f.format}"))
                    for f in record.files])
 
 

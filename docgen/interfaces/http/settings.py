@@ -68,3 +68,25 @@ class Settings:
         return Timeouts(connect=self.database_connect_timeout,
                         statement=self.database_statement_timeout,
                         lock=self.database_lock_timeout)
+    #: Path prefix the service is published under by a reverse proxy (e.g. "/docgen");
+    #: links, redirects and the API description then carry it. "": at the site root.
+    root_path: str = ""
+    #: Addresses or networks (e.g. "127.0.0.1", "10.0.0.0/24") of the reverse proxies whose
+    #: X-Forwarded-For / X-Forwarded-Proto are believed; from anyone else they are ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    #: Most connections open at once (kept below the file-descriptor limit); over it, the
+    #: oldest connection still waiting for its request is closed.
+    max_connections: int = 1000
+    #: Most connections open at once from one client address (trusted proxies: no limit).
+    max_connections_per_client: int = 100
+    #: Seconds a client has to send a request's headers (from connecting, or from the end of
+    #: the previous response).
+    header_timeout_seconds: float = 10.0
+    #: Seconds a request body may pause between two packets before the connection closes.
+    body_timeout_seconds: float = 30.0
+    #: Seconds an idle kept-alive connection stays open.
+    keep_alive_seconds: int = 5
+    #: Requests without a valid token or session, per client address: burst size …
+    anonymous_burst: int = 120
+    #: … and refill rate per minute (beyond: 429 with Retry-After). 0 burst: no limit.
+    anonymous_requests_per_minute: int = 120
