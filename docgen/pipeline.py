@@ -70,7 +70,7 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
             LOG.info("Step 3 - rendering %s.%s", kind, fmt)
             data = render_document(kind, fmt, context, meta, template_root)
             if fmt == "pdf" and not draft:  # issued: with its empty signature field
-                from docgen.signing import prepare_for_signing  # pyHanko loads on issue
+                from docgen.signing.fields import prepare_for_signing  # pyHanko loads on issue
 
                 data = prepare_for_signing(kind, data, dossier.decision.signer.name)
             documents.append(RenderedDocument(kind, fmt, data))

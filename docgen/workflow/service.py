@@ -36,6 +36,7 @@ from docgen.pipeline import (
     warnings_of,
 )
 from docgen.render import DOCUMENTS, FORMATS
+from docgen.signing.policy import SigningPolicy
 from docgen.workflow.accounts import AccountsWorkflow, SignInPolicy
 from docgen.workflow.canonical import canonical_json, load_canonical
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
@@ -100,8 +101,9 @@ class Workflow(AccountsWorkflow):
     def __init__(self, archive: Archive, *, today: Callable[[], date] = vietnam_today,
                  issue_formats: Sequence[str] = ("docx", "pdf"),
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 policy: SignInPolicy | None = None):
+                 policy: SignInPolicy | None = None, signing: SigningPolicy | None = None):
         self.archive = archive
+        self.signing = signing or SigningPolicy()
         self.today = today
         self.now = now
         self.policy = policy or SignInPolicy()
@@ -399,32 +401,45 @@ class Workflow(AccountsWorkflow):
                        warnings=warnings_of(model, result, previous=last_year, source=source))
 
     def upload_signed(self, user: User, dossier_id: int, pdf: bytes) -> VersionRecord:
-        """Keep the signed PDF of the issued decision as a version of its own.
+        """Keep the leader's signed PDF of the issued decision as a version of its own,
+        once its signature is verified (see :mod:`docgen.signing.verify`).
 
-        The file must be a PDF. Whether the final version's bytes are its beginning (what
-        signing by incremental update produces) is recorded, not required: some signing
-        tools rewrite the file.
+        The report (signer, certificate, signing time, every check) is stored with the
+        version. A failed check refuses the file with one message per failure, and the
+        refusal is audited; an intact signature from an untrusted CA is accepted only when
+        the deployment allows it, and is marked so.
         """
+        from docgen.signing.trust import load_trust_anchors
+        from docgen.signing.verify import verify_signed
+
         self.dossier(user, dossier_id, "upload_signed")
         if not pdf.startswith(b"%PDF-"):
             raise UnsupportedError("Tệp tải lên không phải PDF (phải bắt đầu bằng %PDF-).")
-        pages = page_count(pdf)
-        if pages is None:
-            raise UnsupportedError("Không đọc được tệp PDF tải lên.")
         final = self.archive.latest_version(dossier_id, "quyet_dinh", "final")
         if final is None:
             raise ConflictError(f"Hồ sơ số {dossier_id} chưa có bản ban hành để ký.")
+        if not any(f.format == "pdf" for f in final.files):
+            raise ConflictError(f"Bản ban hành của hồ sơ số {dossier_id} không có PDF để đối "
+                                "chiếu chữ ký số (cấu hình ban hành cần định dạng pdf).")
+        issued = self.archive.read_file(final, "pdf")[1]
+        report = verify_signed(pdf, issued,
+                               trust_roots=load_trust_anchors(self.signing.trust_dir),
+                               allow_untrusted=self.signing.allow_untrusted)
+        if not report.accepted:
+            self.archive.record(Actor.of(user), "upload_signed_refused", "dossier", dossier_id,
+                                dossier_id=dossier_id, sha256=sha256_hex(pdf),
+                                failed=[c.code for c in report.failures])
+        report.refuse_unless_accepted("tệp đã ký tải lên")
         v = final.version
         metadata = {name: getattr(v, name) for name in ND30_FIELDS}
-        metadata["page_amount"] = pages
-        final_pdf = next((f for f in final.files if f.format == "pdf"), None)
-        extends = final_pdf is not None and pdf.startswith(
-            self.archive.read_file(final, "pdf")[1])
+        metadata["page_amount"] = page_count(pdf)
+        note = f"Bản đã ký của phiên bản {v.id}: chữ ký của {report.signer} đã kiểm tra"
+        if report.untrusted_accepted:
+            note += " (chứng thư không thuộc CA tin cậy, được chấp nhận theo cấu hình)"
         item = NewVersion(kind="quyet_dinh", status="signed", files={"pdf": pdf},
                           docgen_version=v.docgen_version, template_hashes=v.template_hashes,
-                          summary=v.summary, metadata=metadata,
-                          note=f"Bản đã ký của phiên bản {v.id}"
-                               + (" (nối tiếp nguyên vẹn bản ban hành)" if extends else ""))
+                          summary=v.summary, metadata=metadata, note=note,
+                          signatures=[{"role": "leader", **report.to_dict()}])
         records = self.archive.store_versions(Actor.of(user), dossier_id, [item],
                                               allowed=["issued"], action="upload_signed",
                                               new_status="signed")

@@ -3,24 +3,20 @@ session (key generation and rendering are the slow parts)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from pki import Pki, kit
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from pki import Pki, make_pki  # noqa: E402
-
-from docgen.model.loader import load_dossier  # noqa: E402
-from docgen.pipeline import render_package  # noqa: E402
+from docgen.model.loader import load_dossier
+from docgen.pipeline import render_package
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "son-la-2025.yaml"
 
 
 @pytest.fixture(scope="session")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"))
+def pki() -> Pki:
+    return kit()
 
 
 @pytest.fixture(scope="session")

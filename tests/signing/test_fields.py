@@ -8,7 +8,7 @@ import pypdf
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from docgen.signing import AGENCY_FIELD, LEADER_FIELD, prepare_for_signing
+from docgen.signing.fields import AGENCY_FIELD, LEADER_FIELD, prepare_for_signing
 from docgen.signing.places import page_lines
 
 A4_WIDTH, A4_HEIGHT = 595.28, 841.89

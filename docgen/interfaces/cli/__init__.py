@@ -347,3 +347,4 @@ def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = N
 # Topics in modules of their own (they import `app` from here).
 from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (agency …, user …)
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
+from docgen.interfaces.cli import signing as _signing  # noqa: E402,F401  (sign verify …)

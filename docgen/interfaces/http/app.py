@@ -56,7 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
                           idle=timedelta(minutes=settings.session_idle_minutes),
                           lifetime=timedelta(hours=settings.session_max_hours))
     workflow = Workflow(archive, today=settings.today, issue_formats=settings.issue_formats,
-                        now=settings.now, policy=policy)
+                        now=settings.now, policy=policy, signing=settings.signing_policy())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

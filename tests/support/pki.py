@@ -8,6 +8,7 @@ validity of the valid ones (2025-2045) and after the end of the expired one.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,3 +133,17 @@ def sign_pdf(pdf: bytes, who: Identity, chain: list[Identity], *,
     new_field = None if field else fields.SigFieldSpec("ChuKyKhac", box=(10, 10, 60, 40))
     return signers.PdfSigner(meta, signer, new_field_spec=new_field).sign_pdf(
         writer).getvalue()
+
+
+@functools.cache
+def kit() -> Pki:
+    """Return one PKI per test process (its trust folder in a temporary directory)."""
+    import tempfile
+
+    return make_pki(Path(tempfile.mkdtemp(prefix="docgen-pki-")))
+
+
+def leader_signed(pdf: bytes) -> bytes:
+    """Return the issued decision `pdf` signed by the test leader into its ô 7c field."""
+    pki = kit()
+    return sign_pdf(pdf, pki.leader, [pki.root])
