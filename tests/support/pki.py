@@ -147,3 +147,22 @@ def leader_signed(pdf: bytes) -> bytes:
     """Return the issued decision `pdf` signed by the test leader into its ô 7c field."""
     pki = kit()
     return sign_pdf(pdf, pki.leader, [pki.root])
+
+
+def seal_png(diameter_mm: float = 36, dpi: int = 300) -> bytes:
+    """Return a red, transparent round seal image of `diameter_mm` at `dpi` (PNG)."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    size = round(diameter_mm / 25.4 * dpi)
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    red = (218, 37, 29, 230)
+    draw.ellipse((4, 4, size - 5, size - 5), outline=red, width=size // 30)
+    draw.ellipse((size // 6, size // 6, size - size // 6, size - size // 6), outline=red,
+                 width=size // 60)
+    draw.regular_polygon((size / 2, size / 2, size / 8), 5, fill=red)
+    out = BytesIO()
+    image.save(out, format="PNG", dpi=(dpi, dpi))
+    return out.getvalue()
