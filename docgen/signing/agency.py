@@ -128,6 +128,12 @@ def open_agency_signer(key: AgencyKey) -> Iterator[AgencySigner]:
             try:
                 signer = pkcs11.PKCS11Signer(session, key_label=key.pkcs11_key_label,
                                              cert_label=key.pkcs11_key_label)
+                if signer.signing_cert.public_key.algorithm == "ec":
+                    # Tokens (SoftHSM2 among them) often offer only raw CKM_ECDSA: the
+                    # digest is computed here and the token signs it.
+                    signer = pkcs11.PKCS11Signer(session, key_label=key.pkcs11_key_label,
+                                                 signing_cert=signer.signing_cert,
+                                                 use_raw_mechanism=True)
                 described = _describe(signer)
             except Exception as exc:  # noqa: BLE001
                 raise AgencySigningError([Problem(where, "PKCS#11", "khóa và chứng thư có nhãn "
@@ -235,8 +241,10 @@ class _FontFactory(GlyphAccumulatorFactory):
     def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
-        return _ScaledWidths(writer=writer, font_handle=open(self.font_file, "rb"),  # noqa: SIM115
-                             font_size=self.font_size, obj_stream=obj_stream)
+        # In memory: pyHanko never closes the handle it is given.
+        handle = BytesIO(Path(self.font_file).read_bytes())
+        return _ScaledWidths(writer=writer, font_handle=handle, font_size=self.font_size,
+                             obj_stream=obj_stream)
 
 
 def attachment_font() -> Path:

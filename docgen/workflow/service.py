@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from docgen.archive.blobs import sha256_hex
@@ -444,6 +444,82 @@ class Workflow(AccountsWorkflow):
                                               allowed=["issued"], action="upload_signed",
                                               new_status="signed")
         return records[0]
+
+    def set_seal(self, user: User | None, png: bytes, source: str = "ảnh dấu",
+                 agency: str | None = None) -> dict[str, Any]:
+        """Keep `png` as the seal image of the user's agency (`user` None: the operator, for
+        `agency`), checked: PNG, transparent, with its resolution (so that its real size is
+        known); return its size and hash."""
+        from docgen.signing.agency import read_seal
+
+        actor = self._actor(user, "agency_seal")
+        code = user.agency if user is not None else agency or ""
+        seal = read_seal(png, source)
+        row = self.archive.set_agency_seal(actor, code, png, width_mm=seal.width_mm,
+                                           height_mm=seal.height_mm)
+        return {"agency": row.agency, "sha256": row.sha256, "width_mm": row.width_mm,
+                "height_mm": row.height_mm}
+
+    def agency_sign(self, user: User, dossier_id: int) -> list[VersionRecord]:
+        """Apply the agency's signature (the văn thư's action, ND30 Điều 14 and 17) to the
+        leader-signed decision and to each attached file: a new signed version of each.
+
+        Only after a verified leader signature, once; the seal image of the agency and a
+        key in the settings are needed. The decision is verified again afterwards: the
+        leader's signature must still pass every check.
+        """
+        from docgen.signing import agency
+        from docgen.signing.trust import load_trust_anchors
+        from docgen.signing.verify import verify_signed
+
+        self.dossier(user, dossier_id, "agency_sign")
+        signed = self.archive.latest_version(dossier_id, "quyet_dinh", "signed")
+        entries = (signed.version.signatures or []) if signed is not None else []
+        if not any(e.get("role") == "leader" and e.get("accepted") for e in entries):
+            raise ConflictError(f"Hồ sơ số {dossier_id} chưa có bản đã ký của người có thẩm "
+                                "quyền được kiểm tra; cơ quan chỉ ký số sau người có thẩm quyền.")
+        if any(e.get("role") == "agency" for e in entries):
+            raise ConflictError(f"Hồ sơ số {dossier_id} đã được ký số của cơ quan.")
+        seal = self.archive.agency_seal(user.agency)
+        if seal is None:
+            raise ConflictError(f"Cơ quan {user.agency} chưa có ảnh dấu; văn thư cần tải lên "
+                                "ảnh dấu (PNG nền trong suốt) trước khi ký số.")
+        finals = {kind: self.archive.latest_version(dossier_id, kind, "final")
+                  for kind in DOCUMENTS if kind != "quyet_dinh"}
+        v = signed.version
+        code = f"{v.code_number}/{v.code_notation}"
+        when = (self.now().astimezone(UTC) + VIETNAM).replace(
+            tzinfo=timezone(VIETNAM), microsecond=0)
+        tsa = self.signing.tsa_url
+        image = agency.Seal(seal[1], seal[0].width_mm, seal[0].height_mm)
+        with agency.open_agency_signer(self.signing.agency_key) as signer:
+            files = {"quyet_dinh": agency.sign_decision(self.archive.read_file(signed, "pdf")[1],
+                                                        signer, image, when=when, tsa_url=tsa)}
+            for kind, final in finals.items():
+                if final is not None and any(f.format == "pdf" for f in final.files):
+                    files[kind] = agency.sign_attachment(self.archive.read_file(final, "pdf")[1],
+                                                         signer, code=code, when=when,
+                                                         tsa_url=tsa)
+        issued = self.archive.latest_version(dossier_id, "quyet_dinh", "final")
+        again = verify_signed(files["quyet_dinh"], self.archive.read_file(issued, "pdf")[1],
+                              trust_roots=load_trust_anchors(self.signing.trust_dir),
+                              allow_untrusted=self.signing.allow_untrusted)
+        again.refuse_unless_accepted("bản ký số của cơ quan")
+        stamp = agency.describe(signer, when, tsa)
+        items = []
+        for kind, pdf in files.items():
+            base = signed if kind == "quyet_dinh" else finals[kind]
+            bv = base.version
+            metadata = {name: getattr(bv, name) for name in ND30_FIELDS}
+            metadata["page_amount"] = page_count(pdf)
+            leader = [{**entries[0], **{"role": "leader"}}] if kind == "quyet_dinh" else []
+            items.append(NewVersion(
+                kind=kind, status="signed", files={"pdf": pdf}, docgen_version=bv.docgen_version,
+                template_hashes=bv.template_hashes, summary=bv.summary, metadata=metadata,
+                note=f"Ký số của cơ quan ({stamp['signer']}) trên phiên bản {bv.id}",
+                signatures=[*leader, stamp]))
+        return self.archive.store_versions(Actor.of(user), dossier_id, items,
+                                           allowed=["signed"], action="agency_sign")
 
     def archive_dossier(self, user: User, dossier_id: int) -> Dossier:
         self.dossier(user, dossier_id, "archive")

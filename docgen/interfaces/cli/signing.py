@@ -1,4 +1,5 @@
-"""``docgen sign verify SIGNED.pdf --issued ISSUED.pdf [--trust DIR] [--json]``.
+"""``docgen sign verify SIGNED.pdf --issued ISSUED.pdf [--trust DIR] [--json]``, and
+``docgen agency seal CODE SEAL.png`` (the agency's seal image).
 
 Checks the leader's signature of a signed decision against the issued file, as the
 service does on upload. Exit code 0 when the signature is accepted, 1 when a check
@@ -15,7 +16,8 @@ from typing import Annotated
 import typer
 
 from docgen.errors import DocgenError, InputError, Problem
-from docgen.interfaces.cli import _fail, app
+from docgen.interfaces.cli import DatabaseOption, DataOption, _fail, app
+from docgen.interfaces.cli.accounts import _workflow, agency_app
 
 sign_app = typer.Typer(no_args_is_help=True, help="Chữ ký số: kiểm tra bản đã ký.")
 app.add_typer(sign_app, name="sign")
@@ -66,3 +68,21 @@ def verify(
             typer.echo(f"Lỗi: {signed}: kiểm tra chữ ký số › {check.name}: {check.message}",
                        err=True)
         raise typer.Exit(code=1)
+
+
+@agency_app.command("seal")
+def agency_seal(
+    code: Annotated[str, typer.Argument(help="Mã cơ quan, ví dụ ubnd-son-la.")],
+    image: Annotated[Path, typer.Argument(help="Ảnh dấu: PNG đỏ, nền trong suốt, có DPI.")],
+    data: DataOption = Path("data"), database: DatabaseOption = None,
+) -> None:
+    """Cập nhật ảnh dấu của cơ quan (dùng khi văn thư ký số của cơ quan lên Quyết định)."""
+    try:
+        png = image.read_bytes()
+    except OSError as error:
+        raise _fail(InputError([Problem(str(image), "ảnh dấu", "một tệp PNG đọc được",
+                                        "không đọc được")])) from error
+    with _workflow(data, database) as workflow:
+        seal = workflow.set_seal(None, png, str(image), agency=code)
+    typer.echo(f"Đã cập nhật ảnh dấu của {seal['agency']}: {seal['width_mm']:g} × "
+               f"{seal['height_mm']:g} mm (SHA-256 {seal['sha256'][:16]}…).")

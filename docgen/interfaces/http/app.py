@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from docgen.archive.store import Archive
 from docgen.interfaces.http import apidocs, errors, pages, session
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, versions
+from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, signing, versions
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
@@ -72,7 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     session.install(app)
     apidocs.install(app)
     for router in (dossiers.router, versions.router, admin.router, checks.router,
-                   agencies.router):
+                   agencies.router, signing.router):
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
