@@ -46,3 +46,21 @@ def test_a_missing_file_exits_2(tmp_path, issued):
                                       "--issued", str(tmp_path / "ban-hanh.pdf")])
     assert result.exit_code == 2
     assert "bản đã ký: cần một tệp PDF đọc được; nhận được không có tệp này" in result.stderr
+
+
+def test_agency_seal_is_kept_with_its_real_size(tmp_path):
+    from pki import seal_png
+
+    data = str(tmp_path / "data")
+    runner = CliRunner()
+    assert runner.invoke(app, ["agency", "add", "ubnd-son-la", "--data", data, "--name",
+                               "Ủy ban nhân dân tỉnh Sơn La"]).exit_code == 0
+    (tmp_path / "dau.png").write_bytes(seal_png(38))
+    result = runner.invoke(app, ["agency", "seal", "ubnd-son-la", str(tmp_path / "dau.png"),
+                                 "--data", data])
+    assert result.exit_code == 0, result.output
+    assert "Đã cập nhật ảnh dấu của ubnd-son-la: 38 × 38 mm" in result.output
+    (tmp_path / "sai.png").write_bytes(b"not a png")
+    bad = runner.invoke(app, ["agency", "seal", "ubnd-son-la", str(tmp_path / "sai.png"),
+                              "--data", data])
+    assert bad.exit_code == 2 and "cần một tệp PNG" in bad.stderr
