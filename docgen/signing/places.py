@@ -127,7 +127,10 @@ def leader_place(pdf: bytes, signer_name: str) -> tuple[int, Box]:
     wanted = _normal(signer_name)
     for index in range(len(reader.pages) - 1, -1, -1):
         lines = page_lines(reader.pages[index])
-        names = [line for line in lines if _normal(line.text) == wanted]
+        # A long name may wrap: its first line, followed by up to two more, spell it.
+        names = [line for i, line in enumerate(lines)
+                 if any(_normal(" ".join(x.text for x in lines[i:i + k])) == wanted
+                        for k in (1, 2, 3))]
         if not names:
             continue
         name = min(names, key=lambda line: line.baseline)  # the lowest: the signature's
