@@ -38,6 +38,7 @@ send_back               403         200      403     403     403
 issue                   403         403      200     403     403
 upload_signed           403         403      409     403     403
 agency_sign             403         403      409     403     403
+metadata_xml            200         200      200     200     403
 agency_seal             403         403      200     403     403
 archive                 403         403      403     200     403
 documents               200         200      200     200     403
@@ -119,6 +120,7 @@ ENDPOINTS = {
     "issue": Endpoint("POST", "/dossiers/{d}/issue", "approved"),
     "upload_signed": Endpoint("POST", "/dossiers/{d}/signed", "issued", _pdf),
     "archive": Endpoint("POST", "/dossiers/{d}/archive", "signed"),
+    "metadata_xml": Endpoint("GET", "/versions/{v}/metadata.xml", "draft"),
     "agency_sign": Endpoint("POST", "/dossiers/{d}/agency-signature", "signed"),
     "agency_seal": Endpoint("PUT", "/me/agency/seal", "draft", lambda: {
         "content": seal_png(), "headers": {"Content-Type": "image/png"}}),

@@ -333,6 +333,21 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
     typer.echo(f"Đã ghi {path}")
 
 
+@archive_app.command("export")
+def archive_export(version: Annotated[int, typer.Argument(help="Số phiên bản.")],
+                   output: Annotated[Path, typer.Option("-o", "--output",
+                                                        help="Thư mục ghi ra.")] = Path("."),
+                   data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+    """Xuất bản PDF của một phiên bản và siêu dữ liệu NĐ 30 Phụ lục VI (XML) bên cạnh."""
+    from docgen.interfaces import operator
+
+    try:
+        pdf, xml = operator.export(operator.open_archive(data, database), version, output)
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+    typer.echo(f"Đã ghi {pdf} và {xml}")
+
+
 @archive_app.command("verify")
 def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
     """Băm lại mọi tệp trong kho và báo tệp thiếu hoặc bị thay đổi (mã thoát 5 nếu có)."""
