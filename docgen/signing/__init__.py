@@ -1,10 +1,13 @@
 """Signing stage: finished PDF bytes -> PDF with signature fields; signed PDF -> checked.
 
-* :func:`~docgen.signing.fields.prepare_for_signing` adds the empty signature fields ND30 places (ô 7c on the
-  Quyết định; the top-right corner of page 1 of each attached file) to an issued PDF.
-* :func:`~docgen.signing.verify.verify_signed` checks a leader's signature against the issued bytes.
-* :func:`~docgen.signing.agency.sign_as_agency` applies the agency's signature from a PKCS#12 file or a PKCS#11
-  token.
+* :func:`~docgen.signing.fields.prepare_for_signing` adds the empty signature fields ND30
+  places (ô 7c on the Quyết định; the top-right corner of page 1 of each attached file) to
+  an issued PDF (:mod:`~docgen.signing.places` finds them on the page).
+* :func:`~docgen.signing.verify.verify_signed` checks a leader's signature against the
+  issued bytes.
+* :func:`~docgen.signing.agency.sign_decision` and
+  :func:`~docgen.signing.agency.sign_attachment` apply the agency's signature, from a
+  PKCS#12 file or a PKCS#11 token.
 
 This package is the only one that imports pyHanko and python-pkcs11; everything it
 writes is an incremental update, so what was signed before stays byte for byte. The

@@ -37,7 +37,7 @@ from docgen.signing.fields import AGENCY_FIELD, LEADER_FIELD
 from docgen.signing.places import FONT_DIR, MM
 from docgen.signing.policy import AgencyKey
 from docgen.signing.runner import outside_event_loop
-from docgen.signing.writer import open_writer, written
+from docgen.signing.writer import open_writer
 
 #: Field of the agency's seal on the Quyết định (the attached files use AGENCY_FIELD).
 SEAL_FIELD = "DauCoQuan"
