@@ -119,6 +119,8 @@ def sign_pdf(pdf: bytes, who: Identity, chain: list[Identity], *,
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+    from docgen.signing.runner import outside_event_loop
+
     der = who.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     signer = signers.SimpleSigner(
@@ -131,8 +133,9 @@ def sign_pdf(pdf: bytes, who: Identity, chain: list[Identity], *,
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name=field or "ChuKyKhac")
     new_field = None if field else fields.SigFieldSpec("ChuKyKhac", box=(10, 10, 60, 40))
-    return signers.PdfSigner(meta, signer, new_field_spec=new_field).sign_pdf(
-        writer).getvalue()
+    pdf_signer = signers.PdfSigner(meta, signer, new_field_spec=new_field)
+    # Playwright's sync API runs an event loop in the test's thread, where asyncio.run fails.
+    return outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
 
 
 @functools.cache
