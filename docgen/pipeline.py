@@ -74,8 +74,12 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
         for fmt in formats:
             LOG.info("Step 3 - rendering %s.%s", kind, fmt)
             report(f"xuất {DOCUMENT_TITLES.get(kind, kind)} ({kind}.{fmt})")
-            documents.append(RenderedDocument(kind, fmt, render_document(
-                kind, fmt, context, meta, template_root)))
+            data = render_document(kind, fmt, context, meta, template_root)
+            if fmt == "pdf" and not draft:  # issued: with its empty signature field
+                from docgen.signing.fields import prepare_for_signing  # pyHanko loads on issue
+
+                data = prepare_for_signing(kind, data, dossier.decision.signer.name)
+            documents.append(RenderedDocument(kind, fmt, data))
     return documents
 
 

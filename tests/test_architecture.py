@@ -17,6 +17,7 @@ LAYERS = [
     {"compute"},
     {"context", "claims", "audit"},  # claims, audit: what a sheet or a text states, against compute
     {"render"},
+    {"signing"},  # finished PDF bytes: signature fields, verification, the agency signature
     {"pipeline"},
     {"archive"},
     {"workflow"},
@@ -37,7 +38,9 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             # the page count of a version, and the audit of a report written by hand
             "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),
             "pypdf": ("workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py",
-                      "workflow/pdfbudget.py")}  # ... and the budgets of an uploaded PDF
+                      "workflow/pdfbudget.py",  # ... the budgets of an uploaded PDF
+                      "signing/places.py"),  # text positions: where the signer signs
+            "pyhanko": ("signing/",)}
 
 
 def _imports(path: Path) -> list[str]:

@@ -52,6 +52,7 @@ class NewVersion:
     summary: dict[str, Any]
     metadata: dict[str, Any]
     note: str | None = None
+    signatures: list[dict[str, Any]] | None = None  #: what docgen verified or applied
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -211,6 +212,21 @@ class Version(Base):
     signer_name: Mapped[str] = mapped_column(String(50))
     recipients: Mapped[list[str]] = mapped_column(JSON)
     page_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: What docgen verified or applied of the file's signatures (signing.verify reports,
+    #: each with its ``role``: leader, agency); None for unsigned versions.
+    signatures: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+
+
+class AgencySeal(Base):
+    """An agency's seal image (a red PNG with transparency) and its real size."""
+
+    __tablename__ = "agency_seals"
+
+    agency: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    width_mm: Mapped[float] = mapped_column(Float)
+    height_mm: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class VersionFile(Base):

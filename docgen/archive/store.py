@@ -51,6 +51,7 @@ from docgen.archive.records import (
     hash_token,
 )
 from docgen.archive.schema import (
+    AgencySeal,
     ApiToken,
     AuditEntry,
     Blob,
@@ -440,7 +441,7 @@ class Archive(AccountStore):
                           created_by=actor.user_id, created_at=now(),
                           docgen_version=item.docgen_version,
                           template_hashes=item.template_hashes, summary=item.summary,
-                          note=item.note, **item.metadata)
+                          note=item.note, signatures=item.signatures, **item.metadata)
         session.add(version)
         session.flush()
         files = []
@@ -539,6 +540,29 @@ class Archive(AccountStore):
         return item, data
 
     # -- audit ----------------------------------------------------------------------------
+
+    def set_agency_seal(self, actor: Actor, agency: str, png: bytes, *, width_mm: float,
+                        height_mm: float) -> AgencySeal:
+        """Keep `png` as the agency's seal image (replacing the previous one), audited."""
+        with self._writing() as session:
+            require_agency(session, agency)
+            digest = self._put_blob(session, png)
+            seal = session.get(AgencySeal, agency)
+            if seal is None:
+                seal = AgencySeal(agency=agency)
+                session.add(seal)
+            seal.sha256, seal.width_mm, seal.height_mm = digest, width_mm, height_mm
+            seal.updated_at = now()
+            self._audit(session, actor, "agency_seal", "agency", None, sha256=digest,
+                        agency_code=agency, width_mm=width_mm, height_mm=height_mm)
+            session.flush()
+            return seal
+
+    def agency_seal(self, agency: str) -> tuple[AgencySeal, bytes] | None:
+        """Return the agency's seal row and image bytes (re-hashed), or None."""
+        with self._reading() as session:
+            seal = session.get(AgencySeal, agency)
+        return None if seal is None else (seal, self.read_blob(seal.sha256))
 
     def record(self, actor: Actor, action: str, object_type: str, object_id: int | None, *,
                dossier_id: int | None = None, sha256: str | None = None, **detail: Any) -> None:

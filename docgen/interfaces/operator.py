@@ -74,6 +74,19 @@ def get_file(archive: Archive, version_id: int, fmt: str, output: Path) -> Path:
     return target
 
 
+def export(archive: Archive, version_id: int, output: Path) -> tuple[Path, Path]:
+    """Write a version's PDF and its ND30 Phụ lục VI metadata XML beside it into the
+    folder `output`; return both paths."""
+    from docgen.archive.metadata_xml import ORDINALS, metadata_xml
+
+    record = archive.get_version(version_id)
+    output.mkdir(parents=True, exist_ok=True)
+    pdf = get_file(archive, version_id, "pdf", output)
+    xml = pdf.with_suffix(".xml")
+    xml.write_bytes(metadata_xml(record, ordinal=ORDINALS.get(record.document.kind, 1)))
+    return pdf, xml
+
+
 def verify(archive: Archive, progress: Callable[[int, int], None] | None = None
            ) -> tuple[VerifyReport, str]:
     """Re-hash every blob; return the report and its text (`progress`: see Archive.verify)."""

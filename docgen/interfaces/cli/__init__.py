@@ -442,6 +442,21 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
     typer.echo(f"Đã ghi {path}")
 
 
+@archive_app.command("export")
+def archive_export(version: Annotated[int, typer.Argument(help="Số phiên bản.")],
+                   output: Annotated[Path, typer.Option("-o", "--output",
+                                                        help="Thư mục ghi ra.")] = Path("."),
+                   data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+    """Xuất bản PDF của một phiên bản và siêu dữ liệu NĐ 30 Phụ lục VI (XML) bên cạnh."""
+    from docgen.interfaces import operator
+
+    try:
+        pdf, xml = operator.export(operator.open_archive(data, database), version, output)
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+    typer.echo(f"Đã ghi {pdf} và {xml}")
+
+
 @archive_app.command("verify")
 def archive_verify(data: DataOption = None, database: DatabaseOption = None,
                    progress: ProgressOption = False) -> None:
@@ -461,3 +476,4 @@ def archive_verify(data: DataOption = None, database: DatabaseOption = None,
 # Topics in modules of their own (they import `app` from here).
 from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (agency …, user …)
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
+from docgen.interfaces.cli import signing as _signing  # noqa: E402,F401  (sign verify …)

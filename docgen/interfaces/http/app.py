@@ -13,7 +13,7 @@ from docgen.archive.store import Archive
 from docgen.interfaces.http import apidocs, errors, pages, session
 from docgen.interfaces.http.guard import Guard
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, versions
+from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, signing, versions
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
@@ -58,7 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
                           idle=timedelta(minutes=settings.session_idle_minutes),
                           lifetime=timedelta(hours=settings.session_max_hours))
     workflow = Workflow(archive, today=settings.today, issue_formats=settings.issue_formats,
-                        now=settings.now, policy=policy)
+                        now=settings.now, policy=policy, signing=settings.signing_policy())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -74,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     session.install(app)
     apidocs.install(app)
     for router in (dossiers.router, versions.router, admin.router, checks.router,
-                   agencies.router):
+                   agencies.router, signing.router):
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)

@@ -106,6 +106,10 @@ class VersionOut(BaseModel):
     summary: dict[str, Any]
     note: str | None
     metadata: Nd30Metadata
+    signatures: list[dict[str, Any]] | None = Field(
+        default=None, description="Chữ ký số docgen đã kiểm tra hoặc đã ký trên tệp: role "
+        "(leader: người có thẩm quyền, agency: cơ quan), signer, organisation, serial, issuer, "
+        "signing_time, checks (từng bước kiểm tra, ok, message), accepted, untrusted_accepted.")
     files: list[FileOut]
 
     @classmethod
@@ -118,6 +122,7 @@ class VersionOut(BaseModel):
             docgen_version=v.docgen_version, dossier_sha256=v.dossier_sha256,
             template_hashes=v.template_hashes, summary=v.summary, note=v.note,
             metadata=Nd30Metadata(**{name: getattr(v, name) for name in _METADATA_FIELDS}),
+            signatures=v.signatures,
             files=[FileOut(format=f.format, media_type=f.media_type, sha256=f.sha256,
                            size=f.size, url=link(f"/versions/{v.id}/files/{f.format}"))
                    for f in record.files])
