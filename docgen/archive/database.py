@@ -4,18 +4,23 @@ The embedded default is a SQLite file in WAL mode (readers never wait for the wr
 every write transaction starts with ``BEGIN IMMEDIATE`` so that two writers queue on the
 lock instead of failing half-way with "database is locked". PostgreSQL is used as is,
 with row locks where order matters. Alembic migrations ship inside the package and run
-programmatically (``upgrade head``) whenever an archive is opened.
+programmatically, only when asked (``docgen db upgrade``): opening an archive checks that
+its schema is the code's (:func:`require_current`) and changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+
+from docgen.archive.errors import SchemaError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -69,12 +74,14 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def upgrade(engine: Engine) -> None:
-    """Apply every migration not yet applied (Alembic ``upgrade head``), in one transaction."""
+def upgrade(engine: Engine, target: str = "head",
+            then: Callable[[Connection], None] | None = None) -> None:
+    """Apply every migration not yet applied up to `target` (Alembic ``upgrade``), in one
+    transaction; `then`, if given, runs in the same transaction afterwards."""
     script = ScriptDirectory(str(MIGRATIONS))
 
     def to_head(revision: Any, _context: Any) -> Any:
-        return script._upgrade_revs("head", revision)
+        return script._upgrade_revs(target, revision)
 
     with engine.execution_options(**{WRITE: True}).connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -91,6 +98,8 @@ def upgrade(engine: Engine) -> None:
                                                      opts={"script": script, "fn": to_head})
                 with Operations.context(context):
                     context.run_migrations()
+                if then is not None:
+                    then(connection)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("a migration broke a foreign key")  # rolls back
         finally:
@@ -107,3 +116,79 @@ def current_revision(engine: Engine) -> str | None:
     """Return the schema revision the database is at (None before the first migration)."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """Return the schema revision this code works with (the last migration)."""
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands against the code's."""
+
+    current: str | None  #: its revision; None: no archive in it yet
+    head: str  #: the code's revision
+    #: The migrations `docgen db upgrade` would apply, oldest first: (revision, what).
+    pending: list[tuple[str, str]] = field(default_factory=list)
+    #: The revision is not one this code knows (a newer docgen wrote it).
+    unknown: bool = False
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Return the database's schema revision and the migrations it still needs."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    current = current_revision(engine)
+    head = head_revision()
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        return SchemaState(current, head, unknown=True)
+    pending = [(rev.revision, _describe(rev.module))
+               for rev in reversed(list(script.iterate_revisions(head, current)))]
+    return SchemaState(current, head, pending)
+
+
+def _describe(module: Any) -> str:
+    """A migration's one-line description: its ``summary`` (Vietnamese), else its
+    docstring's first line."""
+    summary = getattr(module, "summary", None) or DESCRIPTIONS.get(module.revision)
+    if summary:
+        return str(summary)
+    return (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+
+
+#: Vietnamese descriptions of the migrations released before they carried a ``summary``.
+DESCRIPTIONS = {
+    "0001": "tạo các bảng: người dùng, hồ sơ, phiên bản, tệp, nhật ký; chặn sửa và xóa "
+            "bảng chỉ ghi thêm",
+    "9a01": "cơ quan thành bản ghi; đăng nhập (tên, mật khẩu, phiên); sổ đăng ký theo cơ "
+            "quan ban hành; lý do trả lại hồ sơ",
+}
+
+
+def has_tables(engine: Engine) -> bool:
+    """Whether the database (or schema) holds any table at all."""
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
+def require_current(engine: Engine, command: str) -> None:
+    """Refuse a database whose schema is not the code's; `command` is what to run to fix
+    it (``docgen db upgrade --data …``)."""
+    state = schema_state(engine)
+    if state.up_to_date:
+        return
+    if state.unknown:
+        raise SchemaError(f"Kho lưu trữ ở phiên bản lược đồ {state.current}, mới hơn phần mềm "
+                          f"này ({state.head}); hãy dùng bản docgen đã nâng cấp kho.")
+    if state.current is None:
+        raise SchemaError("Cơ sở dữ liệu chưa có kho lưu trữ (chưa khởi tạo); hãy chạy: "
+                          f"{command}")
+    raise SchemaError(f"Kho lưu trữ ở phiên bản lược đồ {state.current}, phần mềm cần "
+                      f"{state.head}; hãy chạy: {command} (có sao lưu trước khi nâng cấp)")

@@ -37,3 +37,28 @@ class CorruptBlobError(ArchiveError):
         self.problem = problem
         super().__init__(f"Tệp lưu trữ {sha256[:12]}… bị hỏng ({problem}); "
                          "không thể trả về nội dung không còn nguyên vẹn.")
+
+
+class SchemaError(ArchiveError):
+    """Raised when the database's schema is not the code's: older (run ``docgen db
+    upgrade``), absent (a new database: the same command creates it) or newer."""
+
+    code = "schema_outdated"
+
+
+class StorageFullError(ArchiveError):
+    """Raised when the disk (or the database server's) has no space left for a write."""
+
+    code = "storage_full"
+
+
+class BackupError(ArchiveError):
+    """Raised when a backup cannot be made or a bundle cannot be restored as asked."""
+
+    code = "backup_error"
+
+
+class DamagedBackupError(BackupError):
+    """Raised when a bundle's files do not match its manifest (nothing is restored)."""
+
+    code = "corrupt_blob"

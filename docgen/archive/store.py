@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, make_url, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from docgen.archive.accounts import AccountStore, require_agency, require_free_username
 from docgen.archive.blobs import BlobStore
-from docgen.archive.database import WRITE, make_engine, sqlite_url, upgrade
+from docgen.archive.database import WRITE, make_engine, require_current, sqlite_url
 from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
 from docgen.archive.records import (
     MEDIA_TYPES,
@@ -58,8 +58,21 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def upgrade_command(data_dir: Path | str, database_url: str | None) -> str:
+    """The command that brings the archive in `data_dir` to the code's schema."""
+    command = f"docgen db upgrade --data {data_dir}"
+    if database_url:
+        shown = make_url(database_url).render_as_string(hide_password=True)
+        command += f" --database {shown}"
+    return command
+
+
 class Archive(AccountStore):
-    """A data directory (blobs, and the SQLite file by default) plus a database."""
+    """A data directory (blobs, and the SQLite file by default) plus a database.
+
+    Opening one changes no schema: a database whose schema is not the code's is refused
+    (:class:`~docgen.archive.errors.SchemaError`, naming ``docgen db upgrade``).
+    """
 
     def __init__(self, data_dir: Path | str, database_url: str | None = None, *,
                  schema: str | None = None):
@@ -68,7 +81,11 @@ class Archive(AccountStore):
         self.blobs = BlobStore(self.data_dir / "blobs")
         self.engine = make_engine(database_url or sqlite_url(self.data_dir), schema=schema)
         self._writer = self.engine.execution_options(**{WRITE: True})
-        upgrade(self.engine)
+        try:
+            require_current(self.engine, upgrade_command(data_dir, database_url))
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

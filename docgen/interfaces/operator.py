@@ -19,7 +19,8 @@ OPERATOR = "dòng lệnh"
 
 
 def open_archive(data: Path, database: str | None) -> Archive:
-    """Open (and migrate) the archive in `data`, on `database` if given.
+    """Open the archive in `data`, on `database` if given (its schema must be the code's:
+    ``docgen db upgrade`` changes it).
 
     The command line fills `database` from ``--database`` or ``DOCGEN_DATABASE_URL``.
     """

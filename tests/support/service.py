@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 
+from docgen.archive.database import make_engine, sqlite_url, upgrade
 from docgen.archive.schema import User
 from docgen.archive.store import Actor, Archive
 from docgen.workflow.roles import Role
@@ -39,8 +40,28 @@ class Database:
     url: str | None = None
     schema: str | None = None
 
+    @property
+    def cli_url(self) -> str | None:
+        """The URL for ``--database``: on PostgreSQL, with the test's schema as search path."""
+        if self.url is None:
+            return None
+        return f"{self.url}?options=-csearch_path%3D{self.schema}"
+
     def open(self, data_dir: Path) -> Archive:
+        """Create the archive's schema (as ``docgen db upgrade`` does) and open it."""
+        prepare_archive(data_dir, self.url, self.schema)
         return Archive(data_dir, self.url, schema=self.schema)
+
+
+def prepare_archive(data_dir: Path, url: str | None = None, schema: str | None = None) -> None:
+    """Bring the database of a test archive to the code's schema (opening one no longer
+    migrates; the deployment's step is ``docgen db upgrade``)."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url or sqlite_url(Path(data_dir)), schema=schema)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 _reachable: dict[str, str | None] = {}

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -278,9 +279,36 @@ DatabaseOption = Annotated[str | None, typer.Option(
          "postgresql+psycopg://docgen@127.0.0.1:5432/docgen.")]
 
 
+#: Exit codes of the archive's errors (others: 2).
+ARCHIVE_EXIT_CODES = {"corrupt_blob": 5, "storage_full": 6, "schema_outdated": 12}
+
+
+def archive_exit_code(error: DocgenError) -> int:
+    """The exit code of an archive error: 5 damaged, 6 disk full, 12 schema not the code's."""
+    return ARCHIVE_EXIT_CODES.get(error.code, 2)
+
+
 def _archive_failure(error: DocgenError) -> typer.Exit:
     typer.echo(f"Lỗi: {error}", err=True)
-    return typer.Exit(code=5 if error.code == "corrupt_blob" else 2)
+    return typer.Exit(code=archive_exit_code(error))
+
+
+@contextmanager
+def opened_archive(data: Path, database: str | None) -> Iterator[Any]:
+    """Open the archive for a command and close it after; docgen's errors (a schema not
+    the code's: exit 12) become one line and their exit code."""
+    from docgen.interfaces import operator
+
+    try:
+        archive = operator.open_archive(data, database)
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+    try:
+        yield archive
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+    finally:
+        archive.close()
 
 
 @app.command()
@@ -294,7 +322,10 @@ def serve(
     from docgen.interfaces.http.server import serve as run
     from docgen.interfaces.http.settings import Settings
 
-    run(Settings(data_dir=data, database_url=database), host=host, port=port)
+    try:
+        run(Settings(data_dir=data, database_url=database), host=host, port=port)
+    except DocgenError as error:
+        raise _archive_failure(error) from error
 
 
 @archive_app.command("list")
@@ -302,7 +333,8 @@ def archive_list(data: DataOption = Path("data"), database: DatabaseOption = Non
     """Liệt kê mọi phiên bản trong kho."""
     from docgen.interfaces import operator
 
-    typer.echo(operator.list_versions(operator.open_archive(data, database)))
+    with opened_archive(data, database) as archive:
+        typer.echo(operator.list_versions(archive))
 
 
 @archive_app.command("show")
@@ -311,10 +343,8 @@ def archive_show(version: Annotated[int, typer.Argument(help="Số phiên bản.
     """In thông tin một phiên bản: mã băm, nguồn gốc, siêu dữ liệu NĐ 30."""
     from docgen.interfaces import operator
 
-    try:
-        typer.echo(operator.show_version(operator.open_archive(data, database), version))
-    except DocgenError as error:
-        raise _archive_failure(error) from error
+    with opened_archive(data, database) as archive:
+        typer.echo(operator.show_version(archive, version))
 
 
 @archive_app.command("get")
@@ -326,24 +356,12 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
     """Lấy tệp của một phiên bản (được băm lại trước khi ghi ra)."""
     from docgen.interfaces import operator
 
-    try:
-        path = operator.get_file(operator.open_archive(data, database), version, format, output)
-    except DocgenError as error:
-        raise _archive_failure(error) from error
+    with opened_archive(data, database) as archive:
+        path = operator.get_file(archive, version, format, output)
     typer.echo(f"Đã ghi {path}")
-
-
-@archive_app.command("verify")
-def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
-    """Băm lại mọi tệp trong kho và báo tệp thiếu hoặc bị thay đổi (mã thoát 5 nếu có)."""
-    from docgen.interfaces import operator
-
-    report, text = operator.verify(operator.open_archive(data, database))
-    typer.echo(text)
-    if not report.clean:
-        raise typer.Exit(code=5)
 
 
 # Topics in modules of their own (they import `app` from here).
 from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (agency …, user …)
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
+from docgen.interfaces.cli import maintenance as _maintenance  # noqa: E402,F401  (db …, backup)

@@ -31,6 +31,8 @@ STATUS = {
     "csrf": 403,
     "throttled": 429,
     "corrupt_blob": 500,
+    "storage_full": 507,
+    "schema_outdated": 503,
     "template_error": 500,
     "render_error": 500,
 }
