@@ -10,7 +10,9 @@ its schema is the code's (:func:`require_current`) and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import errno
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from alembic.operations import Operations
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
-from docgen.archive.errors import SchemaError
+from docgen.archive.errors import SchemaError, StorageFullError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -192,3 +194,35 @@ def require_current(engine: Engine, command: str) -> None:
                           f"{command}")
     raise SchemaError(f"Kho lưu trữ ở phiên bản lược đồ {state.current}, phần mềm cần "
                       f"{state.head}; hãy chạy: {command} (có sao lưu trước khi nâng cấp)")
+
+
+#: errno values meaning "no space left" (the disk, or the user's quota).
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+
+
+def is_storage_full(error: BaseException) -> bool:
+    """Whether `error` says the disk (or the database server's disk) is full."""
+    if isinstance(error, OSError):
+        return error.errno in _FULL_ERRNOS
+    original = getattr(error, "orig", None)
+    if original is not None and original is not error:
+        if getattr(original, "sqlstate", None) == "53100":  # PostgreSQL disk_full
+            return True
+        if getattr(original, "sqlite_errorname", None) == "SQLITE_FULL":
+            return True
+        return "database or disk is full" in str(original)
+    return False
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn "no space left" (from a file write or from the database) into StorageFullError."""
+    try:
+        yield
+    except Exception as error:
+        if not is_storage_full(error):
+            raise
+        raise StorageFullError(
+            "Không ghi được vào kho lưu trữ: ổ đĩa đã đầy (không còn chỗ trống). Hãy giải "
+            "phóng dung lượng ổ chứa dữ liệu (hoặc của máy chủ cơ sở dữ liệu) rồi chạy "
+            "lại.") from error

@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "issue": frozenset({Role.CLERK}),
     "upload_signed": frozenset({Role.CLERK}),
     "archive": frozenset({Role.ARCHIVIST}),
-    "verify": frozenset({Role.ARCHIVIST}),
+    "verify": frozenset({Role.ARCHIVIST, Role.ADMIN}),  # lưu trữ: own agency; quản trị: all
     "manage_users": frozenset({Role.ADMIN}),
     "manage_agencies": frozenset({Role.ADMIN}),
     "own_account": _EVERYONE,

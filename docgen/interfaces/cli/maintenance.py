@@ -191,10 +191,25 @@ def archive_verify(
 
 
 def _verify(data: Path, database: str | None, agency: str | None) -> None:
+    """Verify, print the report; a full disk is one line (exit 6), after the report if it
+    was made (only its audit line could not be written)."""
+    from docgen.archive.errors import StorageFullError
     from docgen.interfaces import operator
 
     with opened_archive(data, database) as archive:
-        report, text = operator.verify(archive)
-    typer.echo(text)
+        if agency is not None:
+            archive.get_agency(agency)
+        try:
+            report = archive.verify(agency)
+        except StorageFullError as error:
+            raise _fail(error) from error
+        typer.echo(operator.verify_text(report))
+        try:
+            operator.record_verify(archive, operator.Actor(operator.OPERATOR, agency or "-"),
+                                   report)
+        except StorageFullError as error:
+            typer.echo(f"Lỗi: {error} (kết quả kiểm tra ở trên vẫn đúng; chỉ dòng nhật ký của "
+                       "lần kiểm tra này chưa ghi được.)", err=True)
+            raise typer.Exit(code=6) from error
     if not report.clean:
         raise typer.Exit(code=5)
