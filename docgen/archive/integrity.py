@@ -66,6 +66,12 @@ def check_database(connection: Connection, checkpoint: Checkpoint | None,
         else:
             found.elsewhere += 1
 
+    def about(kind: str, row_id: int, line: str) -> None:
+        if mine(kind, row_id):
+            found.lines.append(line)
+        else:
+            found.elsewhere += 1
+
     present = _triggers(connection)
     for name in sorted(EXPECTED_TRIGGERS.get(connection.dialect.name, set()) - present):
         deployment(f"Thiếu trigger bảo vệ {name}: ai đó đã gỡ bỏ nó, dữ liệu có thể đã bị "
@@ -88,15 +94,18 @@ def check_database(connection: Connection, checkpoint: Checkpoint | None,
             if row_id not in rows:
                 deployment(f"{name.format(id=row_id)} đã bị xóa khỏi cơ sở dữ liệu "
                            "(chuỗi băm vẫn ghi nó).")
-            elif rows[row_id] != digest and mine(kind, row_id):
-                found.lines.append(f"{name.format(id=row_id)} đã bị sửa sau khi ghi "
-                                   f"{_what_changed(connection, kind, row_id)}(không khớp "
-                                   "chuỗi băm).")
+            elif rows[row_id] != digest:
+                about(kind, row_id, f"{name.format(id=row_id)} đã bị sửa sau khi ghi "
+                                    f"{_what_changed(connection, kind, row_id)}(không khớp "
+                                    "chuỗi băm).")
         for row_id in sorted(set(rows) - set(chained[kind])):
-            if mine(kind, row_id):
-                found.lines.append(f"{name.format(id=row_id)} không có trong chuỗi băm: được "
-                                   "ghi thẳng vào cơ sở dữ liệu, không qua docgen.")
-    found.lines += _dossiers(connection, intact["audit"], agency)
+            about(kind, row_id, f"{name.format(id=row_id)} không có trong chuỗi băm: được ghi "
+                                "thẳng vào cơ sở dữ liệu, không qua docgen.")
+    for owner, line in _dossiers(connection, intact["audit"]):
+        if agency is None or owner == agency:
+            found.lines.append(line)
+        else:
+            found.elsewhere += 1
     return _bounded(found)
 
 
@@ -135,10 +144,10 @@ def _what_changed(connection: Connection, kind: str, row_id: int) -> str:
                                    f"{row[2][:12]}… ")
 
 
-def _dossiers(connection: Connection, intact_audit: set[int], agency: str | None
-              ) -> list[str]:
-    """Each dossier's columns against the replay of its chained audit entries."""
-    lines = []
+def _dossiers(connection: Connection, intact_audit: set[int]) -> list[tuple[str, str]]:
+    """Each dossier's columns against the replay of its chained audit entries: (the
+    dossier's agency, what differs)."""
+    lines: list[tuple[str, str]] = []
     audit = connection.execute(text(
         "SELECT id, agency, action, object_id, detail FROM audit_log "
         "WHERE object_type = 'dossier' ORDER BY id")).all()
@@ -159,28 +168,29 @@ def _dossiers(connection: Connection, intact_audit: set[int], agency: str | None
         if action == "number_allocate":
             state.update(number=detail.get("number"), register=detail.get("register"),
                          register_year=detail.get("year"), issue_date=detail.get("issue_date"))
-    query = "SELECT id, agency, status, number, register, register_year, issue_date FROM dossiers"
+    query = ("SELECT id, agency, status, number, register, register_year, issue_date "
+             "FROM dossiers ORDER BY id")
     for dossier_id, owner, status, number, register, year, issued in connection.execute(
-            text(query + ("" if agency is None else " WHERE agency = :a") + " ORDER BY id"),
-            {} if agency is None else {"a": agency}):
+            text(query)):
         state = replay.get(dossier_id)
         if state is None or "agency" not in state:
-            lines.append(f"Hồ sơ số {dossier_id} không có dòng tạo trong nhật ký: được ghi thẳng "
-                         "vào cơ sở dữ liệu, không qua docgen.")
+            lines.append((owner, f"Hồ sơ số {dossier_id} không có dòng tạo trong nhật ký: được ghi thẳng "
+                         "vào cơ sở dữ liệu, không qua docgen."))
             continue
         if state["agency"] != owner:
-            lines.append(f"Hồ sơ số {dossier_id} nay thuộc cơ quan {owner} nhưng nhật ký ghi nó "
-                         f"được tạo ở {state['agency']}: đã bị chuyển ngoài quy trình.")
+            lines.append((state["agency"],
+                          f"Hồ sơ số {dossier_id} nay thuộc cơ quan {owner} nhưng nhật ký ghi "
+                          f"nó được tạo ở {state['agency']}: đã bị chuyển ngoài quy trình."))
         if state["status"] != status:
-            lines.append(f"Hồ sơ số {dossier_id} đang ở trạng thái “{_status(status)}” nhưng "
-                         f"nhật ký ghi “{_status(state['status'])}”: trạng thái đã bị sửa "
-                         "ngoài quy trình.")
+            lines.append((owner, f"Hồ sơ số {dossier_id} đang ở trạng thái “{_status(status)}” "
+                                 f"nhưng nhật ký ghi “{_status(state['status'])}”: trạng thái "
+                                 "đã bị sửa ngoài quy trình."))
         day = None if issued is None else str(issued)[:10]
         if (state["number"], state["register_year"], state["issue_date"]) != (number, year, day) \
                 or (number is not None and state["register"] != register):
-            lines.append(f"Hồ sơ số {dossier_id}: số và ngày ban hành trong cơ sở dữ liệu "
-                         f"({number}, {day}) khác nhật ký ({state['number']}, "
-                         f"{state['issue_date']}): đã bị sửa ngoài quy trình.")
+            lines.append((owner, f"Hồ sơ số {dossier_id}: số và ngày ban hành trong cơ sở dữ "
+                                 f"liệu ({number}, {day}) khác nhật ký ({state['number']}, "
+                                 f"{state['issue_date']}): đã bị sửa ngoài quy trình."))
     return lines
 
 

@@ -587,8 +587,12 @@ class Archive(AccountStore):
         hash chain, the triggers, the dossiers against their audit; see
         :mod:`docgen.archive.integrity`). A clean deployment-wide check checkpoints the
         chain's head."""
+        with storage_errors():
+            return self._verify(agency)
+
+    def _verify(self, agency: str | None) -> VerifyReport:
         report = VerifyReport(agency=agency)
-        with storage_errors(), self._snapshot() as connection:
+        with self._snapshot() as connection:
             known = dict(connection.execute(select(Blob.sha256, Blob.size)).all())
             if agency is not None:
                 wanted = agency_blobs(connection, agency)
