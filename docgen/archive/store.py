@@ -47,6 +47,7 @@ from docgen.archive.schema import (
     ApiToken,
     AuditEntry,
     Blob,
+    ChainEntry,
     Document,
     Dossier,
     DossierRevision,
@@ -553,10 +554,23 @@ class Archive(AccountStore):
     def read_file(self, record: VersionRecord, fmt: str) -> tuple[VersionFile, bytes]:
         """Return a version's file and its bytes, re-hashed against the recorded SHA-256."""
         item = record.file(fmt)
+        self._require_chained_file(item)
         data = self.blobs.get(item.sha256)
         if len(data) != item.size:
             raise CorruptBlobError(item.sha256, "kích thước không khớp")
         return item, data
+
+    def _require_chained_file(self, item: VersionFile) -> None:
+        """Refuse a file row that no longer matches its hash-chain entry (repointed at other
+        bytes with SQL): its bytes are not the version's."""
+        with self.engine.connect() as connection:
+            recorded = connection.execute(
+                select(ChainEntry.row_sha256).where(ChainEntry.kind == "file",
+                                                    ChainEntry.row_id == item.id)).scalar()
+            current = chain.row_digests(connection, "file", [item.id]).get(item.id)
+        if recorded is None or recorded != current:
+            raise CorruptBlobError(item.sha256, "dòng tệp trong cơ sở dữ liệu đã bị sửa, không "
+                                                "khớp chuỗi băm")
 
     # -- audit ----------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from versions import KINDS, make_dossier, new_version
 
 from docgen.archive.blobs import BlobStore
 from docgen.archive.database import WRITE
-from docgen.archive.errors import StorageFullError
+from docgen.archive.errors import CorruptBlobError, StorageFullError
 from docgen.archive.store import Actor, Archive
 
 
@@ -104,6 +104,9 @@ def test_a_file_row_repointed_at_another_agencys_blob_is_found(archive: Archive)
     assert (f"Dòng tệp số {row_id} (version_files) đã bị sửa sau khi ghi — phiên bản "
             f"{version_id}, tệp pdf, nay trỏ tới {other_sha[:12]}… (không khớp chuỗi băm).") \
         in report.findings
+    # The repointed row does not serve the other agency's PDF.
+    with pytest.raises(CorruptBlobError, match="dòng tệp trong cơ sở dữ liệu đã bị sửa"):
+        archive.read_file(archive.get_version(version_id), "pdf")
     # Phù Yên's lưu trữ sees its own files intact and one sign elsewhere, unnamed.
     scoped = archive.verify("phu-yen")
     assert scoped.findings == [] and scoped.elsewhere >= 1 and not scoped.clean

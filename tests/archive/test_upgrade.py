@@ -105,6 +105,9 @@ def test_an_old_archive_is_refused_until_db_upgrade_then_verifies_and_downloads_
     assert listing.stderr.startswith(f"Lỗi: Kho lưu trữ ở phiên bản lược đồ 0001, phần mềm cần "
                                      f"{head_revision()}; hãy chạy: docgen db upgrade --data")
 
+    served = cli(data, db, "serve")  # refused before the server starts
+    assert served.exit_code == 12 and "hãy chạy: docgen db upgrade" in served.stderr
+
     status = cli(data, db, "db", "status")
     assert status.exit_code == 12
     assert status.stdout.splitlines()[0].startswith(
