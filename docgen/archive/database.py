@@ -151,9 +151,15 @@ def schema_state(engine: Engine) -> SchemaState:
     known = {rev.revision for rev in script.walk_revisions()}
     if current is not None and current not in known:
         return SchemaState(current, head, unknown=True)
-    pending = [(rev.revision, _describe(rev.module))
-               for rev in reversed(list(script.iterate_revisions(head, current)))]
-    return SchemaState(current, head, pending)
+    return SchemaState(current, head, steps_after(current))
+
+
+def steps_after(current: str | None) -> list[tuple[str, str]]:
+    """The migrations from `current` (None: an empty database) to the code's head, oldest
+    first, each with its description."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return [(rev.revision, _describe(rev.module))
+            for rev in reversed(list(script.iterate_revisions(head_revision(), current)))]
 
 
 def _describe(module: Any) -> str:

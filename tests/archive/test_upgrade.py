@@ -123,6 +123,9 @@ def test_an_old_archive_is_refused_until_db_upgrade_then_verifies_and_downloads_
     lines = done.stdout.splitlines()
     assert lines[0] == f"Nâng cấp lược đồ kho lưu trữ từ 0001 lên {head_revision()}:"
     assert lines[-1] == f"Đã nâng cấp kho lưu trữ: lược đồ {head_revision()}."
+    checkpoint = json.loads((data / "blobs" / "integrity" / "checkpoint.json").read_text())
+    # 2 documents, 1 revision, 2 versions, 4 files, 2 audit entries and 1 baseline, chained
+    assert checkpoint["seq"] == 2 + 1 + 2 + 4 + 3
     backups = list((data / "backups").iterdir())
     assert len(backups) == 1 and backups[0].name.startswith("truoc-nang-cap-0001-")
     manifest = json.loads((backups[0] / "manifest.json").read_text())
@@ -147,6 +150,10 @@ def test_an_old_archive_is_refused_until_db_upgrade_then_verifies_and_downloads_
 
 def test_a_new_database_is_created_only_by_db_upgrade(db: Database, tmp_path: Path) -> None:
     data = tmp_path / "new"
+    if db.url is None:
+        status = cli(data, db, "db", "status")
+        assert status.exit_code == 12 and "chưa khởi tạo" in status.stdout
+        assert not (data / "archive.sqlite3").exists()  # asking creates nothing
     refused = cli(data, db, "user", "list")
     assert refused.exit_code == 12
     assert "Cơ sở dữ liệu chưa có kho lưu trữ (chưa khởi tạo); hãy chạy: docgen db upgrade" \

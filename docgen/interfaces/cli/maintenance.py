@@ -50,14 +50,17 @@ def _plan(state) -> list[str]:  # type: ignore[no-untyped-def]
 @db_app.command("status")
 def db_status(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
     """Cho biết lược đồ của kho đang ở phiên bản nào và cần nâng cấp gì (mã thoát 12 nếu cần)."""
-    from docgen.archive.database import schema_state
+    from docgen.archive.database import SchemaState, head_revision, schema_state, steps_after
     from docgen.archive.store import upgrade_command
 
-    engine = _engine(data, database)
-    try:
-        state = schema_state(engine)
-    finally:
-        engine.dispose()
+    if not database and not (data / "archive.sqlite3").exists():
+        state = SchemaState(None, head_revision(), steps_after(None))
+    else:
+        engine = _engine(data, database)
+        try:
+            state = schema_state(engine)
+        finally:
+            engine.dispose()
     if state.up_to_date:
         typer.echo(f"Lược đồ kho lưu trữ: {state.current} (mới nhất).")
         return
@@ -119,11 +122,22 @@ def db_upgrade(
             typer.echo(f"Đã sao lưu vào {made.path} ({made.blobs} tệp, "
                        f"{sum(made.tables.values())} dòng dữ liệu).")
         upgrade(engine)
+        _checkpoint(engine, BlobStore(data / "blobs"))
     except DocgenError as error:
         raise _fail(error) from error
     finally:
         engine.dispose()
     typer.echo(f"Đã {'khởi tạo' if fresh else 'nâng cấp'} kho lưu trữ: lược đồ {state.head}.")
+
+
+def _checkpoint(engine, blobs) -> None:  # type: ignore[no-untyped-def]
+    """Record the chain's head after an upgrade (the migration chained the existing rows)."""
+    from docgen.archive import chain
+
+    with engine.connect() as connection:
+        seq, sha256 = chain.head(connection)
+    if seq:
+        chain.write_checkpoint(blobs, seq, sha256)
 
 
 @archive_app.command("backup")
