@@ -114,6 +114,10 @@ def test_a_damaged_bundle_is_refused_before_anything_is_written(db: Database,
     with pytest.raises(DamagedBackupError, match=f"blobs/{blob.parent.name}/{blob.name}: mã "
                                                  "băm SHA-256 không khớp"):
         restore(tmp_path / "bundle", tmp_path / "restored")
+    checked = runner.invoke(app, ["archive", "restore", str(tmp_path / "bundle"), "--check"])
+    assert checked.exit_code == 5
+    assert f"HỎNG: blobs/{blob.parent.name}/{blob.name}: mã băm SHA-256 không khớp" \
+        in checked.stdout
     assert not (tmp_path / "restored").exists()
     with pytest.raises(BackupError, match="đã có nội dung"):
         backup(source.engine, source.blobs, tmp_path / "bundle")
@@ -130,6 +134,8 @@ def test_backup_and_restore_from_the_command_line(db: Database, tmp_path: Path) 
     assert done.stdout.startswith(f"Đã sao lưu vào {tmp_path / 'bundle'}: lược đồ 9b14")
     manifest = json.loads((tmp_path / "bundle" / "manifest.json").read_text())
     assert manifest["dialect"] == db.name and manifest["blobs"] == 7
+    intact = runner.invoke(app, ["archive", "restore", str(tmp_path / "bundle"), "--check"])
+    assert intact.exit_code == 0 and intact.stdout.rstrip().endswith("nguyên vẹn.")
     checked = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"],
                              cwd=tmp_path / "bundle", capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr

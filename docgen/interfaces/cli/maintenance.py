@@ -166,14 +166,35 @@ def archive_backup(
 @archive_app.command("restore")
 def archive_restore(
     bundle: Annotated[Path, typer.Argument(help="Thư mục bản sao lưu.")],
-    data: Annotated[Path, typer.Option("--data", help="Thư mục dữ liệu MỚI (trống).")],
+    data: Annotated[Path | None, typer.Option("--data", help="Thư mục dữ liệu MỚI (trống).")
+                    ] = None,
     database: DatabaseOption = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Chỉ băm lại và đối chiếu bản sao lưu với bản kê, không khôi phục.")
+    ] = False,
 ) -> None:
     """Dựng lại kho từ một bản sao lưu vào thư mục dữ liệu mới (và cơ sở dữ liệu trống)."""
-    from docgen.archive.backup import restore
+    from docgen.archive.backup import check_bundle, restore
     from docgen.archive.database import head_revision
     from docgen.archive.store import upgrade_command
 
+    if check:
+        try:
+            summary = check_bundle(bundle)
+        except DocgenError as error:
+            raise _fail(error) from error
+        for problem in summary.problems:
+            typer.echo(f"HỎNG: {problem}")
+        typer.echo(f"Bản sao lưu {bundle} ({summary.created_at}, lược đồ {summary.revision}, "
+                   f"{summary.blobs} tệp): "
+                   + ("nguyên vẹn." if not summary.problems else
+                      f"có {len(summary.problems)} chỗ không khớp."))
+        if summary.problems:
+            raise typer.Exit(code=5)
+        return
+    if data is None:
+        typer.echo("Lỗi: cần --data: thư mục dữ liệu mới để khôi phục vào.", err=True)
+        raise typer.Exit(code=2)
     try:
         done = restore(bundle, data, database)
     except DocgenError as error:
