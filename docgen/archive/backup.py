@@ -53,7 +53,7 @@ from sqlalchemy import (
 )
 
 from docgen.archive.blobs import BlobStore
-from docgen.archive.database import has_tables, make_engine, upgrade
+from docgen.archive.database import has_tables, make_engine, sqlite_url, upgrade
 from docgen.archive.errors import BackupError, DamagedBackupError
 from docgen.atomic import fsync_dir, write_atomically
 
@@ -421,7 +421,7 @@ def restore(bundle: Path, data_dir: Path, database_url: str | None = None, *,
     if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
         raise BackupError(f"{data_dir}: thư mục dữ liệu mới phải trống; khôi phục không ghi "
                           "đè lên một kho đang có.")
-    engine = make_engine(database_url or _sqlite_url(data_dir), schema=schema)
+    engine = make_engine(database_url or sqlite_url(data_dir), schema=schema)
     created = not data_dir.exists()
     try:
         if database_url and has_tables(engine):
@@ -431,7 +431,7 @@ def restore(bundle: Path, data_dir: Path, database_url: str | None = None, *,
         store = BlobStore(data_dir / "blobs")
         for path in sorted((bundle / "blobs").glob("*/*")):
             store.put(path.read_bytes())
-        database = bundle / summary_file(bundle)
+        database = bundle / str(read_manifest(bundle)["database_file"])
         if summary.dialect == "sqlite" and not database_url:
             engine.dispose()
             _sqlite_copy(database, data_dir / "archive.sqlite3", journal="WAL")
@@ -453,16 +453,6 @@ def restore(bundle: Path, data_dir: Path, database_url: str | None = None, *,
         raise
     engine.dispose()
     return Restored(summary, data_dir, database_url)
-
-
-def summary_file(bundle: Path) -> str:
-    return str(read_manifest(bundle)["database_file"])
-
-
-def _sqlite_url(data_dir: Path) -> str:
-    from docgen.archive.database import sqlite_url
-
-    return sqlite_url(data_dir)
 
 
 def _load(engine: Engine, revision: str | None,

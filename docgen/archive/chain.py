@@ -32,8 +32,21 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Connection, Date, DateTime, Integer, MetaData
-from sqlalchemy import String, Table, Text, select, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    text,
+)
 
 from docgen.atomic import write_atomically
 
