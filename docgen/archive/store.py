@@ -20,19 +20,29 @@ from typing import Any
 
 from sqlalchemy import Table, event, func, make_url, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from docgen.archive import chain
+from docgen.archive import binding, chain
 from docgen.archive.accounts import AccountStore, require_agency, require_free_username
 from docgen.archive.blobs import BlobStore
 from docgen.archive.database import (
     WRITE,
+    Timeouts,
     make_engine,
+    normalise_url,
     require_current,
     sqlite_url,
     storage_errors,
+    unavailable,
 )
-from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
+from docgen.archive.errors import (
+    ConflictError,
+    CorruptBlobError,
+    DataFolderError,
+    NotFoundError,
+)
 from docgen.archive.integrity import agency_blobs, check_database
 from docgen.archive.records import (
     MEDIA_TYPES,
@@ -56,6 +66,7 @@ from docgen.archive.schema import (
     Version,
     VersionFile,
 )
+from docgen.atomic import os_reason
 
 
 #: Each version with its document and its dossier, for building a VersionRecord.
@@ -106,17 +117,33 @@ class Archive(AccountStore):
     """
 
     def __init__(self, data_dir: Path | str, database_url: str | None = None, *,
-                 schema: str | None = None):
+                 schema: str | None = None, timeouts: Timeouts | None = None):
+        """Open the archive; every way this can fail is a StartupError (see errors.py):
+        a folder that cannot be written, a URL docgen cannot use, a folder that belongs to
+        another database, a database that is unreachable, missing or silent."""
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.blobs = BlobStore(self.data_dir / "blobs")
-        self.engine = make_engine(database_url or sqlite_url(self.data_dir), schema=schema)
+        self.timeouts = timeouts or Timeouts()
+        url = normalise_url(database_url) if database_url else None
+        binding.check(self.data_dir, url, schema)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.blobs = BlobStore(self.data_dir / "blobs")
+            self.blobs.check_writable()
+        except OSError as error:
+            raise DataFolderError(
+                f"không tạo hoặc ghi được thư mục dữ liệu {self.data_dir} "
+                f"({os_reason(error)}); hãy chọn thư mục khác (--data, data_dir) hoặc "
+                "cấp quyền ghi cho người dùng chạy docgen.") from error
+        self.url = url or sqlite_url(self.data_dir)
+        self.engine = make_engine(self.url, schema=schema, timeouts=self.timeouts)
         self._writer = self.engine.execution_options(**{WRITE: True})
         try:
-            require_current(self.engine, upgrade_command(data_dir, database_url))
+            with self._translated():
+                require_current(self.engine, upgrade_command(data_dir, database_url))
         except BaseException:
             self.engine.dispose()
             raise
+        binding.record(self.data_dir, url, schema)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -128,15 +155,27 @@ class Archive(AccountStore):
     # -- transactions ---------------------------------------------------------------------
 
     @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn the driver's "database unavailable, silent or busy" into
+        DatabaseUnavailableError (HTTP 503); any other error passes unchanged."""
+        try:
+            yield
+        except (DBAPIError, PoolTimeout) as error:
+            translated = unavailable(error, self.url, self.timeouts)
+            if translated is None:
+                raise
+            raise translated from error
+
+    @contextmanager
     def _reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
         """A write transaction; the written-once rows it adds are chained before COMMIT
         and the chain's new head is checkpointed in the blob folder after it."""
-        with _ChainedSession(self._writer, expire_on_commit=False) as session:
+        with self._translated(), _ChainedSession(self._writer, expire_on_commit=False) as session:
             try:
                 yield session
                 session.flush()
@@ -595,16 +634,18 @@ class Archive(AccountStore):
 
     # -- integrity ------------------------------------------------------------------------
 
-    def verify(self, agency: str | None = None) -> VerifyReport:
+    def verify(self, agency: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> VerifyReport:
         """Check the archive: re-hash every blob the database refers to (of `agency`'s
         dossiers only, when given), and look for rows changed behind docgen's back (the
         hash chain, the triggers, the dossiers against their audit; see
         :mod:`docgen.archive.integrity`). A clean deployment-wide check checkpoints the
-        chain's head."""
+        chain's head. `progress` is told (done, total) after each blob."""
         with storage_errors():
-            return self._verify(agency)
+            return self._verify(agency, progress)
 
-    def _verify(self, agency: str | None) -> VerifyReport:
+    def _verify(self, agency: str | None,
+                progress: Callable[[int, int], None] | None) -> VerifyReport:
         report = VerifyReport(agency=agency)
         with self._snapshot() as connection:
             known = dict(connection.execute(select(Blob.sha256, Blob.size)).all())
@@ -616,6 +657,8 @@ class Archive(AccountStore):
         report.findings, report.elsewhere = findings.lines, findings.elsewhere
         for digest, size in sorted(known.items()):
             report.checked += 1
+            if progress is not None:
+                progress(report.checked, len(known))
             problem = self.blobs.check(digest, size)
             if problem is not None:
                 report.problems.append((digest, problem))

@@ -9,8 +9,10 @@ written to the audit log under the name "dòng lệnh" (command line).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+from docgen.archive.database import Timeouts
 from docgen.archive.records import ND30_FIELDS, as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport, storage_errors
 
@@ -18,13 +20,15 @@ from docgen.archive.store import Actor, Archive, VerifyReport, storage_errors
 OPERATOR = "dòng lệnh"
 
 
-def open_archive(data: Path, database: str | None) -> Archive:
+def open_archive(data: Path, database: str | None, *, schema: str | None = None,
+                 timeouts: Timeouts | None = None) -> Archive:
     """Open the archive in `data`, on `database` if given (its schema must be the code's:
     ``docgen db upgrade`` changes it).
 
-    The command line fills `database` from ``--database`` or ``DOCGEN_DATABASE_URL``.
+    The command line fills the arguments from its options and the settings
+    (:func:`docgen.interfaces.cli.open_archive`); a failure is a StartupError.
     """
-    return Archive(data, database or None)
+    return Archive(data, database or None, schema=schema, timeouts=timeouts)
 
 
 def list_versions(archive: Archive) -> str:
@@ -71,13 +75,14 @@ def get_file(archive: Archive, version_id: int, fmt: str, output: Path) -> Path:
     return target
 
 
-def verify(archive: Archive, agency: str | None = None) -> tuple[VerifyReport, str]:
+def verify(archive: Archive, agency: str | None = None,
+           progress: Callable[[int, int], None] | None = None) -> tuple[VerifyReport, str]:
     """Check the archive (of `agency` only, when given); return the report and its text.
 
     The check is read-only; writing its audit line afterwards may fail on a full disk,
     which raises StorageFullError after the report was made (the caller prints both).
     """
-    report = archive.verify(agency)
+    report = archive.verify(agency, progress)
     text = verify_text(report)
     record_verify(archive, Actor(OPERATOR, agency or "-"), report)
     return report, text

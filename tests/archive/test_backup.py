@@ -129,7 +129,7 @@ def test_backup_and_restore_from_the_command_line(db: Database, tmp_path: Path) 
     source.close()
     database_option = ["--database", db.cli_url] if db.cli_url else []
     done = runner.invoke(app, ["archive", "backup", str(tmp_path / "bundle"), "--data",
-                               str(tmp_path / "data"), *database_option])
+                               str(tmp_path / "data"), *database_option], env=db.cli_env)
     assert done.exit_code == 0, done.output
     assert done.stdout.startswith(f"Đã sao lưu vào {tmp_path / 'bundle'}: lược đồ 9b14")
     manifest = json.loads((tmp_path / "bundle" / "manifest.json").read_text())
@@ -143,10 +143,10 @@ def test_backup_and_restore_from_the_command_line(db: Database, tmp_path: Path) 
     with database(db.name) as target:
         target_option = ["--database", target.cli_url] if target.cli_url else []
         back = runner.invoke(app, ["archive", "restore", str(tmp_path / "bundle"), "--data",
-                                   str(tmp_path / "new"), *target_option])
+                                   str(tmp_path / "new"), *target_option], env=target.cli_env)
         assert back.exit_code == 0, back.output
         assert "Kho lưu trữ nguyên vẹn." in back.stdout
         again = runner.invoke(app, ["archive", "restore", str(tmp_path / "bundle"), "--data",
-                                    str(tmp_path / "new"), *target_option])
+                                    str(tmp_path / "new"), *target_option], env=target.cli_env)
         assert again.exit_code == 2
         assert "thư mục dữ liệu mới phải trống" in again.stderr

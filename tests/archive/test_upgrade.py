@@ -89,7 +89,7 @@ def build_release_0001(data: Path, db: Database) -> None:
 
 def cli(data: Path, db: Database, *args: str):  # type: ignore[no-untyped-def]
     options = ["--data", str(data)] + (["--database", db.cli_url] if db.cli_url else [])
-    return runner.invoke(app, [*args, *options])
+    return runner.invoke(app, [*args, *options], env=db.cli_env)
 
 
 def test_an_old_archive_is_refused_until_db_upgrade_then_verifies_and_downloads_the_same(
@@ -100,23 +100,23 @@ def test_an_old_archive_is_refused_until_db_upgrade_then_verifies_and_downloads_
     with pytest.raises(SchemaError, match="docgen db upgrade --data"):
         Archive(data, db.url, schema=db.schema)
     listing = cli(data, db, "archive", "list")
-    assert listing.exit_code == 12
+    assert listing.exit_code == 9
     assert listing.stderr.count("\n") == 1
     assert listing.stderr.startswith(f"Lỗi: Kho lưu trữ ở phiên bản lược đồ 0001, phần mềm cần "
                                      f"{head_revision()}; hãy chạy: docgen db upgrade --data")
 
     served = cli(data, db, "serve")  # refused before the server starts
-    assert served.exit_code == 12 and "hãy chạy: docgen db upgrade" in served.stderr
+    assert served.exit_code == 9 and "hãy chạy: docgen db upgrade" in served.stderr
 
     status = cli(data, db, "db", "status")
-    assert status.exit_code == 12
+    assert status.exit_code == 9
     assert status.stdout.splitlines()[0].startswith(
         f"Lược đồ kho lưu trữ: 0001; phần mềm cần {head_revision()}.")
     assert "  9a01: cơ quan thành bản ghi" in status.stdout
 
     dry = cli(data, db, "db", "upgrade", "--dry-run")
     assert dry.exit_code == 0 and "(--dry-run: không thay đổi gì.)" in dry.stdout
-    assert cli(data, db, "archive", "list").exit_code == 12  # still the old schema
+    assert cli(data, db, "archive", "list").exit_code == 9  # still the old schema
 
     done = cli(data, db, "db", "upgrade")
     assert done.exit_code == 0, done.output
@@ -152,10 +152,10 @@ def test_a_new_database_is_created_only_by_db_upgrade(db: Database, tmp_path: Pa
     data = tmp_path / "new"
     if db.url is None:
         status = cli(data, db, "db", "status")
-        assert status.exit_code == 12 and "chưa khởi tạo" in status.stdout
+        assert status.exit_code == 9 and "chưa khởi tạo" in status.stdout
         assert not (data / "archive.sqlite3").exists()  # asking creates nothing
     refused = cli(data, db, "user", "list")
-    assert refused.exit_code == 12
+    assert refused.exit_code == 9
     assert "Cơ sở dữ liệu chưa có kho lưu trữ (chưa khởi tạo); hãy chạy: docgen db upgrade" \
         in refused.stderr
     done = cli(data, db, "db", "upgrade")

@@ -1,5 +1,5 @@
 """`docgen archive verify [--agency CODE]` and `POST /archive/verify`: one agency checks
-only its own files; a full disk is one clear line (exit 6, HTTP 507), never a traceback."""
+only its own files; a full disk is one clear line (exit 11, HTTP 507), never a traceback."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_one_agency_rehashes_only_its_own_files(data: Path) -> None:
     assert unknown.stderr.startswith("Lỗi: Không có cơ quan mã 'x'")
 
 
-def test_a_full_disk_while_verifying_is_one_line_and_exit_6(
+def test_a_full_disk_while_verifying_is_one_line_and_exit_11(
         data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def database_full(*_args: object, **_kwargs: object) -> None:
         raise OperationalError("INSERT INTO audit_log …", {},
@@ -64,7 +64,7 @@ def test_a_full_disk_while_verifying_is_one_line_and_exit_6(
 
     monkeypatch.setattr(Archive, "record", database_full)
     done = runner.invoke(app, ["archive", "verify", "--data", str(data)])
-    assert done.exit_code == 6
+    assert done.exit_code == 11
     assert done.exception is None or isinstance(done.exception, SystemExit)
     assert "Kho lưu trữ nguyên vẹn." in done.stdout  # the report was made and is printed
     assert done.stderr.count("\n") == 1
@@ -76,7 +76,7 @@ def test_a_full_disk_while_verifying_is_one_line_and_exit_6(
 
     monkeypatch.setattr(BlobStore, "check", disk_full)
     early = runner.invoke(app, ["archive", "verify", "--data", str(data)])
-    assert early.exit_code == 6 and early.stdout == ""
+    assert early.exit_code == 11 and early.stdout == ""
     assert early.stderr.count("\n") == 1 and "ổ đĩa đã đầy" in early.stderr
 
 

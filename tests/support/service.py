@@ -42,10 +42,13 @@ class Database:
 
     @property
     def cli_url(self) -> str | None:
-        """The URL for ``--database``: on PostgreSQL, with the test's schema as search path."""
-        if self.url is None:
-            return None
-        return f"{self.url}?options=-csearch_path%3D{self.schema}"
+        """The URL for ``--database`` (None: SQLite in the data folder)."""
+        return self.url
+
+    @property
+    def cli_env(self) -> dict[str, str]:
+        """The environment a command needs for this database (the test's schema)."""
+        return {"DOCGEN_DATABASE_SCHEMA": self.schema} if self.schema else {}
 
     def open(self, data_dir: Path) -> Archive:
         """Create the archive's schema (as ``docgen db upgrade`` does) and open it."""

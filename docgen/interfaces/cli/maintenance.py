@@ -1,7 +1,7 @@
 """Upgrades and backups: ``docgen db status|upgrade``, ``docgen archive backup|restore``.
 
 The schema changes only here: opening an archive anywhere else refuses a schema that is
-not the code's (exit 12, one line naming ``docgen db upgrade``). An upgrade first says
+not the code's (exit 9, one line naming ``docgen db upgrade``). An upgrade first says
 what it will change and writes a backup bundle; a restore checks every hash before it
 writes anything, then verifies the rebuilt archive.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,10 +18,13 @@ from docgen.errors import DocgenError
 from docgen.interfaces.cli import (
     DatabaseOption,
     DataOption,
+    ProgressOption,
     app,
     archive_app,
     archive_exit_code,
+    load_settings,
     opened_archive,
+    startup_errors,
 )
 
 db_app = typer.Typer(no_args_is_help=True,
@@ -35,12 +38,22 @@ def _fail(error: DocgenError) -> typer.Exit:
     return typer.Exit(code=archive_exit_code(error))
 
 
-def _engine(data: Path, database: str | None):  # type: ignore[no-untyped-def]
-    from docgen.archive.database import make_engine, sqlite_url
+def _target(data: Path | None, database: str | None) -> tuple[Path, str | None, Any]:
+    """The data folder, database URL and an engine for it, from the options and the
+    settings (the folder must belong to that database)."""
+    from docgen.archive import binding
+    from docgen.archive.database import make_engine, normalise_url, sqlite_url
 
-    if not database:
-        data.mkdir(parents=True, exist_ok=True)
-    return make_engine(database or sqlite_url(data))
+    settings = load_settings(data_dir=data, database_url=database)
+    folder, url = Path(settings.data_dir), settings.database_url
+    with startup_errors():
+        url = normalise_url(url) if url else None
+        binding.check(folder, url, settings.database_schema)
+        if not url:
+            folder.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url or sqlite_url(folder), schema=settings.database_schema,
+                             timeouts=settings.timeouts)
+    return folder, url, engine
 
 
 def _plan(state) -> list[str]:  # type: ignore[no-untyped-def]
@@ -48,17 +61,20 @@ def _plan(state) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @db_app.command("status")
-def db_status(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
-    """Cho biết lược đồ của kho đang ở phiên bản nào và cần nâng cấp gì (mã thoát 12 nếu cần)."""
+def db_status(data: DataOption = None, database: DatabaseOption = None) -> None:
+    """Cho biết lược đồ của kho đang ở phiên bản nào và cần nâng cấp gì (mã thoát 9 nếu cần)."""
     from docgen.archive.database import SchemaState, head_revision, schema_state, steps_after
     from docgen.archive.store import upgrade_command
 
+    settings = load_settings(data_dir=data, database_url=database)
+    data, database = Path(settings.data_dir), settings.database_url
     if not database and not (data / "archive.sqlite3").exists():
         state = SchemaState(None, head_revision(), steps_after(None))
     else:
-        engine = _engine(data, database)
+        data, database, engine = _target(data, database)
         try:
-            state = schema_state(engine)
+            with startup_errors():
+                state = schema_state(engine)
         finally:
             engine.dispose()
     if state.up_to_date:
@@ -67,19 +83,19 @@ def db_status(data: DataOption = Path("data"), database: DatabaseOption = None) 
     if state.unknown:
         typer.echo(f"Lược đồ kho lưu trữ: {state.current}, mới hơn phần mềm này "
                    f"({state.head}); hãy dùng bản docgen đã nâng cấp kho.")
-        raise typer.Exit(code=12)
+        raise typer.Exit(code=9)
     now = "chưa khởi tạo" if state.current is None else state.current
     typer.echo(f"Lược đồ kho lưu trữ: {now}; phần mềm cần {state.head}. "
                f"Cần {len(state.pending)} bước:")
     for line in _plan(state):
         typer.echo(line)
     typer.echo(f"Hãy chạy: {upgrade_command(data, database)}")
-    raise typer.Exit(code=12)
+    raise typer.Exit(code=9)
 
 
 @db_app.command("upgrade")
 def db_upgrade(
-    data: DataOption = Path("data"),
+    data: DataOption = None,
     database: DatabaseOption = None,
     backup_to: Annotated[Path | None, typer.Option(
         "--backup", help="Thư mục ghi bản sao lưu trước khi nâng cấp (mặc định: "
@@ -93,9 +109,10 @@ def db_upgrade(
     from docgen.archive.blobs import BlobStore
     from docgen.archive.database import schema_state, upgrade
 
-    engine = _engine(data, database)
+    data, database, engine = _target(data, database)
     try:
-        state = schema_state(engine)
+        with startup_errors():
+            state = schema_state(engine)
         if state.up_to_date:
             typer.echo(f"Lược đồ kho lưu trữ đã là {state.head} (mới nhất); không có gì để "
                        "nâng cấp.")
@@ -103,7 +120,7 @@ def db_upgrade(
         if state.unknown:
             typer.echo(f"Lỗi: kho lưu trữ ở phiên bản lược đồ {state.current}, mới hơn phần "
                        f"mềm này ({state.head}); không nâng cấp.", err=True)
-            raise typer.Exit(code=12)
+            raise typer.Exit(code=9)
         fresh = state.current is None
         heading = (f"Khởi tạo kho lưu trữ mới (lược đồ {state.head}):" if fresh else
                    f"Nâng cấp lược đồ kho lưu trữ từ {state.current} lên {state.head}:")
@@ -143,7 +160,7 @@ def _checkpoint(engine, blobs) -> None:  # type: ignore[no-untyped-def]
 @archive_app.command("backup")
 def archive_backup(
     dest: Annotated[Path, typer.Argument(help="Thư mục mới sẽ chứa bản sao lưu.")],
-    data: DataOption = Path("data"),
+    data: DataOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """Sao lưu kho (cơ sở dữ liệu, tệp, bản kê mã băm) trong khi dịch vụ vẫn chạy."""
@@ -196,7 +213,9 @@ def archive_restore(
         typer.echo("Lỗi: cần --data: thư mục dữ liệu mới để khôi phục vào.", err=True)
         raise typer.Exit(code=2)
     try:
-        done = restore(bundle, data, database)
+        schema = load_settings(data_dir=data, database_url=database).database_schema \
+            if database else None
+        done = restore(bundle, data, database, schema=schema)
     except DocgenError as error:
         raise _fail(error) from error
     except OSError as error:
@@ -215,36 +234,43 @@ def archive_restore(
 
 @archive_app.command("verify")
 def archive_verify(
-    data: DataOption = Path("data"),
+    data: DataOption = None,
     database: DatabaseOption = None,
     agency: Annotated[str | None, typer.Option(
         "--agency", help="Chỉ kiểm tra tệp của một cơ quan (mã cơ quan).")] = None,
+    progress: ProgressOption = False,
 ) -> None:
     """Băm lại các tệp trong kho, kiểm tra chuỗi băm và báo chỗ bị thay đổi (mã thoát 5 nếu
     có)."""
-    _verify(data, database, agency)
+    _verify(data, database, agency, progress)
 
 
-def _verify(data: Path, database: str | None, agency: str | None) -> None:
-    """Verify, print the report; a full disk is one line (exit 6), after the report if it
+def _verify(data: Path | None, database: str | None, agency: str | None,
+            progress: bool = False) -> None:
+    """Verify, print the report; a full disk is one line (exit 11), after the report if it
     was made (only its audit line could not be written)."""
     from docgen.archive.errors import StorageFullError
     from docgen.interfaces import operator
 
+    from docgen.interfaces.cli.progress import Progress, wanted
+
+    steps = Progress(wanted(progress), total=0)
     with opened_archive(data, database) as archive:
         if agency is not None:
             archive.get_agency(agency)
         try:
-            report = archive.verify(agency)
+            report = archive.verify(agency, lambda done, total: steps.count(
+                done, total, "tệp đã băm lại"))
         except StorageFullError as error:
             raise _fail(error) from error
         typer.echo(operator.verify_text(report))
+        steps.finish(f"{report.checked} tệp, {len(report.problems)} hỏng")
         try:
             operator.record_verify(archive, operator.Actor(operator.OPERATOR, agency or "-"),
                                    report)
         except StorageFullError as error:
             typer.echo(f"Lỗi: {error} (kết quả kiểm tra ở trên vẫn đúng; chỉ dòng nhật ký của "
                        "lần kiểm tra này chưa ghi được.)", err=True)
-            raise typer.Exit(code=6) from error
+            raise typer.Exit(code=11) from error
     if not report.clean:
         raise typer.Exit(code=5)
