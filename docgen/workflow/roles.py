@@ -49,7 +49,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "agency_sign": frozenset({Role.CLERK}),
     "agency_seal": frozenset({Role.CLERK}),
     "archive": frozenset({Role.ARCHIVIST}),
-    "verify": frozenset({Role.ARCHIVIST}),
+    "verify": frozenset({Role.ARCHIVIST, Role.ADMIN}),  # lưu trữ: own agency; quản trị: all
     "manage_users": frozenset({Role.ADMIN}),
     "manage_agencies": frozenset({Role.ADMIN}),
     "own_account": _EVERYONE,

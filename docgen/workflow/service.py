@@ -19,7 +19,14 @@ from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import ConflictError, NotFoundError
 from docgen.archive.records import ND30_FIELDS, register_key
 from docgen.archive.schema import AuditEntry, Document, Dossier, DossierRevision, User
-from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
+from docgen.archive.store import (
+    Actor,
+    Archive,
+    NewVersion,
+    VerifyReport,
+    VersionRecord,
+    storage_errors,
+)
 from docgen.compute.results import compute_round
 from docgen.context.summary import block_summaries, check_summary
 from docgen.errors import InputError, Problem
@@ -602,10 +609,15 @@ class Workflow(AccountsWorkflow):
         return self.archive.audit_entries(dossier_id=dossier_id, limit=limit, offset=offset)
 
     def verify(self, user: User) -> VerifyReport:
+        """Check the archive: a lưu trữ checks their agency's files and rows only; the
+        quản trị (the deployment's administrator) checks everything."""
         self.allow(user, "verify")
-        report = self.archive.verify()
-        self.archive.record(Actor.of(user), "verify", "archive", None, checked=report.checked,
-                            problems=len(report.problems))
+        scope = None if user.role == Role.ADMIN else user.agency
+        report = self.archive.verify(scope)
+        with storage_errors():
+            self.archive.record(Actor.of(user), "verify", "archive", None,
+                                checked=report.checked, problems=len(report.problems),
+                                findings=len(report.findings), scope=scope or "*")
         return report
 
 

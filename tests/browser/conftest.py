@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pki import kit
 from playwright.sync_api import Browser, sync_playwright
-from service import Clock, LiveServer
+from service import Clock, LiveServer, prepare_archive
 from staff import ARGS, CHROMIUM, TODAY, VIEWPORT, Person, Site
 
 from docgen.interfaces.http import Settings, create_app
@@ -43,6 +43,7 @@ def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     data_dir = tmp_path_factory.mktemp("site")
+    prepare_archive(data_dir)
     app = create_app(Settings(data_dir=data_dir, today=Clock(TODAY),
                               signing_trust_dir=kit().trust_dir))
     with LiveServer(app) as server:

@@ -36,6 +36,7 @@ YAML = {"Content-Type": "application/yaml"}
 def add_user(data: Path, role: str, name: str) -> str:
     """Create a user with the real CLI (and, the first time, its agency from the dossier)."""
     if run_cli("agency", "show", "ubnd-son-la", "--data", data).returncode != 0:
+        assert run_cli("db", "upgrade", "--data", data).returncode == 0
         made = run_cli("agency", "add", "ubnd-son-la", "--data", data, "--name",
                        "Ủy ban nhân dân tỉnh Sơn La", "--from-dossier", SON_LA)
         assert made.returncode == 0, made.stderr

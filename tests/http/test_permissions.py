@@ -54,7 +54,7 @@ enable_user             403         403      403     403     200
 get_user                403         403      403     403     200
 reset_password          403         403      403     403     200
 rotate_token            403         403      403     403     200
-verify                  403         403      403     200     403
+verify                  403         403      403     200     200
 me                      200         200      200     200     200
 my_agency               200         200      200     200     200
 change_password         200         200      200     200     200

@@ -16,7 +16,7 @@ import pytest
 from fastapi import Form, Request, Response
 from fastapi.responses import JSONResponse
 from live import AGENCY, SON_LA_TEXT
-from service import OPERATOR, Clock, LiveServer, add_users
+from service import OPERATOR, Clock, LiveServer, add_users, prepare_archive
 
 from sqlalchemy import text
 
@@ -79,6 +79,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                         sign_in_user_failures=3, sign_in_client_failures=6,
                         sign_in_lock_minutes=15,
                         trusted_proxies=("127.0.0.1",))  # the test plays the reverse proxy
+    prepare_archive(settings.data_dir)
     app = create_app(settings)
 
     @app.get("/t/form")

@@ -12,7 +12,7 @@ import httpx
 from extract import SON_LA
 from pki import kit, leader_signed
 from pypdf import PdfWriter
-from service import Clock, LiveServer, add_users, bearer, database
+from service import Clock, LiveServer, add_users, bearer, database, prepare_archive
 
 from docgen.archive.schema import User
 from docgen.interfaces.http import Settings, create_app
@@ -89,6 +89,7 @@ def start_service(data_dir: Path, db_kind: str = "sqlite", **options: object
         settings = Settings(data_dir=data_dir, database_url=db.url, database_schema=db.schema,
                             today=Clock(date(2025, 12, 16)), issue_formats=("docx",),
                             signing_trust_dir=kit().trust_dir, **options)  # type: ignore[arg-type]
+        prepare_archive(data_dir, db.url, db.schema)
         app = create_app(settings)
         workflow = app.state.workflow
         tokens = add_users(workflow.archive, AGENCY)

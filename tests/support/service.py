@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 
+from docgen.archive.database import make_engine, sqlite_url, upgrade
 from docgen.archive.schema import User
 from docgen.archive.store import Actor, Archive
 from docgen.interfaces.http.guard import server_config
@@ -40,8 +41,31 @@ class Database:
     url: str | None = None
     schema: str | None = None
 
+    @property
+    def cli_url(self) -> str | None:
+        """The URL for ``--database`` (None: SQLite in the data folder)."""
+        return self.url
+
+    @property
+    def cli_env(self) -> dict[str, str]:
+        """The environment a command needs for this database (the test's schema)."""
+        return {"DOCGEN_DATABASE_SCHEMA": self.schema} if self.schema else {}
+
     def open(self, data_dir: Path) -> Archive:
+        """Create the archive's schema (as ``docgen db upgrade`` does) and open it."""
+        prepare_archive(data_dir, self.url, self.schema)
         return Archive(data_dir, self.url, schema=self.schema)
+
+
+def prepare_archive(data_dir: Path, url: str | None = None, schema: str | None = None) -> None:
+    """Bring the database of a test archive to the code's schema (opening one no longer
+    migrates; the deployment's step is ``docgen db upgrade``)."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url or sqlite_url(Path(data_dir)), schema=schema)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 _reachable: dict[str, str | None] = {}

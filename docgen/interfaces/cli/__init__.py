@@ -339,6 +339,16 @@ DatabaseOption = Annotated[str | None, typer.Option(
          "postgresql+psycopg://docgen@127.0.0.1:5432/docgen.")]
 
 
+#: Exit codes of the archive's errors without their own ``exit_code`` (others: 2).
+ARCHIVE_EXIT_CODES = {"corrupt_blob": 5}
+
+
+def archive_exit_code(error: DocgenError) -> int:
+    """The exit code of an archive error: its own (startup failures, 9 schema not the
+    code's, 11 disk full), 5 damaged, else 2."""
+    return getattr(error, "exit_code", None) or ARCHIVE_EXIT_CODES.get(error.code, 2)
+
+
 @contextmanager
 def startup_errors() -> Iterator[None]:
     """Turn a failure to start (settings, database, data folder, port) into one Vietnamese
@@ -375,7 +385,20 @@ def open_archive(data: Path | None, database: str | None) -> Any:
 
 def _archive_failure(error: DocgenError) -> typer.Exit:
     typer.echo(f"Lỗi: {error}", err=True)
-    return typer.Exit(code=5 if error.code == "corrupt_blob" else 2)
+    return typer.Exit(code=archive_exit_code(error))
+
+
+@contextmanager
+def opened_archive(data: Path | None, database: str | None) -> Iterator[Any]:
+    """Open the archive for a command (as :func:`open_archive`) and close it after;
+    docgen's errors become one line and their exit code."""
+    archive = open_archive(data, database)
+    try:
+        yield archive
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+    finally:
+        archive.close()
 
 
 @app.command()
@@ -411,7 +434,8 @@ def archive_list(data: DataOption = None, database: DatabaseOption = None) -> No
     """Liệt kê mọi phiên bản trong kho."""
     from docgen.interfaces import operator
 
-    typer.echo(operator.list_versions(open_archive(data, database)))
+    with opened_archive(data, database) as archive:
+        typer.echo(operator.list_versions(archive))
 
 
 @archive_app.command("show")
@@ -420,10 +444,8 @@ def archive_show(version: Annotated[int, typer.Argument(help="Số phiên bản.
     """In thông tin một phiên bản: mã băm, nguồn gốc, siêu dữ liệu NĐ 30."""
     from docgen.interfaces import operator
 
-    try:
-        typer.echo(operator.show_version(open_archive(data, database), version))
-    except DocgenError as error:
-        raise _archive_failure(error) from error
+    with opened_archive(data, database) as archive:
+        typer.echo(operator.show_version(archive, version))
 
 
 @archive_app.command("get")
@@ -435,10 +457,8 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
     """Lấy tệp của một phiên bản (được băm lại trước khi ghi ra)."""
     from docgen.interfaces import operator
 
-    try:
-        path = operator.get_file(open_archive(data, database), version, format, output)
-    except DocgenError as error:
-        raise _archive_failure(error) from error
+    with opened_archive(data, database) as archive:
+        path = operator.get_file(archive, version, format, output)
     typer.echo(f"Đã ghi {path}")
 
 
@@ -446,34 +466,17 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
 def archive_export(version: Annotated[int, typer.Argument(help="Số phiên bản.")],
                    output: Annotated[Path, typer.Option("-o", "--output",
                                                         help="Thư mục ghi ra.")] = Path("."),
-                   data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+                   data: DataOption = None, database: DatabaseOption = None) -> None:
     """Xuất bản PDF của một phiên bản và siêu dữ liệu NĐ 30 Phụ lục VI (XML) bên cạnh."""
     from docgen.interfaces import operator
 
-    try:
-        pdf, xml = operator.export(operator.open_archive(data, database), version, output)
-    except DocgenError as error:
-        raise _archive_failure(error) from error
+    with opened_archive(data, database) as archive:
+        pdf, xml = operator.export(archive, version, output)
     typer.echo(f"Đã ghi {pdf} và {xml}")
-
-
-@archive_app.command("verify")
-def archive_verify(data: DataOption = None, database: DatabaseOption = None,
-                   progress: ProgressOption = False) -> None:
-    """Băm lại mọi tệp trong kho và báo tệp thiếu hoặc bị thay đổi (mã thoát 5 nếu có)."""
-    from docgen.interfaces import operator
-    from docgen.interfaces.cli.progress import Progress, wanted
-
-    steps = Progress(wanted(progress), total=0)
-    report, text = operator.verify(open_archive(data, database),
-                                   lambda done, total: steps.count(done, total, "tệp đã băm lại"))
-    typer.echo(text)
-    steps.finish(f"{report.checked} tệp, {len(report.problems)} hỏng")
-    if not report.clean:
-        raise typer.Exit(code=5)
 
 
 # Topics in modules of their own (they import `app` from here).
 from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (agency …, user …)
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
+from docgen.interfaces.cli import maintenance as _maintenance  # noqa: E402,F401  (db …, backup)
 from docgen.interfaces.cli import signing as _signing  # noqa: E402,F401  (sign verify …)

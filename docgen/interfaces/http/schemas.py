@@ -177,14 +177,21 @@ class VerifyProblem(BaseModel):
 class VerifyOut(BaseModel):
     checked: int
     clean: bool
+    agency: str | None = Field(description="Cơ quan được kiểm tra (lưu trữ: cơ quan của mình); "
+                                           "null: toàn kho (quản trị).")
     problems: list[VerifyProblem]
+    findings: list[str] = Field(description="Dấu hiệu dữ liệu bị sửa thẳng trong cơ sở dữ liệu "
+                                            "(chuỗi băm, trigger, trạng thái hồ sơ), mỗi dòng "
+                                            "một câu.")
+    elsewhere: int = Field(description="Số dấu hiệu ngoài phạm vi cơ quan (chỉ quản trị xem).")
     unreferenced: list[str] = Field(description="Tệp không phiên bản nào tham chiếu "
                                                 "(ví dụ sau khi một lần ghi bị ngắt).")
 
     @classmethod
     def of(cls, report: VerifyReport) -> VerifyOut:
-        return cls(checked=report.checked, clean=report.clean,
+        return cls(checked=report.checked, clean=report.clean, agency=report.agency,
                    problems=[VerifyProblem(sha256=s, problem=p) for s, p in report.problems],
+                   findings=report.findings, elsewhere=report.elsewhere,
                    unreferenced=report.unreferenced)
 
 
