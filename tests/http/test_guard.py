@@ -21,7 +21,7 @@ import httpx
 import pytest
 from live import AGENCY, SON_LA_TEXT, YAML, Service
 from pdfbombs import flate_bomb, page_tree_dag, shared_content
-from service import Clock, LiveServer, add_users, bearer
+from service import Clock, LiveServer, add_users, bearer, prepare_archive
 
 from docgen.interfaces.http import Settings, create_app
 from docgen.interfaces.http.guard import MAX_INTEGER, Registry
@@ -47,6 +47,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Guarded]:
                         header_timeout_seconds=2, body_timeout_seconds=2,
                         anonymous_burst=5, anonymous_requests_per_minute=1,
                         trusted_proxies=("127.0.0.1",))
+    prepare_archive(settings.data_dir)
     app = create_app(settings)
     tokens = add_users(app.state.workflow.archive, AGENCY)
     with LiveServer(app) as server:
@@ -178,6 +179,7 @@ def test_forwarded_headers_count_only_from_a_trusted_proxy(guarded: Guarded,
     with httpx.Client(base_url=guarded.url, timeout=SAFETY) as client:
         trusted = client.get("/health", headers=https)
     settings = Settings(data_dir=tmp_path, anonymous_burst=3, anonymous_requests_per_minute=1)
+    prepare_archive(settings.data_dir)
     with LiveServer(create_app(settings)) as server, \
             httpx.Client(base_url=server.url, timeout=SAFETY) as client:
         untrusted = client.get("/health", headers=https)
@@ -335,6 +337,7 @@ def test_a_client_over_its_own_cap_evicts_its_own_waiting_sockets(
         tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, max_connections=1000, max_connections_per_client=20,
                         header_timeout_seconds=30)
+    prepare_archive(settings.data_dir)
     app = create_app(settings)
     with LiveServer(app) as server:
         registry = server._server.config.http_protocol_class.registry

@@ -10,7 +10,7 @@ from datetime import date
 import httpx
 import pytest
 from live import AGENCY, SON_LA_TEXT, YAML
-from service import Clock, LiveServer, add_users, bearer
+from service import Clock, LiveServer, add_users, bearer, prepare_archive
 
 from docgen.interfaces.http import Settings, create_app
 
@@ -19,6 +19,7 @@ from docgen.interfaces.http import Settings, create_app
 def prefixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("prefixed"), root_path="/docgen",
                         today=Clock(date(2025, 12, 16)), issue_formats=("docx",))
+    prepare_archive(settings.data_dir)
     app = create_app(settings)
     tokens = add_users(app.state.workflow.archive, AGENCY)
     with LiveServer(app) as server:

@@ -12,7 +12,7 @@ from pki import leader_signed, seal_png
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from service import Clock, users_of
+from service import Clock, prepare_archive, users_of
 from softhsm import KEY, MODULE, PIN, TOKEN, make_token
 
 from docgen.archive.errors import ConflictError
@@ -42,6 +42,7 @@ def pkcs12(tmp_path_factory, pki) -> AgencyKey:
 
 
 def _signed_dossier(tmp_path, pki, key: AgencyKey):
+    prepare_archive(tmp_path / "data")
     archive = Archive(tmp_path / "data")
     wf = Workflow(archive, today=Clock(date(2025, 12, 16)), now=lambda: NOW,
                   issue_formats=("pdf",),

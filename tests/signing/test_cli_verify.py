@@ -53,6 +53,7 @@ def test_agency_seal_is_kept_with_its_real_size(tmp_path):
 
     data = str(tmp_path / "data")
     runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade", "--data", data]).exit_code == 0
     assert runner.invoke(app, ["agency", "add", "ubnd-son-la", "--data", data, "--name",
                                "Ủy ban nhân dân tỉnh Sơn La"]).exit_code == 0
     (tmp_path / "dau.png").write_bytes(seal_png(38))

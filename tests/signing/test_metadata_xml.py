@@ -48,11 +48,13 @@ def test_lengths_are_cut_to_the_decree_maxima():
 def test_docgen_archive_export_writes_the_pdf_and_its_xml(tmp_path):
     from service import users_of
     from typer.testing import CliRunner
+    from service import prepare_archive
     from versions import make_dossier, new_version
 
     from docgen.archive.store import Actor, Archive
     from docgen.interfaces.cli import app
 
+    prepare_archive(tmp_path / "data")
     archive = Archive(tmp_path / "data")
     try:
         actor = Actor.of(users_of(archive, "ubnd-son-la")["chuyen_vien"])
