@@ -27,6 +27,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,10 +40,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
-from docgen.render.environment import make_environment
+from docgen.render.environment import shared_environment
 from docgen.render.meta import DocumentMeta
 
-__all__ = ["FONT_FAMILY", "render"]
+__all__ = ["FONT_FAMILY", "render", "warm_up"]
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
@@ -240,18 +241,25 @@ def _render_html(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
         "created": _w3c_date(meta),
         "language": meta.language,
     }
-    environment = make_environment(root)
-    charts = {} if charts is None else charts
-    environment.globals["chart_src"] = functools.partial(_chart_src, charts)
+    environment = shared_environment(root)
+    environment.globals["chart_src"] = _chart_src
+    token = _CHARTS.set({} if charts is None else charts)
     try:
         return environment.get_template(name).render({**context, "pdf_meta": pdf_meta})
     except jinja2.TemplateError as exc:
         raise TemplateError(f"Mẫu {name} lỗi: {exc}") from exc
+    finally:
+        _CHARTS.reset(token)
 
 
-def _chart_src(store: dict[str, bytes], chart: Mapping[str, Any]) -> str:
-    """Draw a chart of the context as SVG, keep it in `store` and return the URL under
-    which the fetcher hands it to WeasyPrint.
+#: The chart store of the document being rendered (templates reach it through
+#: ``chart_src``; the environment and its globals are shared by every render).
+_CHARTS: ContextVar[dict[str, bytes]] = ContextVar("docgen_pdf_charts")
+
+
+def _chart_src(chart: Mapping[str, Any]) -> str:
+    """Draw a chart of the context as SVG, keep it in the document's chart store and
+    return the URL under which the fetcher hands it to WeasyPrint.
 
     The SVG's labels are text in :data:`FONT_FAMILY`, so WeasyPrint sets them in the
     bundled font it embeds for the body (the check after layout sees them too); every
@@ -263,7 +271,7 @@ def _chart_src(store: dict[str, bytes], chart: Mapping[str, Any]) -> str:
     check_glyphs({f"biểu đồ {chart.get('number', '')}": charts.svg_texts(document)})
     data = document.encode("utf-8")
     url = f"{CHART_SCHEME}:{hashlib.sha256(data).hexdigest()[:16]}.svg"
-    store[url] = data
+    _CHARTS.get()[url] = data
     return url
 
 
@@ -313,6 +321,26 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def warm_up(templates: tuple[Path, ...] = ()) -> None:
+    """Pay once what a process's first PDF pays: the fonts' cmaps, the stylesheets, Pango
+    and HarfBuzz set up on the bundled faces, and the HTML `templates` compiled."""
+    _covered_codepoints()
+    _ua_stylesheet()
+    font_config, font_css = _font_setup()
+    faces = "".join(f'<p style="font-weight: {weight}; font-style: {style}">Ấn định</p>'
+                    for _, weight, style in _FACES)
+    with _weasyprint_errors("khởi động"):
+        _HTML(string=f'<body style="font-family: \'{FONT_FAMILY}\'">{faces}</body>').render(
+            stylesheets=[font_css], font_config=font_config).write_pdf()
+    for template in templates:
+        root = template.resolve().parents[1]
+        shared_environment(root).get_template(template.resolve().relative_to(root).as_posix())
+        stylesheet = root / STYLESHEET
+        if stylesheet.is_file():
+            stat = stylesheet.stat()
+            _stylesheet(stylesheet, stat.st_mtime_ns, stat.st_size)
 
 
 def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> bytes:
