@@ -47,6 +47,7 @@ from typing import Any
 
 from docgen.errors import RenderError
 from docgen.render.meta import DocumentMeta
+from docgen.render.templates import template_root as default_template_root
 
 __all__ = ["RenderJob", "RenderPool"]
 
@@ -157,6 +158,8 @@ class RenderPool:
         Raises what the first failing document raised (TemplateError, RenderError, …)
         after every document of the call has finished.
         """
+        # resolved here: the workers' environment is the forkserver's, from its start
+        template_root = template_root or default_template_root()
         tasks = [_Task(job, context, template_root, Future()) for job in jobs]
         with self._lock:
             if self._closed:
