@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.render
+	$(BIN)/python -m benchmarks.render $(BENCH)
 
 schema: $(STAMP)
 	$(BIN)/docgen schema > docs/dossier.schema.json
