@@ -27,6 +27,10 @@ Decisions:
 * **A worker that dies** (killed, out of memory) is replaced and its document is rendered
   again once on the new worker; a second failure is a :class:`RenderError`. Errors raised
   by the renderers (a template error, a missing glyph) come back as they are.
+
+As with any multiprocessing start method but "fork", the workers import the caller's main
+module (``__mp_main__``): a script that starts a pool must guard its own work with
+``if __name__ == "__main__":`` (the ``docgen`` console script does).
 """
 
 from __future__ import annotations
