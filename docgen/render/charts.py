@@ -61,11 +61,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from docgen.formatting import format_plain
+from docgen.resources import fonts_dir
 
 __all__ = ["PNG_DPI", "Pictures", "clear_cache", "data_key", "png", "seed", "svg", "svg_texts",
            "take_saved", "warm_up"]
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
               "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf")
 FAMILY = "Liberation Serif"
@@ -93,6 +93,8 @@ _RC = {
     "xtick.major.width": 0.6,
     "ytick.major.width": 0.6,
     "legend.frameon": False,
+    # every text is printed as written: "$x$" in a unit's name is not mathematics
+    "text.parse_math": False,
 }
 
 
@@ -106,11 +108,11 @@ def _register_fonts() -> None:
     depend on the machine's fonts. So every other "Liberation Serif" is dropped first.
     """
     manager = font_manager.fontManager
-    bundled = FONT_DIR.resolve()
+    bundled = fonts_dir().resolve()
     manager.ttflist = [entry for entry in manager.ttflist
                        if entry.name != FAMILY or Path(entry.fname).resolve().parent == bundled]
     for name in FONT_FILES:
-        manager.addfont(str(FONT_DIR / name))
+        manager.addfont(str(fonts_dir() / name))
 
 
 def warm_up() -> None:
