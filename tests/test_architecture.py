@@ -36,7 +36,7 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             # reading Word and PDF files: the renderer's fast path, the text diff of versions,
             # the page count of a version, and the audit of a report written by hand
             "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),
-            "pypdf": ("workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py")}
+            "pypdf": ("render/split.py", "workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py")}
 
 
 def _imports(path: Path) -> list[str]:

@@ -25,7 +25,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -328,8 +328,14 @@ def warm_up(templates: tuple[Path, ...] = ()) -> None:
             _stylesheet(stylesheet, stat.st_mtime_ns, stat.st_size)
 
 
-def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> bytes:
+def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta, *,
+           html_filter: Callable[[str], str] | None = None,
+           page_css: str | None = None) -> bytes:
     """Render the HTML `template` with `context` and return the PDF bytes.
+
+    `html_filter` (the rendered HTML -> the HTML laid out) and `page_css` (one more
+    stylesheet, last) serve the parts of a split appendix (:mod:`docgen.render.split`);
+    without them the document is rendered as it always was.
 
     The Jinja loader searches the templates folder (``template.parents[1]``), so templates
     can extend ``base.html``. Raises :class:`TemplateError` when the template is missing or
@@ -341,6 +347,8 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     check_glyphs(context)
     charts: dict[str, bytes] = {}
     html_text = _render_html(template, context, meta, charts)
+    if html_filter is not None:
+        html_text = html_filter(html_text)
 
     stylesheet_path = root / STYLESHEET
     try:
@@ -349,6 +357,9 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         raise TemplateError(f"Không tìm thấy {stylesheet_path}") from exc
     font_config, font_css = _font_setup()
     css = _stylesheet(stylesheet_path, stat.st_mtime_ns, stat.st_size)
+    stylesheets = [font_css, css]
+    if page_css is not None:
+        stylesheets.append(weasyprint.CSS(string=page_css, font_config=font_config))
 
     identifier = hashlib.sha256(html_text.encode("utf-8")).hexdigest()[:32].encode("ascii")
     with _weasyprint_errors(template.name), _gc_paused():
@@ -356,7 +367,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
             string=html_text,
             base_url=root.as_uri() + "/",
             url_fetcher=_LocalFetcher((root, fonts_dir()), charts),
-        ).render(stylesheets=[font_css, css], font_config=font_config)
+        ).render(stylesheets=stylesheets, font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=identifier)
 
     others = sorted({font.family for font in document.fonts.values()} - {FONT_FAMILY})

@@ -73,6 +73,8 @@ class RenderJob:
     kind: str
     format: str
     meta: DocumentMeta
+    #: Only these pages of a split PDF (a :class:`docgen.render.split.Part`), or all.
+    part: Any = None
 
 
 # --- In the worker processes -----------------------------------------------------------
@@ -98,7 +100,14 @@ def _render_in_worker(job: RenderJob, context: Mapping[str, Any], template_root:
 
     charts.seed(pictures)
     start = time.perf_counter()
-    data = render_document(job.kind, job.format, context, job.meta, template_root)
+    if job.part is not None:
+        from docgen.render import split
+        from docgen.render.templates import template_path
+
+        data = split.render_part(template_path(job.kind, "html", template_root), context,
+                                 job.meta, job.part)
+    else:
+        data = render_document(job.kind, job.format, context, job.meta, template_root)
     return data, charts.take_saved(), time.perf_counter() - start
 
 
