@@ -21,6 +21,7 @@ gives the same joined bytes.
 from __future__ import annotations
 
 import copy
+import gc
 import io
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -67,6 +68,10 @@ def render_part(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
     """Render units ``part.start:part.stop`` of the one block as the pages of `part`."""
     from docgen.render import pdf
 
+    # The renderer pauses the collector during layout; the boxes of the previous document
+    # of this worker may still be waiting for it. Free them first, so that a worker's
+    # memory is bounded by the size of one part.
+    gc.collect()
     sliced = copy.copy(dict(context))
     block = dict(context["blocks"][0])
     block["units"] = list(block["units"][part.start:part.stop])
