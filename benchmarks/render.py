@@ -16,6 +16,8 @@ the child and the children it waited for).
   DOCX to PDF (``soffice --headless --convert-to pdf``, a fresh LibreOffice each time, as
   a converter service started per request does), and a naive WeasyPrint render of the
   same table (a plain HTML table in the same font, WeasyPrint's defaults, warm process).
+* **Split**: the largest size's Phụ lục in 2 page-aligned parts on 2 workers, joined
+  (:mod:`docgen.render.split`), with the workers' peak memory.
 * **Pool throughput**: packages per minute with 1 and 2 client threads on 1 and 2 workers.
 
 ``--quick`` runs one repetition on 100 and 1.000 units only (a smoke run, not figures to
