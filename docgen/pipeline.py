@@ -87,8 +87,14 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
             report(f"xuất {DOCUMENT_TITLES.get(job.kind, job.kind)} ({job.kind}.{job.format})")
             datas.append(render_document(job.kind, job.format, context, job.meta,
                                          template_root))
-    return [RenderedDocument(job.kind, job.format, data)
-            for job, data in zip(jobs, datas, strict=True)]
+    documents = []
+    for job, data in zip(jobs, datas, strict=True):
+        if job.format == "pdf" and not draft:  # issued: with its empty signature field
+            from docgen.signing.fields import prepare_for_signing  # pyHanko loads on issue
+
+            data = prepare_for_signing(job.kind, data, dossier.decision.signer.name)
+        documents.append(RenderedDocument(job.kind, job.format, data))
+    return documents
 
 
 def compare_with_previous(dossier: Dossier, result: RoundResult,

@@ -17,6 +17,7 @@ LAYERS = [
     {"compute"},
     {"context", "claims", "audit"},  # claims, audit: what a sheet or a text states, against compute
     {"render"},
+    {"signing"},  # finished PDF bytes: signature fields, verification, the agency signature
     {"pipeline"},
     {"archive"},
     {"workflow"},
@@ -30,13 +31,17 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "openpyxl": ("ingest/xlsx.py", "render/xlsx.py"),  # reading; writing
             "sqlalchemy": ("archive/",), "alembic": ("archive/",),
             "fastapi": ("interfaces/http/",), "starlette": ("interfaces/http/",),
-            "uvicorn": ("interfaces/http/server.py",),
+            "uvicorn": ("interfaces/http/guard.py",),
             "matplotlib": ("render/charts.py",),
             "argon2": ("archive/passwords.py",),
             # reading Word and PDF files: the renderer's fast path, the text diff of versions,
             # the page count of a version, and the audit of a report written by hand
             "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),
-            "pypdf": ("render/split.py", "workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py")}
+            "pypdf": ("render/split.py",  # joining the parts of a split appendix
+                      "workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py",
+                      "workflow/pdfbudget.py",  # ... the budgets of an uploaded PDF
+                      "signing/places.py"),  # text positions: where the signer signs
+            "pyhanko": ("signing/",)}
 
 
 def _imports(path: Path) -> list[str]:

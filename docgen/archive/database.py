@@ -4,7 +4,8 @@ The embedded default is a SQLite file in WAL mode (readers never wait for the wr
 every write transaction starts with ``BEGIN IMMEDIATE`` so that two writers queue on the
 lock instead of failing half-way with "database is locked". PostgreSQL is used as is,
 with row locks where order matters. Alembic migrations ship inside the package and run
-programmatically (``upgrade head``) whenever an archive is opened.
+programmatically, only when asked (``docgen db upgrade``): opening an archive checks that
+its schema is the code's (:func:`require_current`) and changes nothing.
 
 Every connection has three bounds (:class:`Timeouts`): how long connecting may take, how
 long one statement may run and how long a lock may be waited for. On PostgreSQL they are
@@ -18,19 +19,28 @@ service recovers when the database is back.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event, exc, make_url, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, exc, inspect, make_url, text
 
-from docgen.archive.errors import DatabaseUnavailableError, DatabaseUrlError, SchemaOutdatedError
+from docgen.archive.errors import (
+    DatabaseUnavailableError,
+    DatabaseUrlError,
+    SchemaError,
+    SchemaOutdatedError,
+    StorageFullError,
+)
 
 LOG = logging.getLogger("docgen.archive")
 LOG.addHandler(logging.NullHandler())
@@ -159,12 +169,14 @@ def _configure_sqlite(engine: Engine, timeouts: Timeouts) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def upgrade(engine: Engine) -> None:
-    """Apply every migration not yet applied (Alembic ``upgrade head``), in one transaction."""
+def upgrade(engine: Engine, target: str = "head",
+            then: Callable[[Connection], None] | None = None) -> None:
+    """Apply every migration not yet applied up to `target` (Alembic ``upgrade``), in one
+    transaction; `then`, if given, runs in the same transaction afterwards."""
     script = ScriptDirectory(str(MIGRATIONS))
 
     def to_head(revision: Any, _context: Any) -> Any:
-        return script._upgrade_revs("head", revision)
+        return script._upgrade_revs(target, revision)
 
     with engine.execution_options(**{WRITE: True}).connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -181,6 +193,8 @@ def upgrade(engine: Engine) -> None:
                                                      opts={"script": script, "fn": to_head})
                 with Operations.context(context):
                     context.run_migrations()
+                if then is not None:
+                    then(connection)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("a migration broke a foreign key")  # rolls back
         finally:
@@ -292,3 +306,110 @@ def _connection_problem(message: str, url: str, timeouts: Timeouts) -> str:
                 "cơ sở dữ liệu.")
     return (f"không dùng được cơ sở dữ liệu {display_url(url)} (mất kết nối hoặc máy chủ "
             "đang khởi động lại); hãy thử lại sau.")
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands against the code's."""
+
+    current: str | None  #: its revision; None: no archive in it yet
+    head: str  #: the code's revision
+    #: The migrations `docgen db upgrade` would apply, oldest first: (revision, what).
+    pending: list[tuple[str, str]] = field(default_factory=list)
+    #: The revision is not one this code knows (a newer docgen wrote it).
+    unknown: bool = False
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Return the database's schema revision and the migrations it still needs."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    current = current_revision(engine)
+    head = head_revision()
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        return SchemaState(current, head, unknown=True)
+    return SchemaState(current, head, steps_after(current))
+
+
+def steps_after(current: str | None) -> list[tuple[str, str]]:
+    """The migrations from `current` (None: an empty database) to the code's head, oldest
+    first, each with its description."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return [(rev.revision, _describe(rev.module))
+            for rev in reversed(list(script.iterate_revisions(head_revision(), current)))]
+
+
+def _describe(module: Any) -> str:
+    """A migration's one-line description: its ``summary`` (Vietnamese), else its
+    docstring's first line."""
+    summary = getattr(module, "summary", None) or DESCRIPTIONS.get(module.revision)
+    if summary:
+        return str(summary)
+    return (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+
+
+#: Vietnamese descriptions of the migrations released before they carried a ``summary``.
+DESCRIPTIONS = {
+    "0001": "tạo các bảng: người dùng, hồ sơ, phiên bản, tệp, nhật ký; chặn sửa và xóa "
+            "bảng chỉ ghi thêm",
+    "9a01": "cơ quan thành bản ghi; đăng nhập (tên, mật khẩu, phiên); sổ đăng ký theo cơ "
+            "quan ban hành; lý do trả lại hồ sơ",
+}
+
+
+def has_tables(engine: Engine) -> bool:
+    """Whether the database (or schema) holds any table at all."""
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
+def require_current(engine: Engine, command: str) -> None:
+    """Refuse a database whose schema is not the code's; `command` is what to run to fix
+    it (``docgen db upgrade --data …``)."""
+    state = schema_state(engine)
+    if state.up_to_date:
+        return
+    if state.unknown:
+        raise SchemaError(f"Kho lưu trữ ở phiên bản lược đồ {state.current}, mới hơn phần mềm "
+                          f"này ({state.head}); hãy dùng bản docgen đã nâng cấp kho.")
+    if state.current is None:
+        raise SchemaError("Cơ sở dữ liệu chưa có kho lưu trữ (chưa khởi tạo); hãy chạy: "
+                          f"{command}")
+    raise SchemaError(f"Kho lưu trữ ở phiên bản lược đồ {state.current}, phần mềm cần "
+                      f"{state.head}; hãy chạy: {command} (có sao lưu trước khi nâng cấp)")
+
+
+#: errno values meaning "no space left" (the disk, or the user's quota).
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+
+
+def is_storage_full(error: BaseException) -> bool:
+    """Whether `error` says the disk (or the database server's disk) is full."""
+    if isinstance(error, OSError):
+        return error.errno in _FULL_ERRNOS
+    original = getattr(error, "orig", None)
+    if original is not None and original is not error:
+        if getattr(original, "sqlstate", None) == "53100":  # PostgreSQL disk_full
+            return True
+        if getattr(original, "sqlite_errorname", None) == "SQLITE_FULL":
+            return True
+        return "database or disk is full" in str(original)
+    return False
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn "no space left" (from a file write or from the database) into StorageFullError."""
+    try:
+        yield
+    except Exception as error:
+        if not is_storage_full(error):
+            raise
+        raise StorageFullError(
+            "Không ghi được vào kho lưu trữ: ổ đĩa đã đầy (không còn chỗ trống). Hãy giải "
+            "phóng dung lượng ổ chứa dữ liệu (hoặc của máy chủ cơ sở dữ liệu) rồi chạy "
+            "lại.") from error

@@ -96,3 +96,33 @@ class DataFolderError(StartupError):
 
     code = "data_folder"
     exit_code = 4
+
+
+class SchemaError(SchemaOutdatedError):
+    """Raised when the database's schema is not the code's — older, absent (a new
+    database: ``docgen db upgrade`` creates it) or newer — with the exact command for this
+    deployment in the message. Exit code 9, as SchemaOutdatedError."""
+
+    def __init__(self, message: str, current: str | None = None, head: str = ""):
+        self.current = current
+        self.head = head
+        StartupError.__init__(self, message)
+
+
+class StorageFullError(ArchiveError):
+    """Raised when the disk (or the database server's) has no space left for a write."""
+
+    code = "storage_full"
+    exit_code = 11
+
+
+class BackupError(ArchiveError):
+    """Raised when a backup cannot be made or a bundle cannot be restored as asked."""
+
+    code = "backup_error"
+
+
+class DamagedBackupError(BackupError):
+    """Raised when a bundle's files do not match its manifest (nothing is restored)."""
+
+    code = "corrupt_blob"

@@ -52,6 +52,7 @@ class NewVersion:
     summary: dict[str, Any]
     metadata: dict[str, Any]
     note: str | None = None
+    signatures: list[dict[str, Any]] | None = None  #: what docgen verified or applied
 
 
 @dataclass
@@ -77,10 +78,16 @@ class VerifyReport:
     checked: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)  # (sha256, what is wrong)
     unreferenced: list[str] = field(default_factory=list)
+    #: Signs the database was changed behind docgen's back, one Vietnamese sentence each.
+    findings: list[str] = field(default_factory=list)
+    #: The agency checked (None: the whole deployment).
+    agency: str | None = None
+    #: For one agency: how many findings concern the deployment (for the quản trị).
+    elsewhere: int = 0
 
     @property
     def clean(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.findings and not self.elsewhere
 
 
 def as_utc(moment: datetime) -> datetime:

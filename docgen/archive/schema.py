@@ -1,11 +1,14 @@
 """The archive's tables, as SQLAlchemy 2 models (the same on SQLite and PostgreSQL).
 
-What may change after it is written: a dossier's status, its send-back reason and, once,
-its number and issue date; a register counter; a user's ``active`` flag, password hash and
-tokens; an agency's facts; sign-in sessions and failed sign-in counts. Everything else — dossier revisions,
-versions and their files, blobs, the audit log — is written once. The migrations add
-database triggers that refuse UPDATE and DELETE on those tables, so the rule holds even
-for someone with a SQL prompt and the application's credentials.
+What may change after it is written: a dossier's status (only with the audit entry of the
+change), its title, year and send-back reason and, once, its number and issue date; a
+register counter (upwards); a user's ``active`` flag, password hash and tokens; an
+agency's facts; sign-in sessions and failed sign-in counts. Everything else — documents,
+dossier revisions, versions and their files, blobs, the audit log, the hash chain — is
+written once. The migrations add database triggers that refuse what may not change, so
+the rule holds even for someone with a SQL prompt and the application's credentials; the
+hash chain (:mod:`docgen.archive.chain`) makes what a trigger cannot stop (triggers
+dropped first) visible to ``verify``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -37,7 +41,8 @@ NAMING = {
 }
 
 #: Tables whose rows are never updated nor deleted (guarded by triggers).
-APPEND_ONLY = ("dossier_revisions", "versions", "version_files", "blobs", "audit_log")
+APPEND_ONLY = ("dossier_revisions", "versions", "version_files", "blobs", "audit_log",
+               "documents", "integrity_chain")
 
 
 class Base(DeclarativeBase):
@@ -211,6 +216,21 @@ class Version(Base):
     signer_name: Mapped[str] = mapped_column(String(50))
     recipients: Mapped[list[str]] = mapped_column(JSON)
     page_amount: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: What docgen verified or applied of the file's signatures (signing.verify reports,
+    #: each with its ``role``: leader, agency); None for unsigned versions.
+    signatures: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+
+
+class AgencySeal(Base):
+    """An agency's seal image (a red PNG with transparency) and its real size."""
+
+    __tablename__ = "agency_seals"
+
+    agency: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    width_mm: Mapped[float] = mapped_column(Float)
+    height_mm: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class VersionFile(Base):
@@ -264,3 +284,18 @@ class AuditEntry(Base):
     dossier_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ChainEntry(Base):
+    """One link of the hash chain over the written-once rows (see :mod:`docgen.archive.chain`)."""
+
+    __tablename__ = "integrity_chain"
+    __table_args__ = (UniqueConstraint("kind", "row_id", name="uq_integrity_chain_kind"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20))
+    row_id: Mapped[int] = mapped_column(Integer)
+    row_sha256: Mapped[str] = mapped_column(String(64))
+    prev_sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

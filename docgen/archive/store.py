@@ -10,6 +10,7 @@ an action is written in the same transaction as the action.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,13 +18,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, event, func, make_url, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from docgen.archive import binding
+from docgen.archive import binding, chain
 from docgen.archive.accounts import AccountStore, require_agency, require_free_username
 from docgen.archive.blobs import BlobStore
 from docgen.archive.database import (
@@ -31,9 +32,10 @@ from docgen.archive.database import (
     Timeouts,
     make_engine,
     normalise_url,
+    require_current,
     sqlite_url,
+    storage_errors,
     unavailable,
-    upgrade,
 )
 from docgen.archive.errors import (
     ConflictError,
@@ -41,6 +43,7 @@ from docgen.archive.errors import (
     DataFolderError,
     NotFoundError,
 )
+from docgen.archive.integrity import agency_blobs, check_database
 from docgen.archive.records import (
     MEDIA_TYPES,
     STATUS_NAMES,
@@ -51,9 +54,11 @@ from docgen.archive.records import (
     hash_token,
 )
 from docgen.archive.schema import (
+    AgencySeal,
     ApiToken,
     AuditEntry,
     Blob,
+    ChainEntry,
     Document,
     Dossier,
     DossierRevision,
@@ -75,8 +80,42 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+LOG = logging.getLogger("docgen.archive")
+
+#: Session.info key: the written-once rows a transaction added, to be chained.
+_CHAIN = "docgen_chain"
+_KIND_OF = {Document: "document", DossierRevision: "revision", Version: "version",
+            VersionFile: "file", AuditEntry: "audit"}
+
+
+class _ChainedSession(Session):
+    """A session that remembers the written-once rows it inserts (see ``_writing``)."""
+
+
+@event.listens_for(_ChainedSession, "after_flush")
+def _remember_new_rows(session: Session, _context: Any) -> None:
+    rows = session.info.setdefault(_CHAIN, [])
+    for item in session.new:
+        kind = _KIND_OF.get(type(item))
+        if kind is not None:
+            rows.append((kind, item.id))
+
+
+def upgrade_command(data_dir: Path | str, database_url: str | None) -> str:
+    """The command that brings the archive in `data_dir` to the code's schema."""
+    command = f"docgen db upgrade --data {data_dir}"
+    if database_url:
+        shown = make_url(database_url).render_as_string(hide_password=True)
+        command += f" --database {shown}"
+    return command
+
+
 class Archive(AccountStore):
-    """A data directory (blobs, and the SQLite file by default) plus a database."""
+    """A data directory (blobs, and the SQLite file by default) plus a database.
+
+    Opening one changes no schema: a database whose schema is not the code's is refused
+    (:class:`~docgen.archive.errors.SchemaError`, naming ``docgen db upgrade``).
+    """
 
     def __init__(self, data_dir: Path | str, database_url: str | None = None, *,
                  schema: str | None = None, timeouts: Timeouts | None = None):
@@ -99,8 +138,12 @@ class Archive(AccountStore):
         self.url = url or sqlite_url(self.data_dir)
         self.engine = make_engine(self.url, schema=schema, timeouts=self.timeouts)
         self._writer = self.engine.execution_options(**{WRITE: True})
-        with self._translated():
-            upgrade(self.engine)
+        try:
+            with self._translated():
+                require_current(self.engine, upgrade_command(data_dir, database_url))
+        except BaseException:
+            self.engine.dispose()
+            raise
         binding.record(self.data_dir, url, schema)
 
     def close(self) -> None:
@@ -131,13 +174,26 @@ class Archive(AccountStore):
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        with self._translated(), Session(self._writer, expire_on_commit=False) as session:
+        """A write transaction; the written-once rows it adds are chained before COMMIT
+        and the chain's new head is checkpointed in the blob folder after it."""
+        with self._translated(), _ChainedSession(self._writer, expire_on_commit=False) as session:
             try:
                 yield session
+                session.flush()
+                head = chain.append(session.connection(), session.info.pop(_CHAIN, []), now())
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+        if head is not None:
+            self._checkpoint(*head)
+
+    def _checkpoint(self, seq: int, sha256: str) -> None:
+        """Record the chain's head outside the database (a failure only weakens evidence)."""
+        try:
+            chain.write_checkpoint(self.blobs, seq, sha256)
+        except OSError as error:
+            LOG.warning("chain checkpoint %s not written: %s", seq, error)
 
     def _audit(self, session: Session, actor: Actor, action: str, object_type: str,
                object_id: int | None, *, dossier_id: int | None = None,
@@ -295,10 +351,17 @@ class Archive(AccountStore):
                 check(session, dossier)
             if then is not None:
                 then(dossier)
-            before, dossier.status = dossier.status, to
-            self._audit(session, actor, action, "dossier", dossier.id, dossier_id=dossier.id,
-                        before=before, after=to, **detail)
+            self._change_status(session, actor, dossier, to, action, **detail)
         return dossier
+
+    def _change_status(self, session: Session, actor: Actor, dossier: Dossier, to: str,
+                       action: str, **detail: Any) -> None:
+        """Move the dossier to `to`: its audit entry first (the database's trigger accepts a
+        status change only after the entry that records it), then the status."""
+        self._audit(session, actor, action, "dossier", dossier.id, dossier_id=dossier.id,
+                    before=dossier.status, after=to, **detail)
+        session.flush()
+        dossier.status = to
 
     def require_latest_rendered(self, session: Session, dossier: Dossier) -> None:
         """Refuse unless every document has a version of the dossier's latest revision."""
@@ -420,9 +483,7 @@ class Archive(AccountStore):
             records = [self._store_one(session, actor, dossier, revision, item, files, action)
                        for item, files in zip(items, stored, strict=True)]
             if new_status is not None and new_status != dossier.status:
-                before, dossier.status = dossier.status, new_status
-                self._audit(session, actor, "status_change", "dossier", dossier.id,
-                            dossier_id=dossier.id, before=before, after=new_status)
+                self._change_status(session, actor, dossier, new_status, "status_change")
             session.flush()
         return records
 
@@ -440,7 +501,7 @@ class Archive(AccountStore):
                           created_by=actor.user_id, created_at=now(),
                           docgen_version=item.docgen_version,
                           template_hashes=item.template_hashes, summary=item.summary,
-                          note=item.note, **item.metadata)
+                          note=item.note, signatures=item.signatures, **item.metadata)
         session.add(version)
         session.flush()
         files = []
@@ -533,12 +594,48 @@ class Archive(AccountStore):
     def read_file(self, record: VersionRecord, fmt: str) -> tuple[VersionFile, bytes]:
         """Return a version's file and its bytes, re-hashed against the recorded SHA-256."""
         item = record.file(fmt)
+        self._require_chained_file(item)
         data = self.blobs.get(item.sha256)
         if len(data) != item.size:
             raise CorruptBlobError(item.sha256, "kích thước không khớp")
         return item, data
 
+    def _require_chained_file(self, item: VersionFile) -> None:
+        """Refuse a file row that no longer matches its hash-chain entry (repointed at other
+        bytes with SQL): its bytes are not the version's."""
+        with self.engine.connect() as connection:
+            recorded = connection.execute(
+                select(ChainEntry.row_sha256).where(ChainEntry.kind == "file",
+                                                    ChainEntry.row_id == item.id)).scalar()
+            current = chain.row_digests(connection, "file", [item.id]).get(item.id)
+        if recorded is None or recorded != current:
+            raise CorruptBlobError(item.sha256, "dòng tệp trong cơ sở dữ liệu đã bị sửa, không "
+                                                "khớp chuỗi băm")
+
     # -- audit ----------------------------------------------------------------------------
+
+    def set_agency_seal(self, actor: Actor, agency: str, png: bytes, *, width_mm: float,
+                        height_mm: float) -> AgencySeal:
+        """Keep `png` as the agency's seal image (replacing the previous one), audited."""
+        with self._writing() as session:
+            require_agency(session, agency)
+            digest = self._put_blob(session, png)
+            seal = session.get(AgencySeal, agency)
+            if seal is None:
+                seal = AgencySeal(agency=agency)
+                session.add(seal)
+            seal.sha256, seal.width_mm, seal.height_mm = digest, width_mm, height_mm
+            seal.updated_at = now()
+            self._audit(session, actor, "agency_seal", "agency", None, sha256=digest,
+                        agency_code=agency, width_mm=width_mm, height_mm=height_mm)
+            session.flush()
+            return seal
+
+    def agency_seal(self, agency: str) -> tuple[AgencySeal, bytes] | None:
+        """Return the agency's seal row and image bytes (re-hashed), or None."""
+        with self._reading() as session:
+            seal = session.get(AgencySeal, agency)
+        return None if seal is None else (seal, self.read_blob(seal.sha256))
 
     def record(self, actor: Actor, action: str, object_type: str, object_id: int | None, *,
                dossier_id: int | None = None, sha256: str | None = None, **detail: Any) -> None:
@@ -561,12 +658,27 @@ class Archive(AccountStore):
 
     # -- integrity ------------------------------------------------------------------------
 
-    def verify(self, progress: Callable[[int, int], None] | None = None) -> VerifyReport:
-        """Re-hash every blob the database refers to; list the missing and altered ones.
-        `progress` is told (done, total) after each blob."""
-        report = VerifyReport()
-        with self._reading() as session:
-            known = dict(session.execute(select(Blob.sha256, Blob.size)).all())
+    def verify(self, agency: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> VerifyReport:
+        """Check the archive: re-hash every blob the database refers to (of `agency`'s
+        dossiers only, when given), and look for rows changed behind docgen's back (the
+        hash chain, the triggers, the dossiers against their audit; see
+        :mod:`docgen.archive.integrity`). A clean deployment-wide check checkpoints the
+        chain's head. `progress` is told (done, total) after each blob."""
+        with storage_errors():
+            return self._verify(agency, progress)
+
+    def _verify(self, agency: str | None,
+                progress: Callable[[int, int], None] | None) -> VerifyReport:
+        report = VerifyReport(agency=agency)
+        with self._snapshot() as connection:
+            known = dict(connection.execute(select(Blob.sha256, Blob.size)).all())
+            if agency is not None:
+                wanted = agency_blobs(connection, agency)
+                known = {sha: size for sha, size in known.items() if sha in wanted}
+            findings = check_database(connection, chain.read_checkpoint(self.blobs), agency)
+            head = chain.head(connection)
+        report.findings, report.elsewhere = findings.lines, findings.elsewhere
         for digest, size in sorted(known.items()):
             report.checked += 1
             if progress is not None:
@@ -574,8 +686,22 @@ class Archive(AccountStore):
             problem = self.blobs.check(digest, size)
             if problem is not None:
                 report.problems.append((digest, problem))
-        report.unreferenced = [name for name in self.blobs.names() if name not in known]
+        if agency is None:
+            names = set(self.blobs.names())
+            report.unreferenced = sorted(names - set(known))
+            if report.clean and head[0]:
+                self._checkpoint(*head)
         return report
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[Any]:
+        """One read-only view of the whole database (REPEATABLE READ on PostgreSQL; a read
+        transaction, which sees one snapshot, on SQLite in WAL mode)."""
+        with self.engine.connect() as connection:
+            if self.dialect == "postgresql":
+                connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
 
 
 def _latest_revision(session: Session, dossier_id: int) -> DossierRevision:
@@ -596,4 +722,4 @@ def _require(dossier: Dossier, allowed: Sequence[str]) -> None:
 
 
 __all__ = ["STATUS_NAMES", "Actor", "Archive", "NewVersion", "VerifyReport", "VersionRecord",
-           "hash_token"]
+           "hash_token", "storage_errors"]

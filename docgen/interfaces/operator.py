@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docgen.archive.database import Timeouts
 from docgen.archive.records import ND30_FIELDS, as_utc
-from docgen.archive.store import Actor, Archive, VerifyReport
+from docgen.archive.store import Actor, Archive, VerifyReport, storage_errors
 
 #: The name operator actions are audited under.
 OPERATOR = "dòng lệnh"
@@ -22,7 +22,8 @@ OPERATOR = "dòng lệnh"
 
 def open_archive(data: Path, database: str | None, *, schema: str | None = None,
                  timeouts: Timeouts | None = None) -> Archive:
-    """Open (and migrate) the archive in `data`, on `database` if given.
+    """Open the archive in `data`, on `database` if given (its schema must be the code's:
+    ``docgen db upgrade`` changes it).
 
     The command line fills the arguments from its options and the settings
     (:func:`docgen.interfaces.cli.open_archive`); a failure is a StartupError.
@@ -74,20 +75,60 @@ def get_file(archive: Archive, version_id: int, fmt: str, output: Path) -> Path:
     return target
 
 
-def verify(archive: Archive, progress: Callable[[int, int], None] | None = None
-           ) -> tuple[VerifyReport, str]:
-    """Re-hash every blob; return the report and its text (`progress`: see Archive.verify)."""
-    report = archive.verify(progress)
-    archive.record(Actor(OPERATOR, "-"), "verify", "archive", None, checked=report.checked,
-                   problems=len(report.problems))
-    lines = [f"Đã kiểm tra {report.checked} tệp."]
+def export(archive: Archive, version_id: int, output: Path) -> tuple[Path, Path]:
+    """Write a version's PDF and its ND30 Phụ lục VI metadata XML beside it into the
+    folder `output`; return both paths."""
+    from docgen.archive.metadata_xml import ORDINALS, metadata_xml
+
+    record = archive.get_version(version_id)
+    output.mkdir(parents=True, exist_ok=True)
+    pdf = get_file(archive, version_id, "pdf", output)
+    xml = pdf.with_suffix(".xml")
+    xml.write_bytes(metadata_xml(record, ordinal=ORDINALS.get(record.document.kind, 1)))
+    return pdf, xml
+
+
+def verify(archive: Archive, agency: str | None = None,
+           progress: Callable[[int, int], None] | None = None) -> tuple[VerifyReport, str]:
+    """Check the archive (of `agency` only, when given); return the report and its text.
+
+    The check is read-only; writing its audit line afterwards may fail on a full disk,
+    which raises StorageFullError after the report was made (the caller prints both).
+    """
+    report = archive.verify(agency, progress)
+    text = verify_text(report)
+    record_verify(archive, Actor(OPERATOR, agency or "-"), report)
+    return report, text
+
+
+def record_verify(archive: Archive, actor: Actor, report: VerifyReport) -> None:
+    """Audit a verification; a full disk (or database) is StorageFullError."""
+    with storage_errors():
+        archive.record(actor, "verify", "archive", None, checked=report.checked,
+                       problems=len(report.problems), findings=len(report.findings),
+                       scope=report.agency or "*")
+
+
+def verify_text(report: VerifyReport) -> str:
+    """The report as `docgen archive verify` prints it."""
+    scope = f" của cơ quan {report.agency}" if report.agency else ""
+    lines = [f"Đã kiểm tra {report.checked} tệp{scope} và cơ sở dữ liệu."]
     lines += [f"HỎNG {sha}: {_PROBLEMS.get(problem, problem)}" for sha, problem in report.problems]
+    lines += [f"BỊ SỬA: {finding}" for finding in report.findings]
+    if report.elsewhere:
+        lines.append(f"Kho có {report.elsewhere} dấu hiệu bị sửa ngoài phạm vi cơ quan này; "
+                     "quản trị cần chạy docgen archive verify cho toàn kho.")
     if report.unreferenced:
         lines.append(f"{len(report.unreferenced)} tệp không được phiên bản nào tham chiếu "
                      "(ví dụ sau một lần ghi bị ngắt); không ảnh hưởng đến kho.")
-    lines.append("Kho lưu trữ nguyên vẹn." if report.clean
-                 else f"Kho lưu trữ có {len(report.problems)} tệp hỏng.")
-    return report, "\n".join(lines)
+    if report.clean:
+        lines.append("Kho lưu trữ nguyên vẹn.")
+    else:
+        parts = [f"{len(report.problems)} tệp hỏng"] if report.problems else []
+        if report.findings or report.elsewhere:
+            parts.append(f"{len(report.findings) + report.elsewhere} dấu hiệu dữ liệu bị sửa")
+        lines.append(f"Kho lưu trữ có {' và '.join(parts)}.")
+    return "\n".join(lines)
 
 
 _PROBLEMS = {"missing": "không tìm thấy tệp", "size mismatch": "kích thước không khớp",

@@ -53,6 +53,10 @@ FONT_FAMILY = "LiberationSerif Docgen"
 #: (file, font-weight, font-style) of the four bundled faces.
 _FACES = FACES
 
+#: Archival PDF (ISO 19005-2, level B): XMP with pdfaid, an sRGB output intent, every font
+#: embedded; not validated here (see README, "Electronic signing").
+PDF_VARIANT = "pdf/a-2b"
+
 #: Shared stylesheet, looked up in the templates folder.
 STYLESHEET = "nd30.css"
 
@@ -368,7 +372,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta, *,
             base_url=root.as_uri() + "/",
             url_fetcher=_LocalFetcher((root, fonts_dir()), charts),
         ).render(stylesheets=stylesheets, font_config=font_config)
-        pdf = document.write_pdf(pdf_identifier=identifier)
+        pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
 
     others = sorted({font.family for font in document.fonts.values()} - {FONT_FAMILY})
     if others:

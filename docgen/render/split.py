@@ -14,8 +14,9 @@ its first page number. If any check fails (a name that wraps makes a taller row,
 :func:`render_split` returns None and the caller renders the document whole.
 
 Joined with pypdf, which keeps each part's font subsets; the text, page for page, equals a
-single render's (tested). The bytes are not a single render's bytes, but the same input
-gives the same joined bytes.
+single render's (tested). The first part's output intent, XMP metadata and language are
+carried over (the parts are PDF/A-2b; the joined file was not checked by a validator).
+The bytes are not a single render's bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 from docgen.render.meta import DocumentMeta
 
@@ -137,13 +139,23 @@ def render_split(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
     return _join(kept)
 
 
+#: Catalogue entries of the first part carried into the joined file.
+_CATALOGUE_KEPT = ("/OutputIntents", "/Metadata", "/Lang", "/MarkInfo")
+
+
 def _join(kept: list[tuple[PdfReader, int]]) -> bytes:
     writer = PdfWriter()
     for reader, count in kept:
         for page in reader.pages[:count]:
             writer.add_page(page)
-    metadata = kept[0][0].metadata or {}
+    first = kept[0][0]
+    metadata = first.metadata or {}
     writer.add_metadata({key: str(value) for key, value in metadata.items()})
+    # the PDF/A parts of the catalogue (output intent, XMP, language), from the first part
+    catalogue = first.trailer["/Root"]
+    for key in _CATALOGUE_KEPT:
+        if key in catalogue:
+            writer.root_object[NameObject(key)] = catalogue[key].clone(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -12,14 +12,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from docgen.archive.blobs import sha256_hex
 from docgen.archive.errors import ConflictError, NotFoundError
 from docgen.archive.records import ND30_FIELDS, register_key
 from docgen.archive.schema import AuditEntry, Document, Dossier, DossierRevision, User
-from docgen.archive.store import Actor, Archive, NewVersion, VerifyReport, VersionRecord
+from docgen.archive.store import (
+    Actor,
+    Archive,
+    NewVersion,
+    VerifyReport,
+    VersionRecord,
+    storage_errors,
+)
 from docgen.compute.results import compute_round
 from docgen.context.summary import block_summaries, check_summary
 from docgen.errors import InputError, Problem
@@ -36,9 +43,11 @@ from docgen.pipeline import (
     warnings_of,
 )
 from docgen.render import DOCUMENTS, FORMATS
+from docgen.signing.policy import SigningPolicy
 from docgen.workflow.accounts import AccountsWorkflow, SignInPolicy
 from docgen.workflow.canonical import canonical_json, load_canonical
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
+from docgen.workflow.pdfbudget import check_pdf
 from docgen.workflow.provenance import (
     REGISTER_TYPE,
     docgen_version,
@@ -100,8 +109,9 @@ class Workflow(AccountsWorkflow):
     def __init__(self, archive: Archive, *, today: Callable[[], date] = vietnam_today,
                  issue_formats: Sequence[str] = ("docx", "pdf"),
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 policy: SignInPolicy | None = None):
+                 policy: SignInPolicy | None = None, signing: SigningPolicy | None = None):
         self.archive = archive
+        self.signing = signing or SigningPolicy()
         self.today = today
         self.now = now
         self.policy = policy or SignInPolicy()
@@ -431,36 +441,126 @@ class Workflow(AccountsWorkflow):
                        warnings=warnings_of(model, result, previous=last_year, source=source))
 
     def upload_signed(self, user: User, dossier_id: int, pdf: bytes) -> VersionRecord:
-        """Keep the signed PDF of the issued decision as a version of its own.
+        """Keep the leader's signed PDF of the issued decision as a version of its own,
+        once its signature is verified (see :mod:`docgen.signing.verify`).
 
-        The file must be a PDF. Whether the final version's bytes are its beginning (what
-        signing by incremental update produces) is recorded, not required: some signing
-        tools rewrite the file.
+        The report (signer, certificate, signing time, every check) is stored with the
+        version. A failed check refuses the file with one message per failure, and the
+        refusal is audited; an intact signature from an untrusted CA is accepted only when
+        the deployment allows it, and is marked so.
         """
+        from docgen.signing.trust import load_trust_anchors
+        from docgen.signing.verify import verify_signed
+
         self.dossier(user, dossier_id, "upload_signed")
+        check_pdf(pdf)  # pages, objects, decompressed size, time: before anything reads it
         if not pdf.startswith(b"%PDF-"):
             raise UnsupportedError("Tệp tải lên không phải PDF (phải bắt đầu bằng %PDF-).")
-        pages = page_count(pdf)
-        if pages is None:
-            raise UnsupportedError("Không đọc được tệp PDF tải lên.")
         final = self.archive.latest_version(dossier_id, "quyet_dinh", "final")
         if final is None:
             raise ConflictError(f"Hồ sơ số {dossier_id} chưa có bản ban hành để ký.")
+        if not any(f.format == "pdf" for f in final.files):
+            raise ConflictError(f"Bản ban hành của hồ sơ số {dossier_id} không có PDF để đối "
+                                "chiếu chữ ký số (cấu hình ban hành cần định dạng pdf).")
+        issued = self.archive.read_file(final, "pdf")[1]
+        report = verify_signed(pdf, issued,
+                               trust_roots=load_trust_anchors(self.signing.trust_dir),
+                               allow_untrusted=self.signing.allow_untrusted)
+        if not report.accepted:
+            self.archive.record(Actor.of(user), "upload_signed_refused", "dossier", dossier_id,
+                                dossier_id=dossier_id, sha256=sha256_hex(pdf),
+                                failed=[c.code for c in report.failures])
+        report.refuse_unless_accepted("tệp đã ký tải lên")
         v = final.version
         metadata = {name: getattr(v, name) for name in ND30_FIELDS}
-        metadata["page_amount"] = pages
-        final_pdf = next((f for f in final.files if f.format == "pdf"), None)
-        extends = final_pdf is not None and pdf.startswith(
-            self.archive.read_file(final, "pdf")[1])
+        metadata["page_amount"] = page_count(pdf)
+        note = f"Bản đã ký của phiên bản {v.id}: chữ ký của {report.signer} đã kiểm tra"
+        if report.untrusted_accepted:
+            note += " (chứng thư không thuộc CA tin cậy, được chấp nhận theo cấu hình)"
         item = NewVersion(kind="quyet_dinh", status="signed", files={"pdf": pdf},
                           docgen_version=v.docgen_version, template_hashes=v.template_hashes,
-                          summary=v.summary, metadata=metadata,
-                          note=f"Bản đã ký của phiên bản {v.id}"
-                               + (" (nối tiếp nguyên vẹn bản ban hành)" if extends else ""))
+                          summary=v.summary, metadata=metadata, note=note,
+                          signatures=[{"role": "leader", **report.to_dict()}])
         records = self.archive.store_versions(Actor.of(user), dossier_id, [item],
                                               allowed=["issued"], action="upload_signed",
                                               new_status="signed")
         return records[0]
+
+    def set_seal(self, user: User | None, png: bytes, source: str = "ảnh dấu",
+                 agency: str | None = None) -> dict[str, Any]:
+        """Keep `png` as the seal image of the user's agency (`user` None: the operator, for
+        `agency`), checked: PNG, transparent, with its resolution (so that its real size is
+        known); return its size and hash."""
+        from docgen.signing.agency import read_seal
+
+        actor = self._actor(user, "agency_seal")
+        code = user.agency if user is not None else agency or ""
+        seal = read_seal(png, source)
+        row = self.archive.set_agency_seal(actor, code, png, width_mm=seal.width_mm,
+                                           height_mm=seal.height_mm)
+        return {"agency": row.agency, "sha256": row.sha256, "width_mm": row.width_mm,
+                "height_mm": row.height_mm}
+
+    def agency_sign(self, user: User, dossier_id: int) -> list[VersionRecord]:
+        """Apply the agency's signature (the văn thư's action, ND30 Điều 14 and 17) to the
+        leader-signed decision and to each attached file: a new signed version of each.
+
+        Only after a verified leader signature, once; the seal image of the agency and a
+        key in the settings are needed. The decision is verified again afterwards: the
+        leader's signature must still pass every check.
+        """
+        from docgen.signing import agency
+        from docgen.signing.trust import load_trust_anchors
+        from docgen.signing.verify import verify_signed
+
+        self.dossier(user, dossier_id, "agency_sign")
+        signed = self.archive.latest_version(dossier_id, "quyet_dinh", "signed")
+        entries = (signed.version.signatures or []) if signed is not None else []
+        if not any(e.get("role") == "leader" and e.get("accepted") for e in entries):
+            raise ConflictError(f"Hồ sơ số {dossier_id} chưa có bản đã ký của người có thẩm "
+                                "quyền được kiểm tra; cơ quan chỉ ký số sau người có thẩm quyền.")
+        if any(e.get("role") == "agency" for e in entries):
+            raise ConflictError(f"Hồ sơ số {dossier_id} đã được ký số của cơ quan.")
+        seal = self.archive.agency_seal(user.agency)
+        if seal is None:
+            raise ConflictError(f"Cơ quan {user.agency} chưa có ảnh dấu; văn thư cần tải lên "
+                                "ảnh dấu (PNG nền trong suốt) trước khi ký số.")
+        finals = {kind: self.archive.latest_version(dossier_id, kind, "final")
+                  for kind in DOCUMENTS if kind != "quyet_dinh"}
+        v = signed.version
+        code = f"{v.code_number}/{v.code_notation}"
+        when = (self.now().astimezone(UTC) + VIETNAM).replace(
+            tzinfo=timezone(VIETNAM), microsecond=0)
+        tsa = self.signing.tsa_url
+        image = agency.Seal(seal[1], seal[0].width_mm, seal[0].height_mm)
+        with agency.open_agency_signer(self.signing.agency_key) as signer:
+            files = {"quyet_dinh": agency.sign_decision(self.archive.read_file(signed, "pdf")[1],
+                                                        signer, image, when=when, tsa_url=tsa)}
+            for kind, final in finals.items():
+                if final is not None and any(f.format == "pdf" for f in final.files):
+                    files[kind] = agency.sign_attachment(self.archive.read_file(final, "pdf")[1],
+                                                         signer, code=code, when=when,
+                                                         tsa_url=tsa)
+        issued = self.archive.latest_version(dossier_id, "quyet_dinh", "final")
+        again = verify_signed(files["quyet_dinh"], self.archive.read_file(issued, "pdf")[1],
+                              trust_roots=load_trust_anchors(self.signing.trust_dir),
+                              allow_untrusted=self.signing.allow_untrusted)
+        again.refuse_unless_accepted("bản ký số của cơ quan")
+        stamp = agency.describe(signer, when, tsa)
+        items = []
+        for kind, pdf in files.items():
+            base = signed if kind == "quyet_dinh" else finals[kind]
+            bv = base.version
+            metadata = {name: getattr(bv, name) for name in ND30_FIELDS}
+            metadata["page_amount"] = page_count(pdf)
+            leader = [{**entries[0], **{"role": "leader"}}] if kind == "quyet_dinh" else []
+            items.append(NewVersion(
+                kind=kind, status="signed", files={"pdf": pdf}, docgen_version=bv.docgen_version,
+                template_hashes=bv.template_hashes, summary=bv.summary, metadata=metadata,
+                note=f"Ký số của cơ quan ({stamp['signer']}) trên phiên bản {bv.id}",
+                signatures=[*leader, stamp]))
+        return self.archive.store_versions(Actor.of(user), dossier_id, items,
+                                           allowed=["signed"], action="agency_sign")
 
     def archive_dossier(self, user: User, dossier_id: int) -> Dossier:
         self.dossier(user, dossier_id, "archive")
@@ -509,10 +609,15 @@ class Workflow(AccountsWorkflow):
         return self.archive.audit_entries(dossier_id=dossier_id, limit=limit, offset=offset)
 
     def verify(self, user: User) -> VerifyReport:
+        """Check the archive: a lưu trữ checks their agency's files and rows only; the
+        quản trị (the deployment's administrator) checks everything."""
         self.allow(user, "verify")
-        report = self.archive.verify()
-        self.archive.record(Actor.of(user), "verify", "archive", None, checked=report.checked,
-                            problems=len(report.problems))
+        scope = None if user.role == Role.ADMIN else user.agency
+        report = self.archive.verify(scope)
+        with storage_errors():
+            self.archive.record(Actor.of(user), "verify", "archive", None,
+                                checked=report.checked, problems=len(report.problems),
+                                findings=len(report.findings), scope=scope or "*")
         return report
 
 

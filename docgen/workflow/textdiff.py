@@ -1,7 +1,9 @@
 """The text difference between two versions: what a reviewer reads, not the bytes.
 
 Text is taken from the DOCX (paragraphs and table cells, in reading order) when both
-versions have one, else from the PDF, and compared line by line with :mod:`difflib`.
+versions have one, else from the PDF (within the budgets of
+:mod:`docgen.workflow.pdfbudget`, and in bounded time), and compared line by line with
+:mod:`difflib`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from docx import Document as open_docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
+
+from docgen.workflow.pdfbudget import TEXT_SECONDS, check_pdf, text_deadline
 
 
 def docx_lines(data: bytes) -> list[str]:
@@ -31,11 +35,18 @@ def docx_lines(data: bytes) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
-def pdf_lines(data: bytes) -> list[str]:
-    """Return the non-empty text lines of a PDF, page after page."""
+def pdf_lines(data: bytes, seconds: float = TEXT_SECONDS) -> list[str]:
+    """Return the non-empty text lines of a PDF, page after page.
+
+    The PDF is checked against the budgets of :mod:`docgen.workflow.pdfbudget` first
+    (a signed file comes from outside), and the extraction stops after `seconds`
+    (UnsupportedError): what a diff costs is bounded whatever the file.
+    """
+    check_pdf(data, what="Tệp PDF của phiên bản")
+    visit = text_deadline(seconds, what="Tệp PDF của phiên bản")
     lines: list[str] = []
     for page in PdfReader(io.BytesIO(data)).pages:
-        lines.extend(page.extract_text().splitlines())
+        lines.extend(page.extract_text(visitor_operand_before=visit).splitlines())
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 

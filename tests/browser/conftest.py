@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pki import kit
 from playwright.sync_api import Browser, sync_playwright
-from service import Clock, LiveServer
+from service import Clock, LiveServer, prepare_archive
 from staff import ARGS, CHROMIUM, TODAY, VIEWPORT, Person, Site
 
 from docgen.interfaces.http import Settings, create_app
@@ -42,7 +43,9 @@ def screens(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     data_dir = tmp_path_factory.mktemp("site")
-    app = create_app(Settings(data_dir=data_dir, today=Clock(TODAY)))
+    prepare_archive(data_dir)
+    app = create_app(Settings(data_dir=data_dir, today=Clock(TODAY),
+                              signing_trust_dir=kit().trust_dir))
     with LiveServer(app) as server:
         yield Site(server.url, app.state.workflow, data_dir)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from extract import SON_LA
 from openpyxl import Workbook
+from pki import leader_signed
 from staff import Person
 
 from docgen.model.loader import load_dossier
@@ -298,7 +299,7 @@ def test_the_whole_job(person: Person, tmp_path: Path) -> None:
     assert final is not None and final.version.status == "final"
     assert hashlib.sha256(final_pdf).hexdigest() == final.file("pdf").sha256
     signed = tmp_path / "quyet-dinh-da-ky.pdf"
-    signed.write_bytes(final_pdf + b"\n% ky so\n")
+    signed.write_bytes(leader_signed(final_pdf))  # pyHanko fills ô 7c (test CA)
     page.set_input_files("#signed-file", str(signed))
     page.click("button:has-text('Tải lên bản đã ký')")
     assert page.inner_text("#status") == "đã ký"

@@ -24,6 +24,7 @@ def run(data: Path, *args: str, input: str | None = None):  # noqa: A002  (typer
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
+    assert run(folder, "db", "upgrade").exit_code == 0
     done = run(folder, "agency", "add", "ubnd-son-la", "--name", "Ủy ban nhân dân tỉnh Sơn La",
                "--from-dossier", str(FIXTURES / "son-la-2025.yaml"))
     assert done.exit_code == 0, done.output

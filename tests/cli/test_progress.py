@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+from service import prepare_archive
 from typer.testing import CliRunner
 
 from docgen.archive.store import Archive
@@ -38,6 +39,7 @@ def test_without_a_terminal_or_the_option_nothing_is_printed_on_stderr(tmp_path:
 
 
 def test_archive_verify_counts_the_blobs_it_rehashes(tmp_path: Path) -> None:
+    prepare_archive(tmp_path / "data")
     archive = Archive(tmp_path / "data")
     with archive._writing() as session:  # three stored files, as versions would leave
         for n in range(3):

@@ -82,6 +82,9 @@ def test_a_database_url_with_an_unknown_scheme_says_what_to_write(tmp_path: Path
 
 def test_postgres_and_postgresql_urls_are_accepted_as_aliases(tmp_path: Path) -> None:
     with database("postgresql") as db:
+        made = docgen("db", "upgrade", "--data", "d", "--database", f"postgres://{PG}",
+                      cwd=tmp_path, env={"DOCGEN_DATABASE_SCHEMA": str(db.schema)})
+        assert made.returncode == 0, made.stderr
         for n, scheme in enumerate(("postgres", "postgresql")):
             done = docgen("archive", "list", "--data", f"d{n}", "--database",
                           f"{scheme}://{PG}", cwd=tmp_path,
@@ -118,6 +121,8 @@ def test_serve_with_a_silent_database_stops_after_the_connect_timeout(
 def test_a_data_folder_refuses_another_database_than_its_own(tmp_path: Path) -> None:
     with database("postgresql") as db:
         env = {"DOCGEN_DATABASE_SCHEMA": str(db.schema)}
+        made = docgen("db", "upgrade", "--data", "d", "--database", PG_URL, cwd=tmp_path, env=env)
+        assert made.returncode == 0, made.stderr
         first = docgen("agency", "add", "ubnd-son-la", "--name", "UBND tỉnh Sơn La",
                        "--data", "d", "--database", PG_URL, cwd=tmp_path, env=env)
         assert first.returncode == 0, first.stderr

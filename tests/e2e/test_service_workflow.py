@@ -21,7 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 from extract import SON_LA, docx_first_page_header, docx_text, flat, pdf_pages, run_cli
-from pypdf import PdfReader, PdfWriter
+from pki import kit, leader_signed
+from pypdf import PdfReader
 from service import Clock, LiveServer, bearer
 from versions import make_dossier, new_version
 
@@ -35,6 +36,7 @@ YAML = {"Content-Type": "application/yaml"}
 def add_user(data: Path, role: str, name: str) -> str:
     """Create a user with the real CLI (and, the first time, its agency from the dossier)."""
     if run_cli("agency", "show", "ubnd-son-la", "--data", data).returncode != 0:
+        assert run_cli("db", "upgrade", "--data", data).returncode == 0
         made = run_cli("agency", "add", "ubnd-son-la", "--data", data, "--name",
                        "Ủy ban nhân dân tỉnh Sơn La", "--from-dossier", SON_LA)
         assert made.returncode == 0, made.stderr
@@ -46,11 +48,8 @@ def add_user(data: Path, role: str, name: str) -> str:
 
 
 def sign(pdf: bytes) -> bytes:
-    """Stand in for a signing tool: append an incremental update, as signing does."""
-    writer, buffer = PdfWriter(io.BytesIO(pdf), incremental=True), io.BytesIO()
-    writer.add_metadata({"/SignedBy": "Nguyen Thanh Cong"})
-    writer.write(buffer)
-    return buffer.getvalue()
+    """The leader's signing tool: pyHanko fills the decision's ô 7c field (test CA)."""
+    return leader_signed(pdf)
 
 
 def test_son_la_2025_from_draft_to_archive_over_http(tmp_path: Path) -> None:
@@ -58,7 +57,8 @@ def test_son_la_2025_from_draft_to_archive_over_http(tmp_path: Path) -> None:
     tokens = {role: add_user(data, role, name) for role, name in [
         ("chuyen_vien", "Phạm Thị Soạn"), ("lanh_dao", "Nguyễn Thành Công"),
         ("van_thu", "Lò Văn Thư"), ("luu_tru", "Cầm Thị Lưu")]}
-    app = create_app(Settings(data_dir=data, today=Clock(date(2025, 12, 16))))
+    app = create_app(Settings(data_dir=data, today=Clock(date(2025, 12, 16)),
+                              signing_trust_dir=kit().trust_dir))
     with LiveServer(app) as server:
         def client(role: str) -> httpx.Client:
             return httpx.Client(base_url=server.url, headers=bearer(tokens[role]), timeout=120)
@@ -129,7 +129,9 @@ def test_son_la_2025_from_draft_to_archive_over_http(tmp_path: Path) -> None:
         assert signed_record.version.status == "signed"
         assert hashlib.sha256(signed_bytes).hexdigest() == signed_record.file("pdf").sha256
         assert signed_bytes.startswith(decision_pdf)
-        assert "nối tiếp nguyên vẹn" in signed_record.version.note
+        assert "Nguyễn Thành Công đã kiểm tra" in signed_record.version.note
+        [leader] = signed.json()["signatures"]
+        assert leader["accepted"] and all(check["ok"] for check in leader["checks"])
         assert archive.get_dossier(dossier_id).status == "archived"
     finally:
         archive.close()

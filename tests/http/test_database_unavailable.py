@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import httpx
 from faulty_proxy import faulty_proxy
-from service import OPERATOR, PG_URL, LiveServer, add_users, bearer, database
+from service import OPERATOR, PG_URL, LiveServer, add_users, bearer, database, prepare_archive
 from sqlalchemy import create_engine, make_url, text
 
 from docgen.archive.database import Timeouts
@@ -83,6 +83,7 @@ def test_a_statement_running_past_the_statement_timeout_is_stopped(kind: str,
                       "SELECT count(*) FROM n",  # endless, until interrupted
             "postgresql": "SELECT pg_sleep(30)"}[kind]
     with database(kind) as db:
+        prepare_archive(tmp_path / "data", db.url, db.schema)
         archive = Archive(tmp_path / "data", db.url, schema=db.schema,
                           timeouts=Timeouts(statement=0.5))
         with pytest.raises(DatabaseUnavailableError) as caught, archive._reading() as session:

@@ -17,7 +17,7 @@ import pytest
 import httpx
 from extract import SON_LA
 from live import SON_LA_TEXT
-from service import ROLES, Clock, LiveServer
+from service import ROLES, Clock, LiveServer, prepare_archive
 
 from docgen.interfaces.http import Settings, create_app
 from docgen.model.loader import load_dossier
@@ -67,6 +67,7 @@ def csrf_of(html: str) -> str:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pages]:
     data_dir = tmp_path_factory.mktemp("pages")
+    prepare_archive(data_dir)
     app = create_app(Settings(data_dir=data_dir, today=Clock(date(2025, 12, 20))))
     workflow: Workflow = app.state.workflow
     users = {}

@@ -16,7 +16,7 @@ import pytest
 from fastapi import Form, Request, Response
 from fastapi.responses import JSONResponse
 from live import AGENCY, SON_LA_TEXT
-from service import OPERATOR, Clock, LiveServer, add_users
+from service import OPERATOR, Clock, LiveServer, add_users, prepare_archive
 
 from sqlalchemy import text
 
@@ -77,7 +77,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("sessions"), now=now,
                         today=Clock(date(2025, 12, 16)), issue_formats=("docx",),
                         sign_in_user_failures=3, sign_in_client_failures=6,
-                        sign_in_lock_minutes=15)
+                        sign_in_lock_minutes=15,
+                        trusted_proxies=("127.0.0.1",))  # the test plays the reverse proxy
+    prepare_archive(settings.data_dir)
     app = create_app(settings)
 
     @app.get("/t/form")
@@ -161,7 +163,7 @@ def test_a_session_id_planted_before_sign_in_is_not_kept(site: Site) -> None:
 
 
 def test_the_cookie_is_secure_when_the_request_came_over_https(site: Site) -> None:
-    # uvicorn trusts X-Forwarded-Proto from loopback, as from a reverse proxy on the host.
+    # X-Forwarded-Proto from loopback, a trusted proxy here (Settings.trusted_proxies).
     browser = site.browser(**{"X-Forwarded-Proto": "https"})
     token = browser.get("/t/form")
     assert "secure" in token.headers["set-cookie"].lower()

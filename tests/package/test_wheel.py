@@ -71,6 +71,9 @@ def _serve_answers(docgen: Path, work: Path, env: dict[str, str]) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    made = subprocess.run([str(docgen), "db", "upgrade", "--data", "data"], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
     server = subprocess.Popen([str(docgen), "serve", "--data", "data", "--port", str(port)],
                               cwd=work, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)

@@ -41,6 +41,8 @@ def test_joined_parts_read_as_the_single_render_page_for_page(appendix, monkeypa
     whole, parts = _pages(single), _pages(joined)
     assert len(whole) == len(parts) >= 4
     assert parts == whole
+    catalogue = PdfReader(io.BytesIO(joined)).trailer["/Root"]
+    assert "/OutputIntents" in catalogue and "/Metadata" in catalogue
     # page numbers from page 2 on (a line of its own), the header repeated on every page
     for number, text in enumerate(parts[1:], start=2):
         assert str(number) in text.split("\n"), number

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import httpx
 from extract import SON_LA
+from pki import kit, leader_signed
 from pypdf import PdfWriter
-from service import Clock, LiveServer, add_users, bearer, database
+from service import Clock, LiveServer, add_users, bearer, database, prepare_archive
 
 from docgen.archive.schema import User
 from docgen.interfaces.http import Settings, create_app
@@ -50,6 +51,12 @@ class Service:
         assert found is not None
         return found
 
+    def signed_decision(self, dossier_id: int) -> bytes:
+        """Return the issued decision's PDF signed by the test leader."""
+        final = self.workflow.archive.latest_version(dossier_id, "quyet_dinh", "final")
+        assert final is not None
+        return leader_signed(self.workflow.archive.read_file(final, "pdf")[1])
+
     def dossier_in(self, state: str) -> int:
         """Create a dossier of the main agency and bring it to `state` (DOCX-only renders)."""
         wf = self.workflow
@@ -57,11 +64,14 @@ class Service:
         if state == "new":
             return dossier.id
         wf.render(self.user("chuyen_vien"), dossier.id, formats=["docx"])
+        if state in ("signed", "archived"):  # a signature needs the issued PDF
+            wf = Workflow(wf.archive, today=wf.today, issue_formats=("docx", "pdf"),
+                          signing=wf.signing)
         steps = [("submitted", lambda: wf.submit(self.user("chuyen_vien"), dossier.id)),
                  ("approved", lambda: wf.approve(self.user("lanh_dao"), dossier.id)),
                  ("issued", lambda: wf.issue(self.user("van_thu"), dossier.id)),
                  ("signed", lambda: wf.upload_signed(self.user("van_thu"), dossier.id,
-                                                     blank_pdf())),
+                                                     self.signed_decision(dossier.id))),
                  ("archived", lambda: wf.archive_dossier(self.user("luu_tru"), dossier.id))]
         for name, step in steps:
             if state == "draft":
@@ -78,7 +88,8 @@ def start_service(data_dir: Path, db_kind: str = "sqlite", **options: object
     with database(db_kind) as db:
         settings = Settings(data_dir=data_dir, database_url=db.url, database_schema=db.schema,
                             today=Clock(date(2025, 12, 16)), issue_formats=("docx",),
-                            **options)  # type: ignore[arg-type]
+                            signing_trust_dir=kit().trust_dir, **options)  # type: ignore[arg-type]
+        prepare_archive(data_dir, db.url, db.schema)
         app = create_app(settings)
         workflow = app.state.workflow
         tokens = add_users(workflow.archive, AGENCY)

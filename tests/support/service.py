@@ -22,8 +22,10 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 
+from docgen.archive.database import make_engine, sqlite_url, upgrade
 from docgen.archive.schema import User
 from docgen.archive.store import Actor, Archive
+from docgen.interfaces.http.guard import server_config
 from docgen.workflow.roles import Role
 
 PG_URL = os.environ.get("DOCGEN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -39,8 +41,31 @@ class Database:
     url: str | None = None
     schema: str | None = None
 
+    @property
+    def cli_url(self) -> str | None:
+        """The URL for ``--database`` (None: SQLite in the data folder)."""
+        return self.url
+
+    @property
+    def cli_env(self) -> dict[str, str]:
+        """The environment a command needs for this database (the test's schema)."""
+        return {"DOCGEN_DATABASE_SCHEMA": self.schema} if self.schema else {}
+
     def open(self, data_dir: Path) -> Archive:
+        """Create the archive's schema (as ``docgen db upgrade`` does) and open it."""
+        prepare_archive(data_dir, self.url, self.schema)
         return Archive(data_dir, self.url, schema=self.schema)
+
+
+def prepare_archive(data_dir: Path, url: str | None = None, schema: str | None = None) -> None:
+    """Bring the database of a test archive to the code's schema (opening one no longer
+    migrates; the deployment's step is ``docgen db upgrade``)."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url or sqlite_url(Path(data_dir)), schema=schema)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 _reachable: dict[str, str | None] = {}
@@ -126,7 +151,8 @@ class LiveServer:
         self._socket.bind(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        # the service's own configuration (guards included), as `docgen serve` runs it
+        config = server_config(app, app.state.settings, log_level="warning")  # type: ignore[attr-defined]
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run,
                                         kwargs={"sockets": [self._socket]}, daemon=True)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from service import Clock, users_of
+from service import Clock, prepare_archive, users_of
 
 from docgen.archive.schema import User
 from docgen.archive.store import Archive
@@ -23,6 +23,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def wf(tmp_path: Path, clock: Clock) -> Iterator[Workflow]:
+    prepare_archive(tmp_path / "data")
     archive = Archive(tmp_path / "data")
     yield Workflow(archive, today=clock, issue_formats=("docx",))
     archive.close()

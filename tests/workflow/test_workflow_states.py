@@ -9,12 +9,14 @@ from datetime import date
 
 import pytest
 from extract import PHU_YEN, SON_LA, docx_first_page_header, docx_text
+from pki import kit, leader_signed
 from pypdf import PdfWriter
 from service import Clock, users_of
 
 from docgen.archive.errors import ConflictError, NotFoundError
 from docgen.archive.schema import User
-from docgen.errors import RenderError
+from docgen.errors import InputError, RenderError
+from docgen.signing.policy import SigningPolicy
 from docgen.workflow.errors import ForbiddenError, UnsupportedError
 from docgen.workflow.service import Workflow
 
@@ -31,6 +33,7 @@ def approved(wf: Workflow, staff: dict[str, User], body: bytes = SON_LA_TEXT) ->
 
 def test_a_dossier_goes_from_draft_to_archived_in_order(wf: Workflow,
                                                         staff: dict[str, User]) -> None:
+    wf.issue_formats, wf.signing = ("docx", "pdf"), SigningPolicy(trust_dir=kit().trust_dir)
     dossier_id = approved(wf, staff)
     issued = wf.issue(staff["van_thu"], dossier_id)
     assert {r.version.status for r in issued} == {"final"}
@@ -38,16 +41,22 @@ def test_a_dossier_goes_from_draft_to_archived_in_order(wf: Workflow,
     writer, buffer = PdfWriter(), io.BytesIO()
     writer.add_blank_page(595, 842)
     writer.write(buffer)
-    pdf = buffer.getvalue()
+    with pytest.raises(InputError, match="không có chữ ký số"):  # any PDF is not a signed one
+        wf.upload_signed(staff["van_thu"], dossier_id, buffer.getvalue())
+    final = next(r for r in issued if r.document.kind == "quyet_dinh")
+    pdf = leader_signed(wf.archive.read_file(final, "pdf")[1])
     signed = wf.upload_signed(staff["van_thu"], dossier_id, pdf)
-    assert (signed.version.status, signed.version.page_amount) == ("signed", 1)
+    assert (signed.version.status, signed.version.page_amount) == ("signed", 2)
     assert signed.version.code_number == "01"
-    assert "nối tiếp" not in signed.version.note  # this file does not extend the final PDF
+    assert "Nguyễn Thành Công đã kiểm tra" in signed.version.note
+    [leader] = signed.version.signatures
+    assert (leader["role"], leader["signer"], leader["accepted"]) == (
+        "leader", "Nguyễn Thành Công", True)
     assert wf.archive_dossier(staff["luu_tru"], dossier_id).status == "archived"
     entries, _ = wf.audit(staff["luu_tru"], dossier_id, limit=100, offset=0)
     assert [e.action for e in entries] == [
         "dossier_create", "render", "render", "render", "submit", "approve",
-        "number_allocate", "issue", "issue", "issue", "status_change",
+        "number_allocate", "issue", "issue", "issue", "status_change", "upload_signed_refused",
         "upload_signed", "status_change", "archive"]
     assert [e.actor for e in entries][-3:] == ["van_thu ubnd-son-la", "van_thu ubnd-son-la",
                                                "luu_tru ubnd-son-la"]

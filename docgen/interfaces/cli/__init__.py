@@ -339,6 +339,16 @@ DatabaseOption = Annotated[str | None, typer.Option(
          "postgresql+psycopg://docgen@127.0.0.1:5432/docgen.")]
 
 
+#: Exit codes of the archive's errors without their own ``exit_code`` (others: 2).
+ARCHIVE_EXIT_CODES = {"corrupt_blob": 5}
+
+
+def archive_exit_code(error: DocgenError) -> int:
+    """The exit code of an archive error: its own (startup failures, 9 schema not the
+    code's, 11 disk full), 5 damaged, else 2."""
+    return getattr(error, "exit_code", None) or ARCHIVE_EXIT_CODES.get(error.code, 2)
+
+
 @contextmanager
 def startup_errors() -> Iterator[None]:
     """Turn a failure to start (settings, database, data folder, port) into one Vietnamese
@@ -375,7 +385,20 @@ def open_archive(data: Path | None, database: str | None) -> Any:
 
 def _archive_failure(error: DocgenError) -> typer.Exit:
     typer.echo(f"Lỗi: {error}", err=True)
-    return typer.Exit(code=5 if error.code == "corrupt_blob" else 2)
+    return typer.Exit(code=archive_exit_code(error))
+
+
+@contextmanager
+def opened_archive(data: Path | None, database: str | None) -> Iterator[Any]:
+    """Open the archive for a command (as :func:`open_archive`) and close it after;
+    docgen's errors become one line and their exit code."""
+    archive = open_archive(data, database)
+    try:
+        yield archive
+    except DocgenError as error:
+        raise _archive_failure(error) from error
+    finally:
+        archive.close()
 
 
 @app.command()
@@ -386,11 +409,21 @@ def serve(
         "--host", help="Địa chỉ lắng nghe (mặc định 127.0.0.1).", show_default=False)] = None,
     port: Annotated[int | None, typer.Option(
         "--port", help="Cổng (mặc định 8000).", show_default=False)] = None,
+    root_path: Annotated[str | None, typer.Option(
+        "--root-path", show_default=False,
+        help="Tiền tố đường dẫn khi dịch vụ nằm sau proxy, ví dụ /docgen.")] = None,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy",
+        help="Địa chỉ hoặc mạng của proxy được tin X-Forwarded-For/-Proto "
+             "(lặp lại được), ví dụ 127.0.0.1.")] = None,
 ) -> None:
     """Chạy dịch vụ HTTP (mặc định http://127.0.0.1:8000, tài liệu API ở /docs)."""
     from docgen.interfaces.http.server import serve as run
 
-    settings = load_settings(data_dir=data, database_url=database, host=host, port=port)
+    settings = load_settings(
+        data_dir=data, database_url=database, host=host, port=port,
+        root_path=root_path.rstrip("/") if root_path is not None else None,
+        trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None)
     _use_resources(settings)
     with startup_errors():
         run(settings)
@@ -401,7 +434,8 @@ def archive_list(data: DataOption = None, database: DatabaseOption = None) -> No
     """Liệt kê mọi phiên bản trong kho."""
     from docgen.interfaces import operator
 
-    typer.echo(operator.list_versions(open_archive(data, database)))
+    with opened_archive(data, database) as archive:
+        typer.echo(operator.list_versions(archive))
 
 
 @archive_app.command("show")
@@ -410,10 +444,8 @@ def archive_show(version: Annotated[int, typer.Argument(help="Số phiên bản.
     """In thông tin một phiên bản: mã băm, nguồn gốc, siêu dữ liệu NĐ 30."""
     from docgen.interfaces import operator
 
-    try:
-        typer.echo(operator.show_version(open_archive(data, database), version))
-    except DocgenError as error:
-        raise _archive_failure(error) from error
+    with opened_archive(data, database) as archive:
+        typer.echo(operator.show_version(archive, version))
 
 
 @archive_app.command("get")
@@ -425,29 +457,26 @@ def archive_get(version: Annotated[int, typer.Argument(help="Số phiên bản."
     """Lấy tệp của một phiên bản (được băm lại trước khi ghi ra)."""
     from docgen.interfaces import operator
 
-    try:
-        path = operator.get_file(open_archive(data, database), version, format, output)
-    except DocgenError as error:
-        raise _archive_failure(error) from error
+    with opened_archive(data, database) as archive:
+        path = operator.get_file(archive, version, format, output)
     typer.echo(f"Đã ghi {path}")
 
 
-@archive_app.command("verify")
-def archive_verify(data: DataOption = None, database: DatabaseOption = None,
-                   progress: ProgressOption = False) -> None:
-    """Băm lại mọi tệp trong kho và báo tệp thiếu hoặc bị thay đổi (mã thoát 5 nếu có)."""
+@archive_app.command("export")
+def archive_export(version: Annotated[int, typer.Argument(help="Số phiên bản.")],
+                   output: Annotated[Path, typer.Option("-o", "--output",
+                                                        help="Thư mục ghi ra.")] = Path("."),
+                   data: DataOption = None, database: DatabaseOption = None) -> None:
+    """Xuất bản PDF của một phiên bản và siêu dữ liệu NĐ 30 Phụ lục VI (XML) bên cạnh."""
     from docgen.interfaces import operator
-    from docgen.interfaces.cli.progress import Progress, wanted
 
-    steps = Progress(wanted(progress), total=0)
-    report, text = operator.verify(open_archive(data, database),
-                                   lambda done, total: steps.count(done, total, "tệp đã băm lại"))
-    typer.echo(text)
-    steps.finish(f"{report.checked} tệp, {len(report.problems)} hỏng")
-    if not report.clean:
-        raise typer.Exit(code=5)
+    with opened_archive(data, database) as archive:
+        pdf, xml = operator.export(archive, version, output)
+    typer.echo(f"Đã ghi {pdf} và {xml}")
 
 
 # Topics in modules of their own (they import `app` from here).
 from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (agency …, user …)
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
+from docgen.interfaces.cli import maintenance as _maintenance  # noqa: E402,F401  (db …, backup)
+from docgen.interfaces.cli import signing as _signing  # noqa: E402,F401  (sign verify …)

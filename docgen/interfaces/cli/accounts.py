@@ -46,9 +46,11 @@ def _workflow(data: Path | None, database: str | None) -> Iterator[Any]:
     try:
         yield Workflow(archive)
     except DocgenError as error:
+        from docgen.interfaces.cli import archive_exit_code
+
         for line in str(error).splitlines():
             typer.echo(f"Lỗi: {line}", err=True)
-        raise typer.Exit(code=2) from error
+        raise typer.Exit(code=archive_exit_code(error)) from error
     finally:
         archive.close()
 

@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from docgen.archive.store import Archive
 from docgen.interfaces.http import apidocs, errors, pages, session
+from docgen.interfaces.http.guard import Guard
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, versions
+from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, signing, versions
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
@@ -48,7 +49,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """Return the service for `settings`; the archive is opened (and migrated) now."""
+    """Return the service for `settings`; the archive is opened now (a schema that is not
+    the code's is refused: ``docgen db upgrade`` first)."""
     archive = Archive(settings.data_dir, settings.database_url, schema=settings.database_schema,
                       timeouts=settings.timeouts)
     policy = SignInPolicy(user_failures=settings.sign_in_user_failures,
@@ -57,7 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
                           idle=timedelta(minutes=settings.session_idle_minutes),
                           lifetime=timedelta(hours=settings.session_max_hours))
     workflow = Workflow(archive, today=settings.today, issue_formats=settings.issue_formats,
-                        now=settings.now, policy=policy)
+                        now=settings.now, policy=policy, signing=settings.signing_policy())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -73,12 +75,22 @@ def create_app(settings: Settings) -> FastAPI:
     session.install(app)
     apidocs.install(app)
     for router in (dossiers.router, versions.router, admin.router, checks.router,
-                   agencies.router):
+                   agencies.router, signing.router):
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Guard, settings=settings, authenticated=_authenticated)  # outermost
     _add_dossier_schema(app)
     return app
+
+
+def _authenticated(request: Request) -> bool:
+    """Whether the request carries a valid API token or session cookie (for the rate limit;
+    the routes check again, with permissions)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return request.app.state.workflow.archive.user_for_token(token.strip()) is not None
+    return session.session_user(request) is not None
 
 
 def _add_dossier_schema(app: FastAPI) -> None:

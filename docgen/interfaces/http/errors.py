@@ -32,6 +32,8 @@ STATUS = {
     "throttled": 429,
     "database_unavailable": 503,
     "corrupt_blob": 500,
+    "storage_full": 507,
+    "schema_outdated": 503,
     "template_error": 500,
     "render_error": 500,
 }

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from docgen.archive.records import as_utc
 from docgen.archive.schema import Agency, AuditEntry, Dossier, User, Version
 from docgen.archive.store import STATUS_NAMES, VerifyReport, VersionRecord
+from docgen.interfaces.http.guard import link
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.workflow.accounts import issuer_block
 from docgen.workflow.roles import ROLE_NAMES, Role
@@ -105,6 +106,10 @@ class VersionOut(BaseModel):
     summary: dict[str, Any]
     note: str | None
     metadata: Nd30Metadata
+    signatures: list[dict[str, Any]] | None = Field(
+        default=None, description="Chữ ký số docgen đã kiểm tra hoặc đã ký trên tệp: role "
+        "(leader: người có thẩm quyền, agency: cơ quan), signer, organisation, serial, issuer, "
+        "signing_time, checks (từng bước kiểm tra, ok, message), accepted, untrusted_accepted.")
     files: list[FileOut]
 
     @classmethod
@@ -117,8 +122,9 @@ class VersionOut(BaseModel):
             docgen_version=v.docgen_version, dossier_sha256=v.dossier_sha256,
             template_hashes=v.template_hashes, summary=v.summary, note=v.note,
             metadata=Nd30Metadata(**{name: getattr(v, name) for name in _METADATA_FIELDS}),
+            signatures=v.signatures,
             files=[FileOut(format=f.format, media_type=f.media_type, sha256=f.sha256,
-                           size=f.size, url=f"/versions/{v.id}/files/{f.format}")
+                           size=f.size, url=link(f"/versions/{v.id}/files/{f.format}"))
                    for f in record.files])
 
 
@@ -171,14 +177,21 @@ class VerifyProblem(BaseModel):
 class VerifyOut(BaseModel):
     checked: int
     clean: bool
+    agency: str | None = Field(description="Cơ quan được kiểm tra (lưu trữ: cơ quan của mình); "
+                                           "null: toàn kho (quản trị).")
     problems: list[VerifyProblem]
+    findings: list[str] = Field(description="Dấu hiệu dữ liệu bị sửa thẳng trong cơ sở dữ liệu "
+                                            "(chuỗi băm, trigger, trạng thái hồ sơ), mỗi dòng "
+                                            "một câu.")
+    elsewhere: int = Field(description="Số dấu hiệu ngoài phạm vi cơ quan (chỉ quản trị xem).")
     unreferenced: list[str] = Field(description="Tệp không phiên bản nào tham chiếu "
                                                 "(ví dụ sau khi một lần ghi bị ngắt).")
 
     @classmethod
     def of(cls, report: VerifyReport) -> VerifyOut:
-        return cls(checked=report.checked, clean=report.clean,
+        return cls(checked=report.checked, clean=report.clean, agency=report.agency,
                    problems=[VerifyProblem(sha256=s, problem=p) for s, p in report.problems],
+                   findings=report.findings, elsewhere=report.elsewhere,
                    unreferenced=report.unreferenced)
 
 

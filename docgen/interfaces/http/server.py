@@ -1,14 +1,13 @@
-"""Run the service on uvicorn (``docgen serve``)."""
+"""Run the service on uvicorn (``docgen serve``), behind the guards of :mod:`.guard`."""
 
 from __future__ import annotations
 
 import errno
 import socket
 
-import uvicorn
-
 from docgen.archive.errors import StartupError
 from docgen.interfaces.http.app import create_app
+from docgen.interfaces.http.guard import run
 from docgen.interfaces.http.settings import Settings
 
 
@@ -47,8 +46,7 @@ def serve(settings: Settings) -> None:
     then the archive is opened (a failure of either is a StartupError)."""
     sock = listen(settings.host, settings.port)
     try:
-        app = create_app(settings)
-        config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info")
-        uvicorn.Server(config).run(sockets=[sock])
+        run(create_app(settings), settings, host=settings.host, port=settings.port,
+            sockets=[sock])
     finally:
         sock.close()

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from docgen.archive.database import Timeouts
+from docgen.signing.policy import AgencyKey, SigningPolicy
 from docgen.workflow.service import vietnam_today
 
 #: Default request body limit: a dossier is well under 5 MB, a signed PDF under 20 MB.
@@ -68,3 +69,56 @@ class Settings:
         return Timeouts(connect=self.database_connect_timeout,
                         statement=self.database_statement_timeout,
                         lock=self.database_lock_timeout)
+    #: Path prefix the service is published under by a reverse proxy (e.g. "/docgen");
+    #: links, redirects and the API description then carry it. "": at the site root.
+    root_path: str = ""
+    #: Addresses or networks (e.g. "127.0.0.1", "10.0.0.0/24") of the reverse proxies whose
+    #: X-Forwarded-For / X-Forwarded-Proto are believed; from anyone else they are ignored.
+    trusted_proxies: tuple[str, ...] = ()
+    #: Most connections open at once (kept below the file-descriptor limit); over it, the
+    #: oldest connection still waiting for its request is closed.
+    max_connections: int = 1000
+    #: Most connections open at once from one client address (trusted proxies: no limit).
+    max_connections_per_client: int = 100
+    #: Seconds a client has to send a request's headers (from connecting, or from the end of
+    #: the previous response).
+    header_timeout_seconds: float = 10.0
+    #: Seconds a request body may pause between two packets before the connection closes.
+    body_timeout_seconds: float = 30.0
+    #: Seconds an idle kept-alive connection stays open.
+    keep_alive_seconds: int = 5
+    #: Requests without a valid token or session, per client address: burst size …
+    anonymous_burst: int = 120
+    #: … and refill rate per minute (beyond: 429 with Retry-After). 0 burst: no limit.
+    anonymous_requests_per_minute: int = 120
+    #: Folder of the CA certificates (PEM or DER) a leader's signature must chain to, e.g.
+    #: the national CA roots; None: no CA is trusted.
+    signing_trust_dir: Path | None = None
+    #: Accept an intact leader signature whose certificate chains to no trusted CA (marked
+    #: as such on the version); False: refuse it.
+    signing_allow_untrusted: bool = False
+    #: The agency's signing key as a PKCS#12 file, and its password.
+    agency_pkcs12_file: Path | None = None
+    agency_pkcs12_password: str | None = None
+    #: …or in a PKCS#11 token: the module, the token's label, the key's (and certificate's)
+    #: label, the user PIN. The module wins when both are set.
+    agency_pkcs11_module: Path | None = None
+    agency_pkcs11_token_label: str | None = None
+    agency_pkcs11_key_label: str | None = None
+    agency_pkcs11_pin: str | None = None
+    #: RFC 3161 time-stamp server for the agency signature (e.g. http://tsa.example/tsr);
+    #: None: the signing time is the server's clock.
+    signing_tsa_url: str | None = None
+
+    def signing_policy(self) -> SigningPolicy:
+        """Return the signing settings as the workflow takes them."""
+        return SigningPolicy(
+            trust_dir=self.signing_trust_dir, allow_untrusted=self.signing_allow_untrusted,
+            agency_key=AgencyKey(
+                pkcs12_file=self.agency_pkcs12_file,
+                pkcs12_password=self.agency_pkcs12_password,
+                pkcs11_module=self.agency_pkcs11_module,
+                pkcs11_token_label=self.agency_pkcs11_token_label,
+                pkcs11_key_label=self.agency_pkcs11_key_label,
+                pkcs11_pin=self.agency_pkcs11_pin),
+            tsa_url=self.signing_tsa_url)

@@ -50,7 +50,8 @@ DONE = {
     "approved": "Đã duyệt hồ sơ.",
     "sent_back": "Đã trả lại hồ sơ cho chuyên viên, kèm lý do.",
     "issued": "Đã cấp số và ban hành.",
-    "signed": "Đã tải lên bản đã ký.",
+    "signed": "Đã tải lên bản đã ký; chữ ký số của người có thẩm quyền đã được kiểm tra.",
+    "agency_signed": "Đã ký số của cơ quan lên Quyết định và các tệp kèm theo.",
     "archived": "Đã đưa hồ sơ vào lưu trữ.",
 }
 
@@ -248,6 +249,13 @@ async def upload_signed(request: Request, dossier_id: int, user: PageUserDep,
                             status_code=REFUSED.get(exc.code, 422), error=exc)
     return act(request, workflow, user, dossier_id, "signed",
                lambda: workflow.upload_signed(user, dossier_id, body))
+
+
+@page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/ky-so-co-quan", "agency_sign")
+def agency_sign(request: Request, dossier_id: int, user: PageUserDep,
+                workflow: WorkflowDep) -> Response:
+    return act(request, workflow, user, dossier_id, "agency_signed",
+               lambda: workflow.agency_sign(user, dossier_id))
 
 
 @page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/luu-tru", "archive")

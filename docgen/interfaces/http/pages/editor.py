@@ -158,7 +158,8 @@ def editor_page(request: Request, workflow: Workflow, user: User, state: EditorS
         notice=notice or ("Chưa lưu: hồ sơ còn chỗ chưa hợp lệ (xem các thông báo đỏ bên cạnh "
                           "từng trường)." if problems else ""),
         notice_kind="bad" if problems else "ok", problem_count=len(problems or []),
-        action=f"{PREFIX}/ho-so/{dossier_id}/sua" if dossier_id else f"{PREFIX}/ho-so/moi")
+        action=request.scope.get("root_path", "")
+        + (f"{PREFIX}/ho-so/{dossier_id}/sua" if dossier_id else f"{PREFIX}/ho-so/moi"))
 
 
 def _move(items: list[Any], i: int, step: int) -> None:

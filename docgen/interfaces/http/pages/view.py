@@ -95,7 +95,7 @@ def size_text(size: int) -> str:
 ENV.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, status_name=status_name,
                    role_name=role_name, audit_name=audit_name, size_text=size_text,
                    kind_name=lambda kind: DOCUMENT_TITLES.get(kind, kind))
-ENV.globals.update(PREFIX=PREFIX)
+ENV.globals.update(PREFIX=PREFIX, ROOT="")
 
 
 #: What every template may use without each route passing it.
@@ -108,9 +108,10 @@ def render(request: Request, template: str, *, status_code: int = 200,
     for name, value in DEFAULTS.items():
         context.setdefault(name, value)
     me = context.pop("me", None) or session_user(request)
+    root = request.scope.get("root_path", "")  # the proxy's prefix (Settings.root_path)
     html = ENV.get_template(template).render(
         request=request, me=me, csrf=csrf_token(request), CSRF_FIELD=CSRF_FIELD,
-        path=request.url.path, **context)
+        path=request.url.path, ROOT=root, PREFIX=root + PREFIX, **context)
     return HTMLResponse(html, status_code=status_code, headers={**HEADERS, **(headers or {})})
 
 

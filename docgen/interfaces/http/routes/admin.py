@@ -102,7 +102,9 @@ def rotate_token(user_id: int, user: UserDep, workflow: WorkflowDep) -> TokenOut
     return TokenOut(user=UserOut.of(target), token=token)
 
 
-@router.post("/archive/verify", summary="Kiểm tra toàn vẹn kho lưu trữ (lưu trữ)",
-             tags=["Lưu trữ"])
+@router.post("/archive/verify", summary="Kiểm tra toàn vẹn kho lưu trữ (lưu trữ, quản trị)",
+             tags=["Lưu trữ"],
+             description="Lưu trữ: băm lại tệp và kiểm tra dữ liệu của cơ quan mình; quản trị: "
+                         "toàn kho. Ổ đĩa đầy: 507 storage_full.")
 def verify(user: UserDep, workflow: WorkflowDep) -> VerifyOut:
     return VerifyOut.of(workflow.verify(user))

@@ -49,6 +49,18 @@ def download(version_id: int, format: str, user: UserDep, workflow: WorkflowDep)
     })
 
 
+@router.get("/{version_id}/metadata.xml", summary="Siêu dữ liệu NĐ 30 Phụ lục VI (XML)",
+            response_class=Response, responses={200: {"content": {"application/xml": {}}}},
+            description="Thông tin đầu vào của văn bản đi (tên thẻ theo Phụ lục VI), để hệ "
+                        "thống lưu trữ nhập kèm tệp PDF.")
+def metadata(version_id: int, user: UserDep, workflow: WorkflowDep) -> Response:
+    from docgen.archive.metadata_xml import ORDINALS, metadata_xml
+
+    record = workflow.version(user, version_id)
+    return Response(metadata_xml(record, ordinal=ORDINALS.get(record.document.kind, 1)),
+                    media_type="application/xml")
+
+
 @router.get("/{version_id}/diff/{other_id}", summary="So sánh nội dung hai phiên bản")
 def diff(version_id: int, other_id: int, user: UserDep, workflow: WorkflowDep) -> DiffOut:
     result = workflow.diff(user, version_id, other_id)
