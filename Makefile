@@ -25,7 +25,7 @@ check-package: $(STAMP)
 	$(BIN)/python -m pytest tests/package -m package -q -p no:cacheprovider
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.render
+	$(BIN)/python -m benchmarks.render $(BENCH)
 
 schema: $(STAMP)
 	$(BIN)/docgen schema > docs/dossier.schema.json

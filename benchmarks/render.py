@@ -1,32 +1,44 @@
-"""Benchmark: render time and peak memory by block size, and against LibreOffice.
+"""Benchmark: docgen against its peers, by block size, and the Sơn La package.
 
-    python -m benchmarks.render [--sizes 100,1000,3321] [--repeat 5]
+    python -m benchmarks.render [--sizes 100,1000,3321] [--repeat 3] [--quick]
+    make bench                     # the same, with the defaults
 
-For each size a dossier with one block of that many synthetic communes is rendered; each
-(size, format) runs in a fresh process that renders once to warm up, then `--repeat`
-times, and reports the median and that process's peak resident memory. The Sơn La 2025
-package (3 documents x 2 formats) is timed the same way in a warm process. Where
-``soffice`` is installed, it converts our own Phụ lục DOCX to PDF in the same run, so the
-ratio compares like with like on this machine.
+Everything is measured in child processes, one per measurement, so each reports its own
+peak resident memory (``ru_maxrss`` of the child, as ``wait4`` returns it: the largest of
+the child and the children it waited for).
+
+* **Sơn La 2025 package** (3 documents x DOCX + PDF, 90 units, 4 charts), in one process
+  and on a :class:`~docgen.render.pool.RenderPool` of 2 workers: the import time or the
+  pool's start, a *first* render (data this process never saw: charts drawn, nothing
+  cached) and a *re-render* (the same data again), each the median of `--repeat` runs.
+* **Per size** (one block of that many synthetic communes): docgen's Phụ lục DOCX and PDF
+  (one warm-up render, then `--repeat` timed), LibreOffice converting that very Phụ lục
+  DOCX to PDF (``soffice --headless --convert-to pdf``, a fresh LibreOffice each time, as
+  a converter service started per request does), and a naive WeasyPrint render of the
+  same table (a plain HTML table in the same font, WeasyPrint's defaults, warm process).
+* **Split**: the largest size's Phụ lục in 2 page-aligned parts on 2 workers, joined
+  (:mod:`docgen.render.split`), with the workers' peak memory.
+* **Pool throughput**: packages per minute with 1 and 2 client threads on 1 and 2 workers.
+
+``--quick`` runs one repetition on 100 and 1.000 units only (a smoke run, not figures to
+quote). Ratios are "peer time / docgen time": above 1, docgen is faster.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
-
-from docgen.model.loader import load_dossier
-from docgen.pipeline import render_package
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "son-la-2025.yaml"
@@ -34,8 +46,13 @@ SYLLABLES = ("Chiềng Mường Nậm Phiêng Tà Huổi Púng Lóng Suối Bó 
              "Long Xuân Thanh Bình An Hưng Lạc Thuận Đông Tây Nam Bắc Quỳnh Hải").split()
 
 
+# --- Dossiers ----------------------------------------------------------------------------
+
+
 def synthetic_dossier(size: int, seed: int = 3321):
     """Return the Sơn La dossier with one block of `size` synthetic communes."""
+    from docgen.model.loader import load_dossier
+
     base = load_dossier(FIXTURE)
     rng = random.Random(seed)
     units, names = [], set()
@@ -54,76 +71,304 @@ def synthetic_dossier(size: int, seed: int = 3321):
     return type(base).model_validate(data)
 
 
-def _worker(size: int, fmt: str, kind: str, repeat: int) -> None:
-    dossier = load_dossier(FIXTURE) if size == 0 else synthetic_dossier(size)
-    kinds = ("quyet_dinh", "bao_cao", "phu_luc") if kind == "package" else (kind,)
-    formats = ("docx", "pdf") if fmt == "both" else (fmt,)
-    render_package(dossier, formats=formats, kinds=kinds)  # warm-up: imports, fonts, caches
+def package_variant(index: int):
+    """Return the Sơn La 2025 dossier with every unit's survey score moved by `index`
+    hundredths (index 0: the fixture as it is), so each variant's charts are new data."""
+    from docgen.model.loader import load_dossier
+
+    base = load_dossier(FIXTURE)
+    if index == 0:
+        return base
+    data = base.model_dump()
+    for block in data["blocks"]:
+        for unit in block["units"]:
+            survey = Decimal(str(unit["scores"]["xhh"]))
+            unit["scores"]["xhh"] = str(max(Decimal(0), survey - Decimal(index) / 100))
+    return type(base).model_validate(data)
+
+
+# --- Child processes (``--child KIND ...``) ---------------------------------------------
+
+
+def _child_phu_luc(size: int, fmt: str, repeat: int) -> dict:
+    from docgen.pipeline import render_package
+
+    dossier = synthetic_dossier(size)
+    render_package(dossier, formats=[fmt], kinds=["phu_luc"])  # warm-up
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        documents = render_package(dossier, formats=formats, kinds=kinds)
+        (document,) = render_package(dossier, formats=[fmt], kinds=["phu_luc"])
         times.append(time.perf_counter() - start)
-    out_dir = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
-    for doc in documents:
-        (out_dir / doc.filename).write_bytes(doc.data)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"median": statistics.median(times), "peak_mb": peak_mb,
-                      "out": str(out_dir)}))
+    out = Path(tempfile.mkdtemp(prefix="docgen-bench-")) / document.filename
+    out.write_bytes(document.data)
+    return {"median": statistics.median(times), "out": str(out),
+            "pages": _pages(document.data) if fmt == "pdf" else None}
 
 
-def _run(size: int, fmt: str, kind: str, repeat: int) -> dict:
-    command = [sys.executable, "-m", "benchmarks.render", "--worker", str(size), fmt, kind,
-               str(repeat)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _pages(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _soffice(docx: Path, repeat: int) -> float | None:
+NAIVE_CSS = """
+@font-face {{ font-family: "Bench Serif"; src: url("{regular}"); }}
+@font-face {{ font-family: "Bench Serif"; src: url("{bold}"); font-weight: bold; }}
+@page {{ size: A4; margin: 20mm 15mm 20mm 30mm;
+        @top-center {{ content: counter(page); font: 14pt "Bench Serif"; }} }}
+html {{ font: 12pt "Bench Serif"; }}
+table {{ width: 100%; border-collapse: collapse; }}
+th, td {{ border: 0.5pt solid black; padding: 2pt 4pt; }}
+td.num {{ text-align: right; }}
+"""
+
+
+def _naive_html(size: int) -> str:
+    """The Phụ lục's table of `size` units as the plainest HTML WeasyPrint reads."""
+    from html import escape
+
+    from docgen.compute.results import compute_round
+    from docgen.context.builder import build_context
+
+    dossier = synthetic_dossier(size)
+    block = build_context(dossier, compute_round(dossier), draft=True)["blocks"][0]
+    fonts = ROOT / "docgen" / "render" / "fonts"
+    css = NAIVE_CSS.format(regular=(fonts / "LiberationSerif-Regular.ttf").as_uri(),
+                           bold=(fonts / "LiberationSerif-Bold.ttf").as_uri())
+    head = "".join(f"<th>{escape(h)}</th>" for h in
+                   ["STT", "Tên đơn vị", *block["component_names"], "Tổng điểm",
+                    "Xếp hạng", "Xếp loại"])
+    rows = "".join(
+        f"<tr><td>{u['index']}</td><td>{escape(u['name'])}</td>"
+        + "".join(f'<td class="num">{v}</td>' for v in u["components"])
+        + f"<td class=\"num\">{u['total']}</td><td>{u['rank']}</td><td>{u['band']}</td></tr>"
+        for u in block["units"])
+    return (f"<html><head><style>{css}</style></head><body><h1>Phụ lục</h1>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></body></html>")
+
+
+def _child_naive(size: int, repeat: int) -> dict:
+    import weasyprint
+
+    html = _naive_html(size)
+    weasyprint.HTML(string=html).write_pdf()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        pdf = weasyprint.HTML(string=html).write_pdf()
+        times.append(time.perf_counter() - start)
+    return {"median": statistics.median(times), "pages": _pages(pdf)}
+
+
+def _child_package(mode: str, repeat: int) -> dict:
+    """First renders of `repeat` new variants, then `repeat` re-renders of the last."""
+    start = time.perf_counter()
+    from docgen.pipeline import render_package
+    from docgen.render import charts, docx, pdf  # noqa: F401 (the imports being timed)
+    from docgen.render.pool import RenderPool
+
+    dossiers = [package_variant(i) for i in range(repeat + 1)]
+    setup_label = "imports"
+    pool = None
+    if mode == "pool":
+        start = time.perf_counter()
+        pool = RenderPool(2)
+        setup_label = "pool start"
+    setup = time.perf_counter() - start
+    # variant 0 once, untimed: what a process pays on its very first documents
+    render_package(dossiers[0], pool=pool)
+    first, again = [], []
+    for dossier in dossiers[1:]:
+        start = time.perf_counter()
+        render_package(dossier, pool=pool)
+        first.append(time.perf_counter() - start)
+    for _ in range(repeat):
+        start = time.perf_counter()
+        render_package(dossiers[-1], pool=pool)
+        again.append(time.perf_counter() - start)
+    worker_mb = None
+    if pool is not None:
+        worker_mb = max(_peak_mb_of(pid) for pid in pool.pids())
+        pool.close()
+    return {"setup": setup, "setup_label": setup_label, "first": statistics.median(first),
+            "again": statistics.median(again), "worker_mb": worker_mb}
+
+
+def _child_throughput(workers: int, clients: int, repeat: int) -> dict:
+    from docgen.pipeline import render_package
+    from docgen.render.pool import RenderPool
+
+    dossier = package_variant(0)
+    with RenderPool(workers) as pool:
+        render_package(dossier, pool=pool)  # charts drawn, workers warm
+
+        def client() -> None:
+            for _ in range(repeat):
+                render_package(dossier, pool=pool)
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - start
+    return {"per_minute": clients * repeat * 60 / elapsed}
+
+
+def _child_split(size: int, parts: int, repeat: int) -> dict:
+    """The Phụ lục of `size` units split into `parts` on a pool of as many workers."""
+    from docgen.compute.results import compute_round
+    from docgen.context.builder import build_context, created_at
+    from docgen.render import DocumentMeta, split
+    from docgen.render.pool import RenderJob, RenderPool
+    from docgen.render.templates import template_path
+
+    dossier = synthetic_dossier(size)
+    context = build_context(dossier, compute_round(dossier), draft=True)
+    meta = DocumentMeta("Phụ lục", "bench", created_at(dossier))
+    template = template_path("phu_luc", "html")
+    times, joined = [], None
+    with RenderPool(parts) as pool:
+        def run(plan):
+            return pool.render([RenderJob("phu_luc", "pdf", meta, part=p) for p in plan],
+                               context)
+
+        split.render_split(template, context, meta, run, parts)  # warm-up
+        for _ in range(repeat):
+            start = time.perf_counter()
+            joined = split.render_split(template, context, meta, run, parts)
+            times.append(time.perf_counter() - start)
+        worker_mb = max(_peak_mb_of(pid) for pid in pool.pids())
+    return {"median": statistics.median(times), "worker_mb": worker_mb,
+            "pages": _pages(joined) if joined else None}
+
+
+def _peak_mb_of(pid: int) -> float:
+    """Peak resident memory of a live process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+CHILDREN = {"phu_luc": lambda a: _child_phu_luc(int(a[0]), a[1], int(a[2])),
+            "naive": lambda a: _child_naive(int(a[0]), int(a[1])),
+            "package": lambda a: _child_package(a[0], int(a[1])),
+            "split": lambda a: _child_split(int(a[0]), int(a[1]), int(a[2])),
+            "throughput": lambda a: _child_throughput(int(a[0]), int(a[1]), int(a[2]))}
+
+
+# --- The parent: runs the children, prints the table -------------------------------------
+
+
+def _measure(command: list[str]) -> tuple[float, float, str]:
+    """Run `command`; return its wall time, its peak RSS in MB and its standard output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{err.read().decode()[-2000:]}")
+        return elapsed, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def _child(kind: str, *args: object) -> dict:
+    _, peak, out = _measure([sys.executable, "-m", "benchmarks.render", "--child", kind,
+                             *map(str, args)])
+    row = json.loads(out.strip().splitlines()[-1])
+    row["peak_mb"] = peak
+    return row
+
+
+def _soffice(docx: Path, repeat: int) -> dict | None:
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if not binary:
         return None
-    times = []
+    times, peaks = [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
-            start = time.perf_counter()
-            subprocess.run([binary, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
-                            "--convert-to", "pdf", "--outdir", tmp, str(docx)],
-                           capture_output=True, check=True)
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+            elapsed, peak, _ = _measure([
+                binary, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                "--convert-to", "pdf", "--outdir", tmp, str(docx)])
+            if not (Path(tmp) / (docx.stem + ".pdf")).is_file():
+                raise RuntimeError(f"soffice wrote no PDF for {docx}")
+            times.append(elapsed)
+            peaks.append(peak)
+    return {"median": statistics.median(times), "peak_mb": max(peaks)}
+
+
+def _s(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,3321")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--worker", nargs=4, metavar=("SIZE", "FMT", "KIND", "REPEAT"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true",
+                        help="one repetition, 100 and 1.000 units: a smoke run")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker:
-        size, fmt, kind, repeat = args.worker
-        _worker(int(size), fmt, kind, int(repeat))
+    if args.child:
+        print(json.dumps(CHILDREN[args.child[0]](args.child[1:])))
         return
-    package = _run(0, "both", "package", args.repeat)
-    print(f"Sơn La 2025 package (3 documents, DOCX + PDF), warm process: "
-          f"median {package['median']:.3f} s, peak RSS {package['peak_mb']:.0f} MB")
-    print(f"{'units':>6} {'format':>6} {'median s':>9} {'s/1000 units':>13} {'peak MB':>8} "
-          f"{'soffice s':>10} {'ratio':>6}")
-    for size in (int(s) for s in args.sizes.split(",")):
-        docx_row = _run(size, "docx", "phu_luc", args.repeat)
-        print(_line(size, "docx", docx_row), flush=True)
-        pdf_row = _run(size, "pdf", "phu_luc", args.repeat)
-        line = _line(size, "pdf", pdf_row)
-        # soffice converts the Phụ lục the DOCX run above wrote
-        office = _soffice(Path(docx_row["out"]) / "phu_luc.docx", min(args.repeat, 3))
-        if office is not None:
-            line += f" {office:>10.3f} {office / pdf_row['median']:>6.1f}"
+    repeat, sizes = args.repeat, [int(s) for s in args.sizes.split(",")]
+    if args.quick:
+        repeat, sizes = 1, [s for s in sizes if s <= 1000] or sizes[:1]
+    print(f"docgen benchmark: medians of {repeat} run(s), seconds; peak RSS per process, MB; "
+          f"{os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}", flush=True)
+
+    print("\nSơn La 2025 package (3 documents x DOCX + PDF, 90 units, 4 charts)")
+    print(f"{'':<11} {'set-up (what)':>23} {'first':>7} {'re-render':>10} {'peak MB':>11}")
+    for mode in ("in-process", "pool"):
+        row = _child("package", mode, repeat)
+        memory = (f"{row['peak_mb']:.0f}" if row["worker_mb"] is None
+                  else f"{row['worker_mb']:.0f}/worker")
+        print(f"{mode:<11} {_s(row['setup']):>6} {'(' + row['setup_label'] + ')':<16} "
+              f"{_s(row['first']):>7} {_s(row['again']):>10} {memory:>11}", flush=True)
+
+    print("\nPhụ lục by size: docgen, LibreOffice converting docgen's DOCX, naive WeasyPrint")
+    print(f"{'units':>6} {'pages':>5} {'docx s':>7} {'pdf s':>7} {'MB':>5} | {'soffice s':>9} "
+          f"{'MB':>5} {'ratio':>6} | {'naive s':>7} {'MB':>5} {'ratio':>6}")
+    for size in sizes:
+        docx_row = _child("phu_luc", size, "docx", repeat)
+        pdf_row = _child("phu_luc", size, "pdf", repeat)
+        office = _soffice(Path(docx_row["out"]), repeat)
+        naive = _child("naive", size, repeat)
+        line = (f"{size:>6} {pdf_row['pages']:>5} {_s(docx_row['median']):>7} "
+                f"{_s(pdf_row['median']):>7} {pdf_row['peak_mb']:>5.0f} |")
+        if office is None:
+            line += f" {'(no soffice)':>22} |"
+        else:
+            line += (f" {_s(office['median']):>9} {office['peak_mb']:>5.0f} "
+                     f"{_s(office['median'] / pdf_row['median']):>6} |")
+        line += (f" {_s(naive['median']):>7} {naive['peak_mb']:>5.0f} "
+                 f"{_s(naive['median'] / pdf_row['median']):>6}")
         print(line, flush=True)
 
+    largest = max(sizes)
+    print(f"\nPhụ lục PDF of {largest} units split into 2 page-aligned parts on 2 workers "
+          "(docgen.render.split; a probe render first)")
+    row = _child("split", largest, 2, repeat)
+    print(f"  median {_s(row['median'])} s, {row['pages']} pages, "
+          f"peak {row['worker_mb']:.0f} MB per worker, {row['peak_mb']:.0f} MB caller",
+          flush=True)
 
-def _line(size: int, fmt: str, row: dict) -> str:
-    return (f"{size:>6} {fmt:>6} {row['median']:>9.3f} {row['median'] / size * 1000:>13.3f} "
-            f"{row['peak_mb']:>8.0f}")
+    print("\nPool throughput, Sơn La packages per minute (re-renders)")
+    print(f"{'workers':>7} {'1 client':>9} {'2 clients':>10} {'2 vs 1':>7}")
+    for workers in (1, 2):
+        one = _child("throughput", workers, 1, repeat)["per_minute"]
+        two = _child("throughput", workers, 2, repeat)["per_minute"]
+        print(f"{workers:>7} {one:>9.0f} {two:>10.0f} {_s(two / one):>7}", flush=True)
+    print(f"\nload at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from docgen.model.dossier import Dossier
 from docgen.model.loader import load_dossier
 from docgen.model.sources import SheetClaims
 from docgen.render import DOCUMENTS, FORMATS, DocumentMeta, render_document
+from docgen.render.pool import RenderJob, RenderPool
 
 LOG = logging.getLogger("docgen.pipeline")
 
@@ -45,8 +46,12 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
                    template_root: Path | None = None,
                    result: RoundResult | None = None,
                    previous: Dossier | None = None,
-                   progress: Callable[[str], None] | None = None) -> list[RenderedDocument]:
+                   progress: Callable[[str], None] | None = None,
+                   pool: RenderPool | None = None) -> list[RenderedDocument]:
     """Return every document of `dossier` in every format, rendered in memory.
+
+    With a :class:`~docgen.render.pool.RenderPool` the documents render in parallel on its
+    worker processes (same bytes); without one, one after the other in this process.
 
     The package is a draft when `draft` is asked for or when the decision still lacks
     its number or its full date; a draft shows the DỰ THẢO mark and blanks. The
@@ -67,19 +72,28 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
     context = build_context(dossier, result, draft=draft,
                             comparison=compare_with_previous(dossier, result, previous))
     author = " ".join(dossier.issuer.name)
+    jobs = [RenderJob(kind, fmt, DocumentMeta(
+                title=f"{DOCUMENT_TITLES[kind]} - Chỉ số CCHC năm {dossier.year}",
+                author=author, created=created_at(dossier)))
+            for kind in kinds for fmt in formats]
+    if pool is not None:  # the documents in parallel on the pool's warmed-up processes
+        LOG.info("Step 3 - rendering %d documents on %d workers", len(jobs), pool.size)
+        report(f"xuất {len(jobs)} tệp trên {pool.size} tiến trình")
+        datas = pool.render(jobs, context, template_root)
+    else:
+        datas = []
+        for job in jobs:
+            LOG.info("Step 3 - rendering %s.%s", job.kind, job.format)
+            report(f"xuất {DOCUMENT_TITLES.get(job.kind, job.kind)} ({job.kind}.{job.format})")
+            datas.append(render_document(job.kind, job.format, context, job.meta,
+                                         template_root))
     documents = []
-    for kind in kinds:
-        meta = DocumentMeta(title=f"{DOCUMENT_TITLES[kind]} - Chỉ số CCHC năm {dossier.year}",
-                            author=author, created=created_at(dossier))
-        for fmt in formats:
-            LOG.info("Step 3 - rendering %s.%s", kind, fmt)
-            report(f"xuất {DOCUMENT_TITLES.get(kind, kind)} ({kind}.{fmt})")
-            data = render_document(kind, fmt, context, meta, template_root)
-            if fmt == "pdf" and not draft:  # issued: with its empty signature field
-                from docgen.signing.fields import prepare_for_signing  # pyHanko loads on issue
+    for job, data in zip(jobs, datas, strict=True):
+        if job.format == "pdf" and not draft:  # issued: with its empty signature field
+            from docgen.signing.fields import prepare_for_signing  # pyHanko loads on issue
 
-                data = prepare_for_signing(kind, data, dossier.decision.signer.name)
-            documents.append(RenderedDocument(kind, fmt, data))
+            data = prepare_for_signing(job.kind, data, dossier.decision.signer.name)
+        documents.append(RenderedDocument(job.kind, job.format, data))
     return documents
 
 

@@ -22,6 +22,9 @@ Guarantees:
 * **Same input, same bytes.** The SVG has a fixed ``svg.hashsalt`` and no date, the PNG
   no software stamp; figures are built on a private :class:`~matplotlib.figure.Figure`
   (no pyplot, no global figure state).
+* **Drawn once per data.** One figure gives both the SVG and the PNG, and the pictures
+  are kept by the hash of the chart's data (:func:`data_key`), so a package's PDF and
+  DOCX, and the next render of the same round, reuse them: same bytes, no second drawing.
 
 Chart kinds (``chart["kind"]``): ``bars`` one bar per unit, high to low, coloured by band,
 band thresholds as dashed lines; ``histogram`` the number of units per score interval,
@@ -34,9 +37,13 @@ for blocks too large for paired bars.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import io
+import json
 import re
+import threading
+from collections import OrderedDict, deque
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -56,7 +63,8 @@ from matplotlib.transforms import ScaledTranslation
 from docgen.formatting import format_plain
 from docgen.resources import fonts_dir
 
-__all__ = ["PNG_DPI", "png", "svg", "svg_texts"]
+__all__ = ["PNG_DPI", "Pictures", "clear_cache", "data_key", "png", "seed", "svg", "svg_texts",
+           "take_saved", "warm_up"]
 
 FONT_FILES = ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
               "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf")
@@ -107,6 +115,13 @@ def _register_fonts() -> None:
         manager.addfont(str(fonts_dir() / name))
 
 
+def warm_up() -> None:
+    """Register the bundled fonts and load their metrics (what a first chart pays)."""
+    _register_fonts()
+    with matplotlib.rc_context(_RC):
+        _width("Ấn định 0,5", NUMBER_SIZE)
+
+
 def svg(chart: Mapping[str, Any], family: str = FAMILY) -> str:
     """Return the chart as an SVG document whose text names the font `family` (the name
     under which the reader of the SVG knows the bundled Liberation Serif)."""
@@ -133,13 +148,102 @@ def png(chart: Mapping[str, Any], dpi: int = PNG_DPI) -> bytes:
     return _save(chart, "png", {"Software": None}, dpi)
 
 
+#: How many charts (by data) keep their pictures in memory; a package has a handful.
+CACHE_SIZE = 64
+
+
+class _Drawn:
+    """One chart's figure, drawn once, and the pictures saved from it so far."""
+
+    __slots__ = ("figure", "pictures")
+
+    def __init__(self) -> None:
+        self.figure: Figure | None = None
+        self.pictures: dict[tuple[str, int], bytes] = {}
+
+
+#: Data hash -> the chart drawn from that data, least recently used first.
+_DRAWN: OrderedDict[str, _Drawn] = OrderedDict()
+#: matplotlib's rc parameters and a figure being saved are shared state: one at a time.
+_DRAWING = threading.Lock()
+#: The pictures of a chart, both of which free its figure once saved.
+_BOTH = (("svg", 72), ("png", PNG_DPI))
+
+
+def data_key(chart: Mapping[str, Any]) -> str:
+    """Return the hash of what `chart` shows (its data, in a canonical JSON form)."""
+    text = json.dumps(chart, sort_keys=True, ensure_ascii=False, default=str,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _save(chart: Mapping[str, Any], fmt: str, metadata: dict, dpi: int = 72) -> bytes:
-    _register_fonts()
-    with matplotlib.rc_context(_RC):
-        figure = _DRAW[chart["kind"]](chart)
-        out = io.BytesIO()
-        figure.savefig(out, format=fmt, dpi=dpi, metadata=metadata)
-    return out.getvalue()
+    """Return the chart saved as `fmt` at `dpi`.
+
+    The figure is built once per data and both the SVG (for the PDF) and the PNG (for the
+    DOCX) are saved from it; each picture is kept, by the data's hash, for the next
+    document or the next render of the same data. Saving one figure twice gives the same
+    bytes as two fresh figures, in either order (the chart tests check it).
+    """
+    key = data_key(chart)
+    with _DRAWING:
+        drawn = _DRAWN.pop(key, None) or _Drawn()
+        _DRAWN[key] = drawn
+        while len(_DRAWN) > CACHE_SIZE:
+            _DRAWN.popitem(last=False)
+        picture = drawn.pictures.get((fmt, dpi))
+        if picture is None:
+            _register_fonts()
+            with matplotlib.rc_context(_RC):
+                if drawn.figure is None:
+                    drawn.figure = _DRAW[chart["kind"]](chart)
+                out = io.BytesIO()
+                drawn.figure.savefig(out, format=fmt, dpi=dpi, metadata=metadata)
+            picture = drawn.pictures[(fmt, dpi)] = out.getvalue()
+            _SAVED.append((key, fmt, dpi))
+            if all(both in drawn.pictures for both in _BOTH):
+                drawn.figure = None
+    return picture
+
+
+#: (data hash, format, dpi) of the pictures saved here since :func:`take_saved` last ran
+#: (bounded: a process that never asks keeps only the latest).
+_SAVED: deque[tuple[str, str, int]] = deque(maxlen=4 * CACHE_SIZE)
+
+#: A picture as processes exchange it: (data hash, format, dpi) -> bytes.
+Pictures = dict[tuple[str, str, int], bytes]
+
+
+def take_saved() -> Pictures:
+    """Return the pictures this process drew since the last call (not those seeded), so
+    that a pool can hand them to its other workers."""
+    with _DRAWING:
+        saved = {}
+        for key, fmt, dpi in _SAVED:
+            drawn = _DRAWN.get(key)
+            if drawn is not None and (fmt, dpi) in drawn.pictures:
+                saved[(key, fmt, dpi)] = drawn.pictures[(fmt, dpi)]
+        _SAVED.clear()
+    return saved
+
+
+def seed(pictures: Pictures) -> None:
+    """Keep `pictures` drawn by another process as if drawn here (same data, same bytes)."""
+    with _DRAWING:
+        for (key, fmt, dpi), data in pictures.items():
+            drawn = _DRAWN.get(key) or _DRAWN.setdefault(key, _Drawn())
+            drawn.pictures.setdefault((fmt, dpi), data)
+            if all(both in drawn.pictures for both in _BOTH):
+                drawn.figure = None
+        while len(_DRAWN) > CACHE_SIZE:
+            _DRAWN.popitem(last=False)
+
+
+def clear_cache() -> None:
+    """Forget every chart drawn (tests, or a process that wants its memory back)."""
+    with _DRAWING:
+        _DRAWN.clear()
+        _SAVED.clear()
 
 
 def _figure(height_mm: float) -> Any:

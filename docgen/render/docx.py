@@ -3,7 +3,7 @@
 This is the only module of docgen that imports docxtpl. It guarantees four things:
 
 * **Escaping.** Values go through the strict, autoescaping environment of
-  :func:`~docgen.render.environment.make_environment`, so "Sở Văn hóa & Thể thao <mới>"
+  :func:`~docgen.render.environment.shared_environment`, so "Sở Văn hóa & Thể thao <mới>"
   arrives intact; characters that XML 1.0 forbids (C0 controls other than tab and line
   feed, lone surrogates, U+FFFE/U+FFFF) are dropped from the rendered XML instead of
   corrupting it. A tab or a line feed inside a value becomes a Word tab or line break.
@@ -30,11 +30,11 @@ keeps its template width (see :func:`_fit_widths`).
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import zipfile
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from docgen.errors import RenderError, TemplateError
-from docgen.render.environment import make_environment
+from docgen.render.environment import shared_environment
 from docgen.render.meta import DocumentMeta
 from docgen.render.packaging import deterministic_zip
 
@@ -158,8 +158,9 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _error(f"Mẫu {template.name} không phải tệp DOCX đọc được: {exc}",
                      template) from exc
-    environment = make_environment()
-    environment.globals["chart_image"] = functools.partial(_chart_image, doc)
+    environment = shared_environment()
+    environment.globals["chart_image"] = _chart_image
+    token = _DOCUMENT.set(doc)
     try:
         doc.render(dict(context), jinja_env=environment, autoescape=True)
     except jinja2.TemplateError as exc:
@@ -169,6 +170,8 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
                      f"{{%p %}}, {{%tr %}}, {{%tc %}}): {exc}", template) from exc
     except Exception as exc:
         raise RenderError(f"Không điền được mẫu {template.name}: {exc}") from exc
+    finally:
+        _DOCUMENT.reset(token)
     try:
         _stamp(doc.docx, meta)
         return _package_bytes(doc.docx)
@@ -176,11 +179,17 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         raise RenderError(f"Không tạo được tệp DOCX từ mẫu {template.name}: {exc}") from exc
 
 
-def _chart_image(doc: DocxTemplate, chart: Mapping[str, Any]) -> InlineImage:
+#: The template being filled (``chart_image`` adds its pictures to it; the environment
+#: and its globals are shared by every render, so the document is reached through this).
+_DOCUMENT: ContextVar[DocxTemplate] = ContextVar("docgen_docx_document")
+
+
+def _chart_image(chart: Mapping[str, Any]) -> InlineImage:
     """Return a chart of the context as a PNG picture (200 dpi) the width of the text."""
     from docgen.render import charts  # matplotlib loads only for documents with charts
 
-    return InlineImage(doc, io.BytesIO(charts.png(chart)), width=Mm(charts.WIDTH_MM))
+    return InlineImage(_DOCUMENT.get(), io.BytesIO(charts.png(chart)),
+                       width=Mm(charts.WIDTH_MM))
 
 
 # ---------------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,11 +40,11 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from docgen.errors import RenderError, TemplateError
 from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, FACES, covered_codepoints
-from docgen.render.environment import make_environment
+from docgen.render.environment import shared_environment
 from docgen.render.meta import DocumentMeta
 from docgen.resources import fonts_dir
 
-__all__ = ["FONT_FAMILY", "render"]
+__all__ = ["FONT_FAMILY", "render", "warm_up"]
 
 
 #: Family name under which the bundled faces are declared; templates/nd30.css uses it.
@@ -229,18 +230,25 @@ def _render_html(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
         "created": _w3c_date(meta),
         "language": meta.language,
     }
-    environment = make_environment(root)
-    charts = {} if charts is None else charts
-    environment.globals["chart_src"] = functools.partial(_chart_src, charts)
+    environment = shared_environment(root)
+    environment.globals["chart_src"] = _chart_src
+    token = _CHARTS.set({} if charts is None else charts)
     try:
         return environment.get_template(name).render({**context, "pdf_meta": pdf_meta})
     except jinja2.TemplateError as exc:
         raise TemplateError(f"Mẫu {name} lỗi: {exc}") from exc
+    finally:
+        _CHARTS.reset(token)
 
 
-def _chart_src(store: dict[str, bytes], chart: Mapping[str, Any]) -> str:
-    """Draw a chart of the context as SVG, keep it in `store` and return the URL under
-    which the fetcher hands it to WeasyPrint.
+#: The chart store of the document being rendered (templates reach it through
+#: ``chart_src``; the environment and its globals are shared by every render).
+_CHARTS: ContextVar[dict[str, bytes]] = ContextVar("docgen_pdf_charts")
+
+
+def _chart_src(chart: Mapping[str, Any]) -> str:
+    """Draw a chart of the context as SVG, keep it in the document's chart store and
+    return the URL under which the fetcher hands it to WeasyPrint.
 
     The SVG's labels are text in :data:`FONT_FAMILY`, so WeasyPrint sets them in the
     bundled font it embeds for the body (the check after layout sees them too); every
@@ -252,7 +260,7 @@ def _chart_src(store: dict[str, bytes], chart: Mapping[str, Any]) -> str:
     check_glyphs({f"biểu đồ {chart.get('number', '')}": charts.svg_texts(document)})
     data = document.encode("utf-8")
     url = f"{CHART_SCHEME}:{hashlib.sha256(data).hexdigest()[:16]}.svg"
-    store[url] = data
+    _CHARTS.get()[url] = data
     return url
 
 
@@ -304,8 +312,34 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> bytes:
+def warm_up(templates: tuple[Path, ...] = ()) -> None:
+    """Pay once what a process's first PDF pays: the fonts' cmaps, the stylesheets, Pango
+    and HarfBuzz set up on the bundled faces, and the HTML `templates` compiled."""
+    _covered_codepoints()
+    _ua_stylesheet()
+    font_config, font_css = _font_setup()
+    faces = "".join(f'<p style="font-weight: {weight}; font-style: {style}">Ấn định</p>'
+                    for _, weight, style in _FACES)
+    with _weasyprint_errors("khởi động"):
+        _HTML(string=f'<body style="font-family: \'{FONT_FAMILY}\'">{faces}</body>').render(
+            stylesheets=[font_css], font_config=font_config).write_pdf()
+    for template in templates:
+        root = template.resolve().parents[1]
+        shared_environment(root).get_template(template.resolve().relative_to(root).as_posix())
+        stylesheet = root / STYLESHEET
+        if stylesheet.is_file():
+            stat = stylesheet.stat()
+            _stylesheet(stylesheet, stat.st_mtime_ns, stat.st_size)
+
+
+def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta, *,
+           html_filter: Callable[[str], str] | None = None,
+           page_css: str | None = None) -> bytes:
     """Render the HTML `template` with `context` and return the PDF bytes.
+
+    `html_filter` (the rendered HTML -> the HTML laid out) and `page_css` (one more
+    stylesheet, last) serve the parts of a split appendix (:mod:`docgen.render.split`);
+    without them the document is rendered as it always was.
 
     The Jinja loader searches the templates folder (``template.parents[1]``), so templates
     can extend ``base.html``. Raises :class:`TemplateError` when the template is missing or
@@ -317,6 +351,8 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     check_glyphs(context)
     charts: dict[str, bytes] = {}
     html_text = _render_html(template, context, meta, charts)
+    if html_filter is not None:
+        html_text = html_filter(html_text)
 
     stylesheet_path = root / STYLESHEET
     try:
@@ -325,6 +361,9 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         raise TemplateError(f"Không tìm thấy {stylesheet_path}") from exc
     font_config, font_css = _font_setup()
     css = _stylesheet(stylesheet_path, stat.st_mtime_ns, stat.st_size)
+    stylesheets = [font_css, css]
+    if page_css is not None:
+        stylesheets.append(weasyprint.CSS(string=page_css, font_config=font_config))
 
     identifier = hashlib.sha256(html_text.encode("utf-8")).hexdigest()[:32].encode("ascii")
     with _weasyprint_errors(template.name), _gc_paused():
@@ -332,7 +371,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
             string=html_text,
             base_url=root.as_uri() + "/",
             url_fetcher=_LocalFetcher((root, fonts_dir()), charts),
-        ).render(stylesheets=[font_css, css], font_config=font_config)
+        ).render(stylesheets=stylesheets, font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
 
     others = sorted({font.family for font in document.fonts.values()} - {FONT_FAMILY})

@@ -173,3 +173,46 @@ def test_every_label_is_inside_the_picture_and_clear_of_the_others(name):
             assert overlap_x <= 0.5 or overlap_y <= 0.5, (text, other)
     if legend is not None:
         assert not legend.overlaps(plot)
+
+
+@pytest.mark.parametrize("first", ["svg", "png"])
+def test_one_figure_per_data_gives_both_pictures_with_the_bytes_of_fresh_ones(
+        first, monkeypatch):
+    """The figure is built once for the SVG and the PNG, in either order, and saving it
+    twice gives the bytes two fresh figures give (each drawn alone below)."""
+    alone = {}
+    for fmt in ("svg", "png"):
+        charts.clear_cache()
+        alone[fmt] = charts.svg(BARS) if fmt == "svg" else charts.png(BARS)
+    charts.clear_cache()
+    built = []
+    draw = charts._DRAW["bars"]
+    monkeypatch.setitem(charts._DRAW, "bars", lambda chart: built.append(1) or draw(chart))
+    order = [first, "png" if first == "svg" else "svg"]
+    both = {fmt: charts.svg(BARS) if fmt == "svg" else charts.png(BARS) for fmt in order}
+    assert both == alone
+    assert len(built) == 1
+    # the next render of the same data draws nothing
+    assert charts.svg(BARS) == alone["svg"] and charts.png(BARS) == alone["png"]
+    assert len(built) == 1
+    # other data, another figure
+    charts.png({**BARS, "values": ["96.12", "85.5", "62"]})
+    assert len(built) == 2
+
+
+def test_pictures_drawn_in_one_process_seed_another():
+    charts.clear_cache()
+    picture = charts.png(PAIRED)
+    saved = charts.take_saved()
+    assert saved == {(charts.data_key(PAIRED), "png", charts.PNG_DPI): picture}
+    assert charts.take_saved() == {}  # each picture is handed over once
+    charts.clear_cache()
+    charts.seed(saved)
+    assert charts.png(PAIRED) == picture
+    assert charts.take_saved() == {}  # seeded, not drawn here
+
+
+def test_the_data_key_follows_the_data_not_the_order_of_keys():
+    shuffled = dict(reversed(list(BARS.items())))
+    assert charts.data_key(shuffled) == charts.data_key(BARS)
+    assert charts.data_key({**BARS, "max": "99"}) != charts.data_key(BARS)
