@@ -625,7 +625,7 @@ CHANGE = ("{{% if {when} %}}{{% if {d} == 'same' %}}, bằng năm {{{{ cmp.previ
           "{{% else %}}, {{% if {d} == 'up' %}}tăng{{% else %}}giảm{{% endif %}} "
           "{{{{ {a} }}}} {u} so với năm {{{{ cmp.previous_year }}}}{{% endif %}}{{% endif %}}")
 
-#: The chart caption after "Biểu đồ N. ", by chart kind (same words as bao_cao.html).
+#: The chart caption after "Biểu đồ N. ", by chart kind (one wording for both formats).
 CHART_TITLE = (
     "{% if c.kind == 'bars' %}Chỉ số CCHC năm {{ year }} của {{ b.name }}, từ cao xuống "
     "thấp, màu theo xếp loại; đường nét đứt là ngưỡng xếp loại"

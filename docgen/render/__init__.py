@@ -1,5 +1,8 @@
 """Render stage: a template context -> document bytes (DOCX via docxtpl, PDF via WeasyPrint).
 
+One DOCX template per document is the single source: the PDF renderer fills it and
+typesets the resulting DOCX (see :mod:`docgen.render.docx_html`).
+
 Each third-party renderer sits behind one module (`docx.py`, `pdf.py`) with the same
 signature ``render(template, context, meta) -> bytes``; :data:`FORMATS` registers them,
 and the CLI's choices come from it. Renderer modules are imported on first use, because
@@ -19,7 +22,7 @@ from docgen.render.templates import DOCUMENTS, template_path
 #: Output format -> (module implementing it, template file extension).
 FORMATS: dict[str, tuple[str, str]] = {
     "docx": ("docgen.render.docx", "docx"),
-    "pdf": ("docgen.render.pdf", "html"),
+    "pdf": ("docgen.render.pdf", "docx"),  # typeset from the rendered DOCX
 }
 
 

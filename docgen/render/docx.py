@@ -31,6 +31,7 @@ keeps its template width (see :func:`_fit_widths`).
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 import zipfile
@@ -142,8 +143,13 @@ class _Template(DocxTemplate):
         return None
 
 
-def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> bytes:
+def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
+           charts: dict[str, Mapping[str, Any]] | None = None) -> bytes:
     """Return the DOCX bytes of `template` filled with `context`, stamped with `meta`.
+
+    When `charts` is given, it receives the chart of each picture drawn by
+    ``chart_image``, under the SHA-256 of the picture's bytes: the PDF converter then
+    draws that chart as vector instead of using the bitmap.
 
     :raises TemplateError: the template is missing, is not a DOCX, uses an unknown key or
         a malformed tag, or renders to invalid XML.
@@ -159,7 +165,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         raise _error(f"Mẫu {template.name} không phải tệp DOCX đọc được: {exc}",
                      template) from exc
     environment = make_environment()
-    environment.globals["chart_image"] = functools.partial(_chart_image, doc)
+    environment.globals["chart_image"] = functools.partial(_chart_image, doc, charts)
     try:
         doc.render(dict(context), jinja_env=environment, autoescape=True)
     except jinja2.TemplateError as exc:
@@ -176,11 +182,15 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         raise RenderError(f"Không tạo được tệp DOCX từ mẫu {template.name}: {exc}") from exc
 
 
-def _chart_image(doc: DocxTemplate, chart: Mapping[str, Any]) -> InlineImage:
+def _chart_image(doc: DocxTemplate, drawn: dict | None,
+                 chart: Mapping[str, Any]) -> InlineImage:
     """Return a chart of the context as a PNG picture (200 dpi) the width of the text."""
     from docgen.render import charts  # matplotlib loads only for documents with charts
 
-    return InlineImage(doc, io.BytesIO(charts.png(chart)), width=Mm(charts.WIDTH_MM))
+    data = charts.png(chart)
+    if drawn is not None:
+        drawn[hashlib.sha256(data).hexdigest()] = chart
+    return InlineImage(doc, io.BytesIO(data), width=Mm(charts.WIDTH_MM))
 
 
 # ---------------------------------------------------------------------------------------

@@ -23,10 +23,6 @@ from docgen.render.templates import template_path, template_root
 #: The register a decision is numbered in: Quyết định (ND30 Phụ lục III: QĐ).
 REGISTER_TYPE = "QĐ"
 
-#: Files besides the document's own template that every PDF is built from.
-_SHARED_PDF_FILES = ("base.html", "nd30.css")
-
-
 def docgen_version() -> str:
     """Return the installed docgen version (``unknown`` when run from a bare checkout)."""
     try:
@@ -39,11 +35,8 @@ def template_hashes(kind: str, formats: list[str] | tuple[str, ...]) -> dict[str
     """Return the SHA-256 of every template file that went into `kind` in `formats`."""
     root = template_root()
     files: list[Path] = []
-    if "docx" in formats:
+    if "docx" in formats or "pdf" in formats:  # the PDF is typeset from the DOCX
         files.append(template_path(kind, "docx", root))
-    if "pdf" in formats:
-        files.append(template_path(kind, "html", root))
-        files.extend(root / name for name in _SHARED_PDF_FILES)
     return {str(path.relative_to(root)): sha256_hex(path.read_bytes())
             for path in files if path.exists()}
 
