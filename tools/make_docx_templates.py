@@ -929,14 +929,19 @@ def build_phu_luc():
     return doc
 
 
-def keep_with_next_line(row) -> None:
-    """Make the paragraph style of each cell a Jinja choice: on a TĐG line (a unit's or the
-    averages'), the "… giu" variant that keeps the row with the next (its TĐ line); docxtpl
-    renders the attribute like any other text of the part."""
-    for tc in row._tr.tc_lst:
-        for style in tc.iter(qn("w:pStyle")):
-            plain = style.get(qn("w:val"))
-            style.set(qn("w:val"), f"{{{{ '{plain}giu' if r.kind == 'self' else '{plain}' }}}}")
+def keep_with_next_line(cell) -> None:
+    """On a TĐG line (a unit's or the averages'), the STT cell's paragraph keeps the row
+    with the next one (its TĐ line): two variants of that one paragraph, chosen by
+    ``r.keep``. (A Jinja choice inside the style attribute would be simpler, but
+    LibreOffice drops the whole table when it saves a file with one.)"""
+    first = cell.paragraphs[0]
+    text = first.text
+    first.text = ""
+    first.add_run("{%p if r.keep %}")
+    para(cell, "Bang nho giu", text)
+    para(cell, "Bang nho", "{%p else %}")
+    para(cell, "Bang nho", text)
+    para(cell, "Bang nho", "{%p endif %}")
 
 
 def field_table(doc) -> None:
@@ -979,7 +984,7 @@ def field_table(doc) -> None:
     ]
     for cell, (style, text) in zip(data.cells, row, strict=True):
         first_para(cell, style, text)
-    keep_with_next_line(data)
+    keep_with_next_line(data.cells[0])
     end = loop_end.cells[0].merge(loop_end.cells[-1])
     first_para(end, "Bang nho ten", "{%tr endfor %}")
     set_table(table, widths, borders=True, header_rows=1, cell_margin_mm=APPENDIX_CELL_MARGIN)

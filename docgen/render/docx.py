@@ -144,7 +144,8 @@ class _Template(DocxTemplate):
 
 
 def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
-           charts: dict[str, Mapping[str, Any]] | None = None) -> bytes:
+           charts: dict[str, Mapping[str, Any]] | None = None,
+           undefined: list[tuple[Any, str]] | None = None) -> bytes:
     """Return the DOCX bytes of `template` filled with `context`, stamped with `meta`.
 
     When `charts` is given, it receives the chart of each picture drawn by
@@ -165,6 +166,8 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
         raise _error(f"Mẫu {template.name} không phải tệp DOCX đọc được: {exc}",
                      template) from exc
     environment = make_environment()
+    if undefined is not None:
+        environment.undefined = _recording(undefined)
     environment.globals["chart_image"] = functools.partial(_chart_image, doc, charts)
     try:
         doc.render(dict(context), jinja_env=environment, autoescape=True)
@@ -198,6 +201,55 @@ def _chart_image(doc: DocxTemplate, drawn: dict | None,
 # ---------------------------------------------------------------------------------------
 
 
+def _recording(found: list[tuple[Any, str]]) -> type[jinja2.Undefined]:
+    """An Undefined that notes each missing key in `found` and renders as nothing."""
+
+    class Recording(jinja2.ChainableUndefined):
+        def _note(self) -> None:
+            obj = self._undefined_obj
+            found.append((None if obj is jinja2.utils.missing else obj,
+                          self._undefined_name or ""))
+
+        def __str__(self) -> str:
+            self._note()
+            return ""
+
+        def __iter__(self):
+            self._note()
+            return iter(())
+
+        def __bool__(self) -> bool:
+            self._note()
+            return False
+
+        def __len__(self) -> int:
+            self._note()
+            return 0
+
+        def __html__(self) -> str:
+            return str(self)
+
+    return Recording
+
+
+def template_paragraphs(template: Path) -> list[str]:
+    """Return the text of every paragraph of a DOCX template (body, tables, headers,
+    footers) as Word shows it, tags included."""
+    try:
+        with zipfile.ZipFile(template) as package:
+            names = ["word/document.xml"] + sorted(
+                n for n in package.namelist()
+                if re.fullmatch(r"word/(header|footer)\d*\.xml", n))
+            texts = []
+            for name in names:
+                root = etree.fromstring(package.read(name), _PARSER)
+                for p in root.iter(f"{_W}p"):
+                    texts.append("".join(t.text or "" for t in p.iter(f"{_W}t")))
+            return texts
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise _error(f"không phải tệp DOCX đọc được ({exc})", template) from exc
+
+
 def _error(message: str, template: Path, part: str | None = None, lineno: int | None = None,
            nearby: str | None = None) -> TemplateError:
     """Return a TemplateError carrying where it happened as attributes."""
@@ -215,13 +267,16 @@ def _jinja_error(template: Path, exc: jinja2.TemplateError) -> TemplateError:
     source = getattr(exc, "docgen_source", None)
     nearby = _nearby(source, lineno) if lineno and source is not None else None
     part = getattr(exc, "docgen_part", None)
-    where = ", ".join(x for x in (part, f"dòng {lineno}" if lineno else None) if x)
+    from docgen.render.checking import _vietnamese
+
+    where = {"word/document.xml": "thân văn bản"}.get(part or "", "đầu/chân trang") \
+        if part else ""
     message = f"Mẫu {template.name} lỗi"
-    if where:
-        message += f" ({where})"
-    message += f": {exc.message or exc}"
     if nearby:
-        message += f"; gần: «{nearby}»"
+        message += f" ở đoạn «{nearby}»"
+    elif where:
+        message += f" ({where})"
+    message += f": {_vietnamese(str(exc.message or exc))}"
     return _error(message, template, part, lineno, nearby)
 
 

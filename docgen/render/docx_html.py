@@ -861,8 +861,9 @@ class _Converter:
                 height = tr_pr.find(f"{_W}trHeight")
                 if height is not None:
                     row_css.append(f"height: {_pt(_twips(_attr(height, 'val')))}")
-            keep = [self._keeps_with_next(cell["tc"]) for cell in cells]
-            if keep and all(keep) and index < last_row:
+            # Word keeps a row with the next when the paragraphs of a cell all keep
+            # with the next one (the Biểu's TĐG line has it in its STT cell).
+            if any(self._keeps_with_next(cell["tc"]) for cell in cells) and index < last_row:
                 row_css.append("break-after: avoid")
             attrs = f' class="{self._c_classes(row_css)}"' if row_css else ""
             out.append(f"<tr{attrs}>")

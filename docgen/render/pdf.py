@@ -307,17 +307,27 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     conversion cannot reproduce, and :class:`RenderError` for a character the font lacks
     or any font other than the bundled Liberation Serif in the output.
     """
-    from docgen.render import docx, docx_html
+    from docgen.render import docx
 
     template = Path(template)
     check_glyphs(context)
     drawn: dict[str, Mapping[str, Any]] = {}
     data = docx.render(template, context, meta, charts=drawn)
+    return from_docx(data, drawn, meta, template.name)
+
+
+def from_docx(data: bytes, drawn: Mapping[str, Mapping[str, Any]], meta: DocumentMeta,
+              name: str = "văn bản") -> bytes:
+    """Return the PDF of the rendered DOCX `data`; `drawn` maps the SHA-256 of each chart
+    picture to its chart (drawn again as SVG). The context's glyphs must have been
+    checked (:func:`check_glyphs`)."""
+    from docgen.render import docx_html
+
     try:
         converted = docx_html.convert(data, functools.partial(_chart_svg, drawn))
     except docx_html.UnsupportedContent as exc:
-        raise TemplateError(f"Mẫu {template.name}: {exc}") from exc
-    return typeset(converted.html, converted.resources, meta, template.name)
+        raise TemplateError(f"Mẫu {name}: {exc}") from exc
+    return typeset(converted.html, converted.resources, meta, name)
 
 
 def typeset(html_text: str, resources: Mapping[str, bytes], meta: DocumentMeta,

@@ -18,7 +18,7 @@ from docgen.compute.results import RoundResult
 from docgen.formatting import format_count
 from docgen.model.dossier import Dossier
 from docgen.pipeline import DOCUMENT_TITLES
-from docgen.render.templates import template_path, template_root
+from docgen.render.templates import SHIPPED, template_path, template_root
 
 #: The register a decision is numbered in: Quyết định (ND30 Phụ lục III: QĐ).
 REGISTER_TYPE = "QĐ"
@@ -37,8 +37,16 @@ def template_hashes(kind: str, formats: list[str] | tuple[str, ...]) -> dict[str
     files: list[Path] = []
     if "docx" in formats or "pdf" in formats:  # the PDF is typeset from the DOCX
         files.append(template_path(kind, "docx", root))
-    return {str(path.relative_to(root)): sha256_hex(path.read_bytes())
+    return {_template_name(path, root): sha256_hex(path.read_bytes())
             for path in files if path.exists()}
+
+
+def _template_name(path: Path, root: Path) -> str:
+    """The template's name in its set (a shipped one when the set lacks it)."""
+    for base in (root, SHIPPED):
+        if path.is_relative_to(base):
+            return str(path.relative_to(base))
+    return path.name
 
 
 def summary(result: RoundResult) -> dict[str, Any]:

@@ -56,12 +56,20 @@ def render(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Số liệu gõ tay trong phần nhận xét sai với dữ liệu là lỗi, không "
                          "xuất văn bản.")] = False,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="Thư mục bộ mẫu của cơ quan (docgen templates copy); văn bản "
+                            "nào thiếu mẫu thì dùng mẫu có sẵn.")] = None,
 ) -> None:
     """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
     formats = _formats(format)
+    if templates is not None and not templates.is_dir():
+        typer.echo(f"Lỗi: --templates {templates}: cần một thư mục bộ mẫu; không tìm thấy.",
+                   err=True)
+        raise typer.Exit(code=2)
     try:
         loaded, result = _load_and_warn(dossier, strict)
-        documents = render_package(loaded, formats=formats, draft=draft, result=result)
+        documents = render_package(loaded, formats=formats, draft=draft, result=result,
+                                   template_root=templates)
         paths = write_files(documents, output)
     except DocgenError as error:
         raise _fail(error) from error
@@ -347,3 +355,4 @@ def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = N
 # Topics in modules of their own (they import `app` from here).
 from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (agency …, user …)
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
+from docgen.interfaces.cli import templates as _templates  # noqa: E402,F401
