@@ -217,6 +217,11 @@ def new_document(title: str):
     settings = doc.settings.element
     for rsids in settings.findall(qn("w:rsids")):
         settings.remove(rsids)
+    # Word 2013+ layout (compatibility mode 15): a table with no indent starts at the
+    # margin; mode 14 shifts it by the cell margin (Nơi nhận, Phụ lục tables).
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
 
     props = doc.core_properties
     props.title = title
@@ -696,8 +701,10 @@ def build_quyet_dinh():
          " Căn cứ Chỉ số cải cách hành chính năm {{ year }}, {{ subject }} quán triệt, "
          "rút kinh nghiệm, có các giải pháp để đẩy mạnh cải cách hành chính, cải thiện "
          "Chỉ số cải cách hành chính trong những năm tiếp theo.")
-    para(doc, "Dieu", ("Điều 3.", "Nhan dieu"),
-         " {{ decision.executors }} chịu trách nhiệm thi hành Quyết định này./.")
+    last = para(doc, "Dieu", ("Điều 3.", "Nhan dieu"),
+                " {{ decision.executors }} chịu trách nhiệm thi hành Quyết định này./.")
+    # The last Điều keeps with the signature block and Nơi nhận that follow it.
+    last.paragraph_format.keep_with_next = True
     para(doc, "Dieu", "{%p endif %}")
 
     table = doc.add_table(rows=1, cols=2)
