@@ -64,13 +64,22 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
     author = " ".join(dossier.issuer.name)
     documents = []
     for kind in kinds:
-        meta = DocumentMeta(title=f"{DOCUMENT_TITLES[kind]} - Chỉ số CCHC năm {dossier.year}",
-                            author=author, created=created_at(dossier))
+        meta = DocumentMeta(title=document_title(kind, context), author=author,
+                            created=created_at(dossier),
+                            subject=" ".join(context["decision"]["reference"].split()))
         for fmt in formats:
             LOG.info("Step 3 - rendering %s.%s", kind, fmt)
             documents.append(RenderedDocument(kind, fmt, render_document(
                 kind, fmt, context, meta, template_root)))
     return documents
+
+
+def document_title(kind: str, context: dict) -> str:
+    """The title in the files' metadata: the document, its number and its trích yếu."""
+    number = context["decision"]["number_line"].removeprefix("Số:").split()
+    trich_yeu = " ".join(" ".join(context["decision"]["title_lines"]).split())
+    shown = f" số {number[0]}" if number and not number[0].startswith("/") else ""
+    return f"{DOCUMENT_TITLES[kind]}{shown} - {trich_yeu}"
 
 
 def compare_with_previous(dossier: Dossier, result: RoundResult,

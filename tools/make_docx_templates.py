@@ -293,9 +293,9 @@ def setup_styles(doc) -> None:
          {"first_line": 10, "before": 6, "after": 0, "single": True}),
         ("Can cu", "Body", None, False, True, None, {}),
         ("Dieu", "Body", None, False, False, None, {}),
-        ("Heading muc", "Body", None, True, False, None, {"keep_next": True}),
-        ("Heading khoan", "Body", None, True, False, None, {"keep_next": True}),
-        ("Heading diem", "Body", None, False, True, None, {"keep_next": True}),
+        ("Heading muc", "Body", None, True, False, None, {"keep_next": True, "outline": 0}),
+        ("Heading khoan", "Body", None, True, False, None, {"keep_next": True, "outline": 1}),
+        ("Heading diem", "Body", None, False, True, None, {"keep_next": True, "outline": 2}),
         # Header block (ô 1, 2, 3, 4).
         ("Co quan chu quan", "Normal", 13, False, False, center, {}),
         ("Co quan ban hanh", "Normal", 13, True, False, center, {}),
@@ -374,6 +374,9 @@ def setup_styles(doc) -> None:
             # "Don't add space between paragraphs of the same style": only the first
             # signature line gets the 12 pt before it.
             ppr.append(el("w:contextualSpacing"))
+            reorder_ppr(ppr)
+        if "outline" in extra:  # a heading: Word's navigation pane, the PDF's bookmarks
+            ppr.append(el("w:outlineLvl", val=extra["outline"]))
             reorder_ppr(ppr)
         if extra.get("rule"):
             fmt.space_before = Pt(4)

@@ -395,6 +395,7 @@ def _stamp(document, meta: DocumentMeta) -> None:
         created = created.astimezone(UTC).replace(tzinfo=None)
     props = document.core_properties
     props.title = meta.title
+    props.subject = meta.subject
     props.author = meta.author
     props.last_modified_by = meta.author
     props.created = created

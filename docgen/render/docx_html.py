@@ -387,7 +387,7 @@ def _paragraph_css(p: dict, r: dict, before: float, after: float, empty: bool,
         out.append(f"tab-size: {_pt(tab_stop)}")
     outline = p.get("outline")
     if outline is not None and outline < 9:
-        out.append(f"bookmark-level: {outline + 1}")
+        out.append(f"bookmark-level: {outline + 1}; bookmark-label: content(text)")
     return out
 
 

@@ -228,9 +228,7 @@ def _head(meta: DocumentMeta) -> str:
             f'<meta name="dcterms.created" content="{_w3c_date(meta)}">'
             f'<meta name="dcterms.modified" content="{_w3c_date(meta)}">'
             + (f'<meta name="description" content="{esc(meta.subject)}">'
-               if getattr(meta, "subject", "") else "")
-            + (f'<meta name="keywords" content="{esc(meta.keywords)}">'
-               if getattr(meta, "keywords", "") else ""))
+               if meta.subject else ""))
 
 
 def _chart_svg(charts: Mapping[str, Mapping[str, Any]], picture: bytes) -> bytes | None:

@@ -68,3 +68,30 @@ def test_the_last_article_keeps_with_the_signature(son_la: dict[str, bytes]) -> 
     assert last.paragraph_format.keep_with_next
     page = next(text for text in pdf_pages(son_la["quyet_dinh.pdf"]) if "Nơi nhận" in text)
     assert "Điều 3." in page
+
+
+def test_metadata_carries_number_date_and_trich_yeu() -> None:
+    from pypdf import PdfReader
+
+    documents = render_package(load_dossier(PHU_YEN), kinds=["quyet_dinh"])
+    files = {d.filename: d.data for d in documents}
+    info = PdfReader(io.BytesIO(files["quyet_dinh.pdf"])).metadata
+    assert info["/Title"].startswith("Quyết định số 15/QĐ-UBND - Về việc công bố Chỉ số")
+    assert "ngày 16 tháng 01 năm 2023" in info["/Subject"]
+    props = Document(io.BytesIO(files["quyet_dinh.docx"])).core_properties
+    assert props.title == info["/Title"] and props.subject == info["/Subject"]
+
+
+def test_headings_have_outline_levels_and_become_pdf_bookmarks() -> None:
+    from pypdf import PdfReader
+
+    documents = render_package(load_dossier(SON_LA), kinds=["bao_cao"])
+    files = {d.filename: d.data for d in documents}
+    styles = Document(io.BytesIO(files["bao_cao.docx"])).styles
+    levels = {name: styles[name].element.pPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}outlineLvl")
+        for name in ("Heading muc", "Heading khoan")}
+    assert all(level is not None for level in levels.values())
+    outline = PdfReader(io.BytesIO(files["bao_cao.pdf"])).outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert any(t.startswith("I. TỔNG QUAN") for t in titles), titles
