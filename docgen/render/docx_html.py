@@ -886,6 +886,8 @@ class _Converter:
                 out.append("<thead>" if header_rows else "<tbody>")
             if index == header_rows and header_rows:
                 out.append("</thead><tbody>")
+            elif index > header_rows and (index - header_rows) % _ROW_GROUP == 0:
+                out.append("</tbody><tbody>")  # WeasyPrint lays out short groups faster
             out.append(self._row(row, cells, index == last_row, borders, margins, ncols,
                                  last_row))
         out.append("</thead></table>" if header_rows >= len(rows) else "</tbody></table>")
@@ -1158,6 +1160,9 @@ class _Converter:
         running.append(f'<div style="position: running({name})">{content}</div>')
         return name
 
+
+#: Body rows per ``<tbody>``: long tables lay out faster in groups (the layout is the same).
+_ROW_GROUP = 40
 
 #: Stands for a text while a table row's shape is converted (a private-use character).
 _SLOT = "\U0010fffd"
