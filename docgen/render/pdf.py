@@ -325,6 +325,10 @@ def from_docx(data: bytes, drawn: Mapping[str, Mapping[str, Any]], meta: Documen
         converted = docx_html.convert(data, functools.partial(_chart_svg, drawn))
     except docx_html.UnsupportedContent as exc:
         raise TemplateError(f"Mẫu {name}: {exc}") from exc
+    # The filled DOCX (python-docx's object graph, full of reference cycles) is garbage
+    # now; collect it before layout, during which the collector is paused.
+    del data
+    gc.collect()
     return typeset(converted.html, converted.resources, meta, name)
 
 
