@@ -16,8 +16,6 @@ the child and the children it waited for).
   DOCX to PDF (``soffice --headless --convert-to pdf``, a fresh LibreOffice each time, as
   a converter service started per request does), and a naive WeasyPrint render of the
   same table (a plain HTML table in the same font, WeasyPrint's defaults, warm process).
-* **Split**: the largest size's Phụ lục in 2 page-aligned parts on 2 workers, joined
-  (:mod:`docgen.render.split`), with the workers' peak memory.
 * **Pool throughput**: packages per minute with 1 and 2 client threads on 1 and 2 workers.
 
 ``--quick`` runs one repetition on 100 and 1.000 units only (a smoke run, not figures to
@@ -219,34 +217,6 @@ def _child_throughput(workers: int, clients: int, repeat: int) -> dict:
     return {"per_minute": clients * repeat * 60 / elapsed}
 
 
-def _child_split(size: int, parts: int, repeat: int) -> dict:
-    """The Phụ lục of `size` units split into `parts` on a pool of as many workers."""
-    from docgen.compute.results import compute_round
-    from docgen.context.builder import build_context, created_at
-    from docgen.render import DocumentMeta, split
-    from docgen.render.pool import RenderJob, RenderPool
-    from docgen.render.templates import template_path
-
-    dossier = synthetic_dossier(size)
-    context = build_context(dossier, compute_round(dossier), draft=True)
-    meta = DocumentMeta("Phụ lục", "bench", created_at(dossier))
-    template = template_path("phu_luc", "html")
-    times, joined = [], None
-    with RenderPool(parts) as pool:
-        def run(plan):
-            return pool.render([RenderJob("phu_luc", "pdf", meta, part=p) for p in plan],
-                               context)
-
-        split.render_split(template, context, meta, run, parts)  # warm-up
-        for _ in range(repeat):
-            start = time.perf_counter()
-            joined = split.render_split(template, context, meta, run, parts)
-            times.append(time.perf_counter() - start)
-        worker_mb = max(_peak_mb_of(pid) for pid in pool.pids())
-    return {"median": statistics.median(times), "worker_mb": worker_mb,
-            "pages": _pages(joined) if joined else None}
-
-
 def _peak_mb_of(pid: int) -> float:
     """Peak resident memory of a live process (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -258,7 +228,6 @@ def _peak_mb_of(pid: int) -> float:
 CHILDREN = {"phu_luc": lambda a: _child_phu_luc(int(a[0]), a[1], int(a[2])),
             "naive": lambda a: _child_naive(int(a[0]), int(a[1])),
             "package": lambda a: _child_package(a[0], int(a[1])),
-            "split": lambda a: _child_split(int(a[0]), int(a[1]), int(a[2])),
             "throughput": lambda a: _child_throughput(int(a[0]), int(a[1]), int(a[2]))}
 
 
@@ -353,14 +322,6 @@ def main() -> None:
         line += (f" {_s(naive['median']):>7} {naive['peak_mb']:>5.0f} "
                  f"{_s(naive['median'] / pdf_row['median']):>6}")
         print(line, flush=True)
-
-    largest = max(sizes)
-    print(f"\nPhụ lục PDF of {largest} units split into 2 page-aligned parts on 2 workers "
-          "(docgen.render.split; a probe render first)")
-    row = _child("split", largest, 2, repeat)
-    print(f"  median {_s(row['median'])} s, {row['pages']} pages, "
-          f"peak {row['worker_mb']:.0f} MB per worker, {row['peak_mb']:.0f} MB caller",
-          flush=True)
 
     print("\nPool throughput, Sơn La packages per minute (re-renders)")
     print(f"{'workers':>7} {'1 client':>9} {'2 clients':>10} {'2 vs 1':>7}")

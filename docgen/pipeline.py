@@ -72,9 +72,10 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
     context = build_context(dossier, result, draft=draft,
                             comparison=compare_with_previous(dossier, result, previous))
     author = " ".join(dossier.issuer.name)
+    subject = " ".join(context["decision"]["reference"].split())
     jobs = [RenderJob(kind, fmt, DocumentMeta(
-                title=f"{DOCUMENT_TITLES[kind]} - Chỉ số CCHC năm {dossier.year}",
-                author=author, created=created_at(dossier)))
+                title=document_title(kind, context), author=author,
+                created=created_at(dossier), subject=subject))
             for kind in kinds for fmt in formats]
     if pool is not None:  # the documents in parallel on the pool's warmed-up processes
         LOG.info("Step 3 - rendering %d documents on %d workers", len(jobs), pool.size)
@@ -95,6 +96,14 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
             data = prepare_for_signing(job.kind, data, dossier.decision.signer.name)
         documents.append(RenderedDocument(job.kind, job.format, data))
     return documents
+
+
+def document_title(kind: str, context: dict) -> str:
+    """The title in the files' metadata: the document, its number and its trích yếu."""
+    number = context["decision"]["number_line"].removeprefix("Số:").split()
+    trich_yeu = " ".join(" ".join(context["decision"]["title_lines"]).split())
+    shown = f" số {number[0]}" if number and not number[0].startswith("/") else ""
+    return f"{DOCUMENT_TITLES[kind]}{shown} - {trich_yeu}"
 
 
 def compare_with_previous(dossier: Dossier, result: RoundResult,

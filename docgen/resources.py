@@ -48,6 +48,12 @@ def templates_dir() -> Path:
     return Path(override) if override else _shipped("templates")
 
 
+def shipped_templates_dir() -> Path:
+    """The templates that ship with docgen (what ``docgen templates copy`` writes, and
+    what an agency's set falls back to for a document it lacks)."""
+    return _shipped("templates")
+
+
 def fonts_dir() -> Path:
     """The folder of the bundled Liberation Serif faces (or the configured one)."""
     if "fonts" in _overrides:

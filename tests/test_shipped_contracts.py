@@ -33,22 +33,6 @@ def context() -> dict:
 
 
 @pytest.mark.parametrize("kind", sorted(DOCUMENTS))
-def test_html_templates_use_only_context_keys(kind: str, context: dict) -> None:
-    env = make_environment(template_root())
-    path = template_path(kind, "html")
-    names: set[str] = set()
-    macros: set[str] = set()
-    for name in (path.relative_to(template_root()).as_posix(), "base.html"):
-        tree = env.parse(env.loader.get_source(env, name)[0])
-        names |= jinja2.meta.find_undeclared_variables(tree)
-        macros |= {m.name for m in tree.find_all(jinja2.nodes.Macro)}
-    # pdf_meta (title, author, dates for the PDF info) and chart_src (a chart of the
-    # context drawn as SVG) are added by the PDF renderer itself
-    given = {"pdf_meta", "chart_src"}
-    assert names - macros - given <= set(context), names - macros - given - set(context)
-
-
-@pytest.mark.parametrize("kind", sorted(DOCUMENTS))
 def test_docx_templates_use_only_context_keys(kind: str, context: dict) -> None:
     template = DocxTemplate(str(template_path(kind, "docx")))
     missing = template.get_undeclared_template_variables(make_environment(), context)

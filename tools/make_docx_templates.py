@@ -217,6 +217,11 @@ def new_document(title: str):
     settings = doc.settings.element
     for rsids in settings.findall(qn("w:rsids")):
         settings.remove(rsids)
+    # Word 2013+ layout (compatibility mode 15): a table with no indent starts at the
+    # margin; mode 14 shifts it by the cell margin (Nơi nhận, Phụ lục tables).
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
 
     props = doc.core_properties
     props.title = title
@@ -288,9 +293,9 @@ def setup_styles(doc) -> None:
          {"first_line": 10, "before": 6, "after": 0, "single": True}),
         ("Can cu", "Body", None, False, True, None, {}),
         ("Dieu", "Body", None, False, False, None, {}),
-        ("Heading muc", "Body", None, True, False, None, {"keep_next": True}),
-        ("Heading khoan", "Body", None, True, False, None, {"keep_next": True}),
-        ("Heading diem", "Body", None, False, True, None, {"keep_next": True}),
+        ("Heading muc", "Body", None, True, False, None, {"keep_next": True, "outline": 0}),
+        ("Heading khoan", "Body", None, True, False, None, {"keep_next": True, "outline": 1}),
+        ("Heading diem", "Body", None, False, True, None, {"keep_next": True, "outline": 2}),
         # Header block (ô 1, 2, 3, 4).
         ("Co quan chu quan", "Normal", 13, False, False, center, {}),
         ("Co quan ban hanh", "Normal", 13, True, False, center, {}),
@@ -369,6 +374,9 @@ def setup_styles(doc) -> None:
             # "Don't add space between paragraphs of the same style": only the first
             # signature line gets the 12 pt before it.
             ppr.append(el("w:contextualSpacing"))
+            reorder_ppr(ppr)
+        if "outline" in extra:  # a heading: Word's navigation pane, the PDF's bookmarks
+            ppr.append(el("w:outlineLvl", val=extra["outline"]))
             reorder_ppr(ppr)
         if extra.get("rule"):
             fmt.space_before = Pt(4)
@@ -625,7 +633,7 @@ CHANGE = ("{{% if {when} %}}{{% if {d} == 'same' %}}, bằng năm {{{{ cmp.previ
           "{{% else %}}, {{% if {d} == 'up' %}}tăng{{% else %}}giảm{{% endif %}} "
           "{{{{ {a} }}}} {u} so với năm {{{{ cmp.previous_year }}}}{{% endif %}}{{% endif %}}")
 
-#: The chart caption after "Biểu đồ N. ", by chart kind (same words as bao_cao.html).
+#: The chart caption after "Biểu đồ N. ", by chart kind (one wording for both formats).
 CHART_TITLE = (
     "{% if c.kind == 'bars' %}Chỉ số CCHC năm {{ year }} của {{ b.name }}, từ cao xuống "
     "thấp, màu theo xếp loại; đường nét đứt là ngưỡng xếp loại"
@@ -696,8 +704,10 @@ def build_quyet_dinh():
          " Căn cứ Chỉ số cải cách hành chính năm {{ year }}, {{ subject }} quán triệt, "
          "rút kinh nghiệm, có các giải pháp để đẩy mạnh cải cách hành chính, cải thiện "
          "Chỉ số cải cách hành chính trong những năm tiếp theo.")
-    para(doc, "Dieu", ("Điều 3.", "Nhan dieu"),
-         " {{ decision.executors }} chịu trách nhiệm thi hành Quyết định này./.")
+    last = para(doc, "Dieu", ("Điều 3.", "Nhan dieu"),
+                " {{ decision.executors }} chịu trách nhiệm thi hành Quyết định này./.")
+    # The last Điều keeps with the signature block and Nơi nhận that follow it.
+    last.paragraph_format.keep_with_next = True
     para(doc, "Dieu", "{%p endif %}")
 
     table = doc.add_table(rows=1, cols=2)
@@ -929,14 +939,19 @@ def build_phu_luc():
     return doc
 
 
-def keep_with_next_line(row) -> None:
-    """Make the paragraph style of each cell a Jinja choice: on a TĐG line (a unit's or the
-    averages'), the "… giu" variant that keeps the row with the next (its TĐ line); docxtpl
-    renders the attribute like any other text of the part."""
-    for tc in row._tr.tc_lst:
-        for style in tc.iter(qn("w:pStyle")):
-            plain = style.get(qn("w:val"))
-            style.set(qn("w:val"), f"{{{{ '{plain}giu' if r.kind == 'self' else '{plain}' }}}}")
+def keep_with_next_line(cell) -> None:
+    """On a TĐG line (a unit's or the averages'), the STT cell's paragraph keeps the row
+    with the next one (its TĐ line): two variants of that one paragraph, chosen by
+    ``r.keep``. (A Jinja choice inside the style attribute would be simpler, but
+    LibreOffice drops the whole table when it saves a file with one.)"""
+    first = cell.paragraphs[0]
+    text = first.text
+    first.text = ""
+    first.add_run("{%p if r.keep %}")
+    para(cell, "Bang nho giu", text)
+    para(cell, "Bang nho", "{%p else %}")
+    para(cell, "Bang nho", text)
+    para(cell, "Bang nho", "{%p endif %}")
 
 
 def field_table(doc) -> None:
@@ -979,7 +994,7 @@ def field_table(doc) -> None:
     ]
     for cell, (style, text) in zip(data.cells, row, strict=True):
         first_para(cell, style, text)
-    keep_with_next_line(data)
+    keep_with_next_line(data.cells[0])
     end = loop_end.cells[0].merge(loop_end.cells[-1])
     first_para(end, "Bang nho ten", "{%tr endfor %}")
     set_table(table, widths, borders=True, header_rows=1, cell_margin_mm=APPENDIX_CELL_MARGIN)

@@ -130,20 +130,22 @@ def _field_table(fields: FieldResults, average: Decimal, scheme: Scheme,
         unit = row.unit
         if fields.has_self:
             rows.append({"index": str(index), "name": unit.name, "kind": "self",
-                         "average": False, "first": True,
+                         "keep": True, "average": False, "first": True,
                          "scores": [score(v) for v in row.self_fields],
                          "total": score(row.self_total), "rank": "", "band": ""})
         rows.append({"index": "" if fields.has_self else str(index),
                      "name": "" if fields.has_self else unit.name,
-                     "kind": "appraised", "average": False, "first": not fields.has_self,
+                     "kind": "appraised", "keep": False, "average": False,
+                     "first": not fields.has_self,
                      "scores": [score(v) for v in unit.fields],
                      "total": score(unit.total), "rank": str(unit.rank),
                      "band": scheme.bands[unit.band].label})
     if fields.has_self:
-        rows.append({"index": "", "name": "", "kind": "self", "average": True, "first": True,
+        rows.append({"index": "", "name": "", "kind": "self", "keep": True, "average": True,
+                     "first": True,
                      "scores": [score(f.self_average) for f in fields.fields],
                      "total": score(fields.self_total_average), "rank": "", "band": ""})
-    rows.append({"index": "", "name": "", "kind": "appraised", "average": True,
+    rows.append({"index": "", "name": "", "kind": "appraised", "keep": False, "average": True,
                  "first": not fields.has_self,
                  "scores": [score(f.average) for f in fields.fields],
                  "total": score(average), "rank": "", "band": ""})

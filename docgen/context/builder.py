@@ -52,13 +52,14 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool,
     blocks also carry the year-over-year lines."""
     scheme = dossier.scheme
     decision_reference = _decision_reference(dossier)
-    attachment_line = f"(Kèm theo {decision_reference})"
+    place = (dossier.issuer.place,)
+    attachment_line = fmt.keep_together(f"(Kèm theo {decision_reference})", place)
     blocks = [_block(b, i, dossier) for i, b in enumerate(result.blocks, start=1)]
     _add_analytics(blocks, dossier, result, comparison)
     return {
         "draft": draft,
         "year": str(dossier.year),
-        "subject": dossier.subject,
+        "subject": fmt.keep_together(dossier.subject, place),
         "max_total": fmt.format_plain(scheme.max_total),
         "issuer": {
             "parent_lines": list(dossier.issuer.parent),
@@ -68,7 +69,9 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool,
         },
         "decision": _decision(dossier, decision_reference),
         "report": _report(dossier, attachment_line),
-        "appendix": {"title_lines": list(dossier.appendix_title), "attachment_line": attachment_line},
+        "appendix": {"title_lines": [fmt.keep_together(line, place)
+                                     for line in dossier.appendix_title],
+                     "attachment_line": attachment_line},
         "components": [{"name": c.name, "max": fmt.format_plain(c.max)} for c in scheme.components],
         "blocks": blocks,
         "survey": _survey(dossier, result),
@@ -93,6 +96,17 @@ def _decision_reference(dossier: Dossier) -> str:
     return f"Quyết định số {shown} {when} của {dossier.issuer.authority_name}"
 
 
+def _attachments(phrase: str) -> str:
+    """The attached documents as Điều 1 names them: the Phụ lục is always attached, so a
+    phrase that leaves it out gets it ("báo cáo" -> "báo cáo và Phụ lục").
+
+    >>> _attachments("báo cáo"), _attachments("Báo cáo, Phụ lục kết quả")
+    ('báo cáo và Phụ lục', 'Báo cáo, Phụ lục kết quả')
+    """
+    phrase = _clean(phrase)
+    return phrase if "phụ lục" in phrase.lower() else f"{phrase} và Phụ lục"
+
+
 def _decision(dossier: Dossier, reference: str) -> Context:
     decision = dossier.decision
     year, month, day = decision_date(decision)
@@ -100,7 +114,8 @@ def _decision(dossier: Dossier, reference: str) -> Context:
     closing = [_clean(decision.proposal)] if decision.proposal else []
     lines = [*bases, *closing]
     punctuated = [f"{line};" for line in lines[:-1]] + [f"{lines[-1]}."]
-    recipients = [f"- {_clean(r)};" for r in decision.recipients]
+    place = (dossier.issuer.place,)
+    recipients = [fmt.keep_together(f"- {_clean(r)};", place) for r in decision.recipients]
     recipients.append(f"- Lưu: {_clean(decision.archive)}.")
     return {
         "number_line": _number_line(dossier),
@@ -112,7 +127,7 @@ def _decision(dossier: Dossier, reference: str) -> Context:
         "articles": [{"label": f"Điều {i}.", "text": text}
                      for i, text in enumerate(decision.articles, start=1)],
         "executors": decision.executors or "",
-        "attachments_phrase": decision.attachments_phrase,
+        "attachments_phrase": _attachments(decision.attachments_phrase),
         "signature": {"lines": signature_lines(decision.signer), "name": decision.signer.name},
         "recipients": recipients,
     }

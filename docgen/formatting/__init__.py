@@ -21,7 +21,8 @@ from docgen.formatting.numbers import (
     format_plain,
     format_ratio,
 )
-from docgen.formatting.text import join_names, name_key, normalize_text, point_letter, roman
+from docgen.formatting.text import (join_names, keep_together, name_key, normalize_text,
+                                    point_letter, roman)
 
 __all__ = [
     "format_band_range",
@@ -36,6 +37,7 @@ __all__ = [
     "format_plain",
     "format_ratio",
     "join_names",
+    "keep_together",
     "name_key",
     "normalize_text",
     "point_letter",

@@ -76,3 +76,33 @@ def join_names(names: list[str]) -> str:
     ''
     """
     return ", ".join(names)
+
+
+#: Set phrases of the header, the "(Kèm theo …)" line, the titles and Nơi nhận that must
+#: never break across lines (matched case-insensitively).
+SET_PHRASES = (
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Phó Chủ tịch", "Chủ tịch", "thành phố",
+    "Văn phòng", "Mặt trận Tổ quốc", "Quyết định số", "cải cách hành chính",
+)
+
+_NBSP = "\u00a0"
+
+
+def keep_together(text: str, names: tuple[str, ...] = ()) -> str:
+    """Return `text` with non-breaking spaces inside the set phrases and inside `names`
+    (place names such as "Sơn La"), and between "ngày", "tháng", "năm" and their number,
+    so that no line break falls inside them.
+
+    >>> keep_together("của Chủ tịch Ủy ban nhân dân tỉnh Sơn La", ("Sơn La",)).count("\\u00a0")
+    5
+    >>> keep_together("ngày 16 tháng 12 năm 2025").count("\\u00a0")
+    3
+    """
+    for phrase in (*SET_PHRASES, *names):
+        words = phrase.split()
+        if len(words) < 2:
+            continue
+        pattern = r"\b" + r"\s+".join(map(re.escape, words)) + r"\b"
+        text = re.sub(pattern, lambda m: re.sub(r"\s+", _NBSP, m.group(0)), text,
+                      flags=re.IGNORECASE)
+    return re.sub(r"\b(ngày|tháng|năm)\s+(\d+)", rf"\1{_NBSP}\2", text)

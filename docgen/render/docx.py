@@ -3,7 +3,7 @@
 This is the only module of docgen that imports docxtpl. It guarantees four things:
 
 * **Escaping.** Values go through the strict, autoescaping environment of
-  :func:`~docgen.render.environment.shared_environment`, so "Sở Văn hóa & Thể thao <mới>"
+  :func:`~docgen.render.environment.make_environment`, so "Sở Văn hóa & Thể thao <mới>"
   arrives intact; characters that XML 1.0 forbids (C0 controls other than tab and line
   feed, lone surrogates, U+FFFE/U+FFFF) are dropped from the rendered XML instead of
   corrupting it. A tab or a line feed inside a value becomes a Word tab or line break.
@@ -30,11 +30,12 @@ keeps its template width (see :func:`_fit_widths`).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import re
 import zipfile
 from collections.abc import Mapping
-from contextvars import ContextVar
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from docgen.errors import RenderError, TemplateError
-from docgen.render.environment import shared_environment
+from docgen.render.environment import make_environment
 from docgen.render.meta import DocumentMeta
 from docgen.render.packaging import deterministic_zip
 
@@ -142,8 +143,14 @@ class _Template(DocxTemplate):
         return None
 
 
-def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> bytes:
+def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
+           charts: dict[str, Mapping[str, Any]] | None = None,
+           undefined: list[tuple[Any, str]] | None = None) -> bytes:
     """Return the DOCX bytes of `template` filled with `context`, stamped with `meta`.
+
+    When `charts` is given, it receives the chart of each picture drawn by
+    ``chart_image``, under the SHA-256 of the picture's bytes: the PDF converter then
+    draws that chart as vector instead of using the bitmap.
 
     :raises TemplateError: the template is missing, is not a DOCX, uses an unknown key or
         a malformed tag, or renders to invalid XML.
@@ -158,9 +165,10 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _error(f"Mẫu {template.name} không phải tệp DOCX đọc được: {exc}",
                      template) from exc
-    environment = shared_environment()
-    environment.globals["chart_image"] = _chart_image
-    token = _DOCUMENT.set(doc)
+    environment = make_environment()
+    if undefined is not None:
+        environment.undefined = _recording(undefined)
+    environment.globals["chart_image"] = functools.partial(_chart_image, doc, charts)
     try:
         doc.render(dict(context), jinja_env=environment, autoescape=True)
     except jinja2.TemplateError as exc:
@@ -179,22 +187,69 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         raise RenderError(f"Không tạo được tệp DOCX từ mẫu {template.name}: {exc}") from exc
 
 
-#: The template being filled (``chart_image`` adds its pictures to it; the environment
-#: and its globals are shared by every render, so the document is reached through this).
-_DOCUMENT: ContextVar[DocxTemplate] = ContextVar("docgen_docx_document")
-
-
-def _chart_image(chart: Mapping[str, Any]) -> InlineImage:
+def _chart_image(doc: DocxTemplate, drawn: dict | None,
+                 chart: Mapping[str, Any]) -> InlineImage:
     """Return a chart of the context as a PNG picture (200 dpi) the width of the text."""
     from docgen.render import charts  # matplotlib loads only for documents with charts
 
-    return InlineImage(_DOCUMENT.get(), io.BytesIO(charts.png(chart)),
-                       width=Mm(charts.WIDTH_MM))
+    data = charts.png(chart)
+    if drawn is not None:
+        drawn[hashlib.sha256(data).hexdigest()] = chart
+    return InlineImage(doc, io.BytesIO(data), width=Mm(charts.WIDTH_MM))
 
 
 # ---------------------------------------------------------------------------------------
 # Errors
 # ---------------------------------------------------------------------------------------
+
+
+def _recording(found: list[tuple[Any, str]]) -> type[jinja2.Undefined]:
+    """An Undefined that notes each missing key in `found` and renders as nothing."""
+
+    class Recording(jinja2.ChainableUndefined):
+        def _note(self) -> None:
+            obj = self._undefined_obj
+            found.append((None if obj is jinja2.utils.missing else obj,
+                          self._undefined_name or ""))
+
+        def __str__(self) -> str:
+            self._note()
+            return ""
+
+        def __iter__(self):
+            self._note()
+            return iter(())
+
+        def __bool__(self) -> bool:
+            self._note()
+            return False
+
+        def __len__(self) -> int:
+            self._note()
+            return 0
+
+        def __html__(self) -> str:
+            return str(self)
+
+    return Recording
+
+
+def template_paragraphs(template: Path) -> list[str]:
+    """Return the text of every paragraph of a DOCX template (body, tables, headers,
+    footers) as Word shows it, tags included."""
+    try:
+        with zipfile.ZipFile(template) as package:
+            names = ["word/document.xml"] + sorted(
+                n for n in package.namelist()
+                if re.fullmatch(r"word/(header|footer)\d*\.xml", n))
+            texts = []
+            for name in names:
+                root = etree.fromstring(package.read(name), _PARSER)
+                for p in root.iter(f"{_W}p"):
+                    texts.append("".join(t.text or "" for t in p.iter(f"{_W}t")))
+            return texts
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise _error(f"không phải tệp DOCX đọc được ({exc})", template) from exc
 
 
 def _error(message: str, template: Path, part: str | None = None, lineno: int | None = None,
@@ -214,13 +269,16 @@ def _jinja_error(template: Path, exc: jinja2.TemplateError) -> TemplateError:
     source = getattr(exc, "docgen_source", None)
     nearby = _nearby(source, lineno) if lineno and source is not None else None
     part = getattr(exc, "docgen_part", None)
-    where = ", ".join(x for x in (part, f"dòng {lineno}" if lineno else None) if x)
+    from docgen.render.checking import _vietnamese
+
+    where = {"word/document.xml": "thân văn bản"}.get(part or "", "đầu/chân trang") \
+        if part else ""
     message = f"Mẫu {template.name} lỗi"
-    if where:
-        message += f" ({where})"
-    message += f": {exc.message or exc}"
     if nearby:
-        message += f"; gần: «{nearby}»"
+        message += f" ở đoạn «{nearby}»"
+    elif where:
+        message += f" ({where})"
+    message += f": {_vietnamese(str(exc.message or exc))}"
     return _error(message, template, part, lineno, nearby)
 
 
@@ -339,6 +397,7 @@ def _stamp(document, meta: DocumentMeta) -> None:
         created = created.astimezone(UTC).replace(tzinfo=None)
     props = document.core_properties
     props.title = meta.title
+    props.subject = meta.subject
     props.author = meta.author
     props.last_modified_by = meta.author
     props.created = created

@@ -18,3 +18,5 @@ class DocumentMeta:
     author: str
     created: datetime
     language: str = "vi-VN"
+    #: The decision's number and date as cited ("Quyết định số 15/QĐ-UBND ngày …").
+    subject: str = ""

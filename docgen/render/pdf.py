@@ -1,4 +1,4 @@
-"""PDF renderer: a Jinja HTML template laid out by WeasyPrint, returned as bytes.
+"""PDF renderer: the rendered DOCX, converted to HTML, laid out by WeasyPrint, as bytes.
 
 This is the only module of docgen that imports WeasyPrint. It guarantees three things:
 
@@ -7,13 +7,15 @@ This is the only module of docgen that imports WeasyPrint. It guarantees three t
   system font can stand in for it. Every character of the context is checked against the
   fonts' cmaps before layout, and the fonts actually used are checked after it; either
   failure raises :class:`~docgen.errors.RenderError` instead of a silent fallback.
-* **No outside resources.** WeasyPrint may only read files under the templates folder and
-  the fonts folder, and the document's own charts, drawn as SVG by
-  :mod:`docgen.render.charts` (labels as text in the bundled font) and handed over from
-  memory (``chart_src`` in templates);
-  anything else (http, data:, other paths) stops the rendering.
+* **One source.** The DOCX template is filled first (:mod:`docgen.render.docx`) and the
+  PDF is typeset from that DOCX (:mod:`docgen.render.docx_html`): the same paragraphs,
+  styles, tables and sections in both files.
+* **No outside resources.** WeasyPrint may only read the fonts folder and the document's
+  own pictures, handed over from memory; the charts are drawn again as SVG by
+  :mod:`docgen.render.charts` (labels as text in the bundled font) in place of the DOCX's
+  bitmaps. Anything else (http, data:, other paths) stops the rendering.
 * **Reproducible bytes.** Dates come from :class:`~docgen.render.meta.DocumentMeta`, and the
-  PDF file identifier is a hash of the rendered HTML, so the same input gives the same file.
+  PDF file identifier is a hash of the converted HTML, so the same input gives the same file.
 """
 
 from __future__ import annotations
@@ -21,26 +23,24 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import html
 import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import jinja2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
 from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, FACES, covered_codepoints
-from docgen.render.environment import shared_environment
 from docgen.render.meta import DocumentMeta
 from docgen.resources import fonts_dir
 
@@ -56,9 +56,6 @@ _FACES = FACES
 #: Archival PDF (ISO 19005-2, level B): XMP with pdfaid, an sRGB output intent, every font
 #: embedded; not validated here (see README, "Electronic signing").
 PDF_VARIANT = "pdf/a-2b"
-
-#: Shared stylesheet, looked up in the templates folder.
-STYLESHEET = "nd30.css"
 
 #: WeasyPrint warnings that say nothing about the document (it subsets fonts either way).
 _BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -79,6 +76,14 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 CHART_SCHEME = "docgen-chart"
 
 
+#: Length of the converted HTML above which the garbage is collected before the layout
+#: (the 3.321-unit Phụ lục: 1,1 MB; the Sơn La documents: under 0,1 MB).
+_COLLECT_ABOVE = 300_000
+
+_CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg",
+                  "jpg": "image/jpeg", "gif": "image/gif"}
+
+
 class _LocalFetcher(URLFetcher):
     """Fetch ``file:`` URLs below the allowed folders and the document's own charts from
     memory; refuse everything else, fatally."""
@@ -90,8 +95,9 @@ class _LocalFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         if url in self._memory:
+            kind = _CONTENT_TYPES.get(url.rsplit(".", 1)[-1].lower(), "image/svg+xml")
             return URLFetcherResponse(url, body=self._memory[url],
-                                      headers={"Content-Type": "image/svg+xml"})
+                                      headers={"Content-Type": kind})
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Không được tải tài nguyên ngoài: {url}")
@@ -154,18 +160,6 @@ def _font_setup() -> tuple[FontConfiguration, weasyprint.CSS]:
     return font_config, css
 
 
-@functools.lru_cache(maxsize=8)
-def _stylesheet(path: Path, mtime_ns: int, size: int) -> weasyprint.CSS:
-    """Return the parsed shared stylesheet; the key changes whenever the file does."""
-    font_config, _ = _font_setup()
-    with _weasyprint_errors(path.name):
-        return weasyprint.CSS(
-            filename=str(path),
-            font_config=font_config,
-            url_fetcher=_LocalFetcher((path.parent, fonts_dir())),
-        )
-
-
 def check_glyphs(context: Mapping[str, Any]) -> None:
     """Raise :class:`RenderError` if a string of `context` has a character outside the font.
 
@@ -217,51 +211,34 @@ def _w3c_date(meta: DocumentMeta) -> str:
     return text + f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _render_html(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
-                 charts: dict[str, bytes] | None = None) -> str:
-    """Render the Jinja template to an HTML string, mapping Jinja failures to TemplateError."""
-    root = template.parents[1]
-    name = template.relative_to(root).as_posix()
-    if not template.is_file():
-        raise TemplateError(f"Không tìm thấy mẫu {template}")
-    pdf_meta = {
-        "title": meta.title,
-        "author": meta.author,
-        "created": _w3c_date(meta),
-        "language": meta.language,
-    }
-    environment = shared_environment(root)
-    environment.globals["chart_src"] = _chart_src
-    token = _CHARTS.set({} if charts is None else charts)
-    try:
-        return environment.get_template(name).render({**context, "pdf_meta": pdf_meta})
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"Mẫu {name} lỗi: {exc}") from exc
-    finally:
-        _CHARTS.reset(token)
+def _head(meta: DocumentMeta) -> str:
+    """Return the HTML head elements WeasyPrint turns into the PDF's metadata."""
+    def esc(text: str) -> str:
+        return html.escape(text, quote=True)
+
+    return (f"<title>{esc(meta.title)}</title>"
+            f'<meta name="author" content="{esc(meta.author)}">'
+            f'<meta name="dcterms.created" content="{_w3c_date(meta)}">'
+            f'<meta name="dcterms.modified" content="{_w3c_date(meta)}">'
+            + (f'<meta name="description" content="{esc(meta.subject)}">'
+               if meta.subject else ""))
 
 
-#: The chart store of the document being rendered (templates reach it through
-#: ``chart_src``; the environment and its globals are shared by every render).
-_CHARTS: ContextVar[dict[str, bytes]] = ContextVar("docgen_pdf_charts")
-
-
-def _chart_src(chart: Mapping[str, Any]) -> str:
-    """Draw a chart of the context as SVG, keep it in the document's chart store and
-    return the URL under which the fetcher hands it to WeasyPrint.
+def _chart_svg(charts: Mapping[str, Mapping[str, Any]], picture: bytes) -> bytes | None:
+    """Return the SVG of the chart whose DOCX picture is `picture`, or None.
 
     The SVG's labels are text in :data:`FONT_FAMILY`, so WeasyPrint sets them in the
     bundled font it embeds for the body (the check after layout sees them too); every
     character they hold, tick values included, is checked against the font first.
     """
-    from docgen.render import charts  # matplotlib loads only for documents with charts
+    chart = charts.get(hashlib.sha256(picture).hexdigest())
+    if chart is None:
+        return None
+    from docgen.render import charts as drawing  # matplotlib loads only for charts
 
-    document = charts.svg(chart, family=FONT_FAMILY)
-    check_glyphs({f"biểu đồ {chart.get('number', '')}": charts.svg_texts(document)})
-    data = document.encode("utf-8")
-    url = f"{CHART_SCHEME}:{hashlib.sha256(data).hexdigest()[:16]}.svg"
-    _CHARTS.get()[url] = data
-    return url
+    document = drawing.svg(chart, family=FONT_FAMILY)
+    check_glyphs({f"biểu đồ {chart.get('number', '')}": drawing.svg_texts(document)})
+    return document.encode("utf-8")
 
 
 class _Collect(logging.Handler):
@@ -312,9 +289,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def warm_up(templates: tuple[Path, ...] = ()) -> None:
+def warm_up() -> None:
     """Pay once what a process's first PDF pays: the fonts' cmaps, the stylesheets, Pango
-    and HarfBuzz set up on the bundled faces, and the HTML `templates` compiled."""
+    and HarfBuzz set up on the bundled faces."""
     _covered_codepoints()
     _ua_stylesheet()
     font_config, font_css = _font_setup()
@@ -323,60 +300,76 @@ def warm_up(templates: tuple[Path, ...] = ()) -> None:
     with _weasyprint_errors("khởi động"):
         _HTML(string=f'<body style="font-family: \'{FONT_FAMILY}\'">{faces}</body>').render(
             stylesheets=[font_css], font_config=font_config).write_pdf()
-    for template in templates:
-        root = template.resolve().parents[1]
-        shared_environment(root).get_template(template.resolve().relative_to(root).as_posix())
-        stylesheet = root / STYLESHEET
-        if stylesheet.is_file():
-            stat = stylesheet.stat()
-            _stylesheet(stylesheet, stat.st_mtime_ns, stat.st_size)
 
 
-def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta, *,
-           html_filter: Callable[[str], str] | None = None,
-           page_css: str | None = None) -> bytes:
-    """Render the HTML `template` with `context` and return the PDF bytes.
+def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> bytes:
+    """Fill the DOCX `template` with `context` and return the PDF of that DOCX.
 
-    `html_filter` (the rendered HTML -> the HTML laid out) and `page_css` (one more
-    stylesheet, last) serve the parts of a split appendix (:mod:`docgen.render.split`);
-    without them the document is rendered as it always was.
-
-    The Jinja loader searches the templates folder (``template.parents[1]``), so templates
-    can extend ``base.html``. Raises :class:`TemplateError` when the template is missing or
-    fails, and :class:`RenderError` for a character the font lacks, a forbidden or missing
-    resource, or any font other than the bundled Liberation Serif in the output.
+    The PDF is typeset from the rendered DOCX itself (:mod:`docgen.render.docx_html`), so
+    both formats carry the same paragraphs, tables and sections. Raises
+    :class:`TemplateError` when the template is missing, fails or holds something the
+    conversion cannot reproduce, and :class:`RenderError` for a character the font lacks
+    or any font other than the bundled Liberation Serif in the output.
     """
-    template = Path(template).resolve()
-    root = template.parents[1]
+    from docgen.render import docx
+
+    template = Path(template)
     check_glyphs(context)
-    charts: dict[str, bytes] = {}
-    html_text = _render_html(template, context, meta, charts)
-    if html_filter is not None:
-        html_text = html_filter(html_text)
+    drawn: dict[str, Mapping[str, Any]] = {}
+    data = docx.render(template, context, meta, charts=drawn)
+    return from_docx(data, drawn, meta, template.name)
 
-    stylesheet_path = root / STYLESHEET
+
+def from_docx(data: bytes, drawn: Mapping[str, Mapping[str, Any]], meta: DocumentMeta,
+              name: str = "văn bản") -> bytes:
+    """Return the PDF of the rendered DOCX `data`; `drawn` maps the SHA-256 of each chart
+    picture to its chart (drawn again as SVG). The context's glyphs must have been
+    checked (:func:`check_glyphs`)."""
+    from docgen.render import docx_html
+
     try:
-        stat = stylesheet_path.stat()
-    except OSError as exc:
-        raise TemplateError(f"Không tìm thấy {stylesheet_path}") from exc
-    font_config, font_css = _font_setup()
-    css = _stylesheet(stylesheet_path, stat.st_mtime_ns, stat.st_size)
-    stylesheets = [font_css, css]
-    if page_css is not None:
-        stylesheets.append(weasyprint.CSS(string=page_css, font_config=font_config))
+        converted = docx_html.convert(data, functools.partial(_chart_svg, drawn))
+    except docx_html.UnsupportedContent as exc:
+        raise TemplateError(f"Mẫu {name}: {exc}") from exc
+    # The filled DOCX (python-docx's object graph, full of reference cycles) is garbage
+    # now; for a long document, collect it before layout, during which the collector is
+    # paused (3.321 units: some 50 MB less and no slower).
+    if len(converted.html) > _COLLECT_ABOVE:
+        gc.collect()
+    return typeset(converted.html, converted.resources, meta, name)
 
+
+def typeset(html_text: str, resources: Mapping[str, bytes], meta: DocumentMeta,
+            name: str = "văn bản") -> bytes:
+    """Lay out the HTML of a converted DOCX with WeasyPrint and return the PDF bytes.
+
+    `resources` maps the URLs of the document's pictures to their bytes; nothing else
+    may be loaded.
+    """
+    html_text = html_text.replace("<head>", "<head>" + _head(meta), 1)
+    html_text = html_text.replace("<html>", f'<html lang="{html.escape(meta.language)}">', 1)
+    font_config, font_css = _font_setup()
     identifier = hashlib.sha256(html_text.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    with _weasyprint_errors(template.name), _gc_paused():
+    with _weasyprint_errors(name), _gc_paused():
         document = _HTML(
             string=html_text,
-            base_url=root.as_uri() + "/",
-            url_fetcher=_LocalFetcher((root, fonts_dir()), charts),
-        ).render(stylesheets=stylesheets, font_config=font_config)
+            base_url=f"{CHART_SCHEME}:/",
+            url_fetcher=_LocalFetcher((fonts_dir(),), resources),
+        ).render(stylesheets=[font_css, _body_font()], font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
 
     others = sorted({font.family for font in document.fonts.values()} - {FONT_FAMILY})
     if others:
         raise RenderError(
-            f"{template.name}: văn bản dùng phông khác Liberation Serif: {', '.join(others)}"
+            f"{name}: văn bản dùng phông khác Liberation Serif: {', '.join(others)}"
         )
     return pdf
+
+
+@functools.cache
+def _body_font() -> weasyprint.CSS:
+    """Every text of the document in the bundled family, whatever the DOCX names."""
+    font_config, _ = _font_setup()
+    return weasyprint.CSS(string=f'html, body, p, span, td {{ font-family: "{FONT_FAMILY}"; }}'
+                          f' @page {{ font-family: "{FONT_FAMILY}"; }}',
+                          font_config=font_config)

@@ -73,19 +73,16 @@ class RenderJob:
     kind: str
     format: str
     meta: DocumentMeta
-    #: Only these pages of a split PDF (a :class:`docgen.render.split.Part`), or all.
-    part: Any = None
 
 
 # --- In the worker processes -----------------------------------------------------------
 
 
 def _warm_up() -> None:
-    """Worker initializer: load fonts and stylesheets and compile the shipped templates."""
+    """Worker initializer: load the fonts, the stylesheets and matplotlib once."""
     from docgen.render import charts, pdf
-    from docgen.render.templates import DOCUMENTS, template_path
 
-    pdf.warm_up(tuple(template_path(kind, "html") for kind in DOCUMENTS))
+    pdf.warm_up()
     charts.warm_up()
 
 
@@ -100,14 +97,7 @@ def _render_in_worker(job: RenderJob, context: Mapping[str, Any], template_root:
 
     charts.seed(pictures)
     start = time.perf_counter()
-    if job.part is not None:
-        from docgen.render import split
-        from docgen.render.templates import template_path
-
-        data = split.render_part(template_path(job.kind, "html", template_root), context,
-                                 job.meta, job.part)
-    else:
-        data = render_document(job.kind, job.format, context, job.meta, template_root)
+    data = render_document(job.kind, job.format, context, job.meta, template_root)
     return data, charts.take_saved(), time.perf_counter() - start
 
 

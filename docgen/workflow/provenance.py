@@ -18,14 +18,10 @@ from docgen.compute.results import RoundResult
 from docgen.formatting import format_count
 from docgen.model.dossier import Dossier
 from docgen.pipeline import DOCUMENT_TITLES
-from docgen.render.templates import template_path, template_root
+from docgen.render.templates import SHIPPED, template_path, template_root
 
 #: The register a decision is numbered in: Quyết định (ND30 Phụ lục III: QĐ).
 REGISTER_TYPE = "QĐ"
-
-#: Files besides the document's own template that every PDF is built from.
-_SHARED_PDF_FILES = ("base.html", "nd30.css")
-
 
 def docgen_version() -> str:
     """Return the installed docgen version (``unknown`` when run from a bare checkout)."""
@@ -39,13 +35,18 @@ def template_hashes(kind: str, formats: list[str] | tuple[str, ...]) -> dict[str
     """Return the SHA-256 of every template file that went into `kind` in `formats`."""
     root = template_root()
     files: list[Path] = []
-    if "docx" in formats:
+    if "docx" in formats or "pdf" in formats:  # the PDF is typeset from the DOCX
         files.append(template_path(kind, "docx", root))
-    if "pdf" in formats:
-        files.append(template_path(kind, "html", root))
-        files.extend(root / name for name in _SHARED_PDF_FILES)
-    return {str(path.relative_to(root)): sha256_hex(path.read_bytes())
+    return {_template_name(path, root): sha256_hex(path.read_bytes())
             for path in files if path.exists()}
+
+
+def _template_name(path: Path, root: Path) -> str:
+    """The template's name in its set (a shipped one when the set lacks it)."""
+    for base in (root, SHIPPED):
+        if path.is_relative_to(base):
+            return str(path.relative_to(base))
+    return path.name
 
 
 def summary(result: RoundResult) -> dict[str, Any]:

@@ -135,7 +135,7 @@ def test_it_punctuates_recipients_the_nd30_way(son_la):
     assert recipients[0] == "- Bộ Nội vụ;"
     assert all(r.startswith("- ") and r.endswith(";") for r in recipients[:-1])
     assert recipients[-1] == "- Lưu: VT, NC."
-    assert "- Văn phòng UBND tỉnh: LĐ, TCHCQT, TTPVHCC, TTTT;" in recipients
+    assert "- Văn\u00a0phòng UBND tỉnh: LĐ, TCHCQT, TTPVHCC, TTTT;" in recipients  # kept whole
     assert len(recipients) == 9
 
 
@@ -262,7 +262,9 @@ def test_it_writes_the_number_and_date_of_a_final_decision(phu_yen):
         "Quyết định số 15/QĐ-UBND ngày 16 tháng 01 năm 2023"
         " của Chủ tịch Ủy ban nhân dân huyện Phù Yên"
     )
-    assert phu_yen["report"]["attachment_line"] == f"(Kèm theo {decision['reference']})"
+    line = phu_yen["report"]["attachment_line"]
+    assert line.replace("\u00a0", " ") == f"(Kèm theo {decision['reference']})"
+    assert "Ủy\u00a0ban\u00a0nhân\u00a0dân" in line and "Phù\u00a0Yên" in line  # no break
     assert phu_yen["draft"] is False
 
 

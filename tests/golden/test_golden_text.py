@@ -8,9 +8,12 @@ the diff.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
 from extract import (PHU_YEN, SON_LA, SON_LA_2023, chart_texts, docx_first_page_header,
                      docx_text, pdf_pages, squash, without_charts)
 
@@ -21,7 +24,8 @@ pytestmark = pytest.mark.golden
 
 EXPECTED = Path(__file__).parent / "expected"
 CASES = {"son-la-2025": SON_LA, "phu-yen-2022": PHU_YEN, "son-la-2023": SON_LA_2023,
-         "thanh-hoa-2024": SON_LA.parent / "thanh-hoa-2024.yaml"}  # units read from a workbook
+         "thanh-hoa-2024": SON_LA.parent / "thanh-hoa-2024.yaml",  # units read from a workbook
+         "ha-tinh-2024": SON_LA.parent / "ha-tinh-2024.yaml"}  # one criteria set per block
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -52,3 +56,31 @@ def test_pdf_text_matches_the_golden_files_too(rendered) -> None:
         pdf = "".join(pdf_pages(files[f"{kind}.pdf"], skip_top_mm=20))
         labels = chart_texts(load_dossier(CASES[case])) if kind == "bao_cao" else []
         assert without_charts(pdf, labels) == squash(body)
+
+
+def test_every_pdf_is_the_docx_text_and_page_count(rendered) -> None:
+    """The PDF is typeset from the DOCX: all three documents, word for word (charts'
+    labels aside), page headers included."""
+    case, files = rendered
+    labels = chart_texts(load_dossier(CASES[case]))
+    for kind in ("quyet_dinh", "bao_cao", "phu_luc"):
+        docx = files[f"{kind}.docx"]
+        body = squash(docx_text(docx))
+        pdf = without_charts("".join(pdf_pages(files[f"{kind}.pdf"], skip_top_mm=20)),
+                             labels if kind == "bao_cao" else [])
+        for header in _repeated_headers(docx):  # the PDF repeats them on each page
+            assert pdf.count(header) >= body.count(header)
+            pdf, body = pdf.replace(header, ""), body.replace(header, "")
+        assert pdf == body, f"{case}/{kind}"
+
+
+def _repeated_headers(data: bytes) -> list[str]:
+    """The squashed text of the header rows (``w:tblHeader``) of each table, longest
+    first."""
+    found = set()
+    for table in Document(io.BytesIO(data)).tables:
+        rows = [row._tr for row in table.rows if row._tr.trPr is not None
+                and row._tr.trPr.find(qn("w:tblHeader")) is not None]
+        if rows:
+            found.add(squash("".join(t.text or "" for tr in rows for t in tr.iter(qn("w:t")))))
+    return sorted(found, key=len, reverse=True)

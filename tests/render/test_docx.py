@@ -552,7 +552,9 @@ def test_unknown_key_raises_template_error_naming_the_place(tmp_path):
     message = str(error)
     assert "thu.docx" in message
     assert "nam" in message
-    assert "word/document.xml" in message
+    assert "đoạn «Cơ quan {{ issuer.nam }}»" in message  # the paragraph, not an XML line
+    assert "word/document.xml" not in message and "dòng" not in message
+    assert "không có khóa «nam»" in message
     assert "Cơ quan {{ issuer.nam }}" in (error.nearby or "")
     assert error.lineno is not None
     assert error.code == "template_error"

@@ -101,6 +101,9 @@ def render(
         "--strict", help="Số liệu gõ tay trong phần nhận xét sai với dữ liệu là lỗi, không "
                          "xuất văn bản.")] = False,
     progress: ProgressOption = False,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="Thư mục bộ mẫu của cơ quan (docgen templates copy); văn bản "
+                            "nào thiếu mẫu thì dùng mẫu có sẵn.")] = None,
 ) -> None:
     """Xuất Quyết định, Báo cáo và Phụ lục của một hồ sơ."""
     from docgen.interfaces.cli.progress import Progress, wanted
@@ -109,11 +112,15 @@ def render(
     formats = _formats(format)
     _configured_resources()
     steps = Progress(wanted(progress), total=4 + len(DOCUMENTS) * len(formats))
+    if templates is not None and not templates.is_dir():
+        typer.echo(f"Lỗi: --templates {templates}: cần một thư mục bộ mẫu; không tìm thấy.",
+                   err=True)
+        raise typer.Exit(code=2)
     try:
         steps.step(f"đọc và kiểm tra hồ sơ {dossier}")
         loaded, result = _load_and_warn(dossier, strict)
         documents = render_package(loaded, formats=formats, draft=draft, result=result,
-                                   progress=steps.step)
+                                   progress=steps.step, template_root=templates)
         steps.step(f"ghi {len(documents)} tệp vào {output}")
         paths = write_files(documents, output)
     except DocgenError as error:
@@ -480,3 +487,4 @@ from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (age
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
 from docgen.interfaces.cli import maintenance as _maintenance  # noqa: E402,F401  (db …, backup)
 from docgen.interfaces.cli import signing as _signing  # noqa: E402,F401  (sign verify …)
+from docgen.interfaces.cli import templates as _templates  # noqa: E402,F401
