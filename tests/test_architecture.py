@@ -37,8 +37,7 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             # reading Word and PDF files: the renderer's fast path, the text diff of versions,
             # the page count of a version, and the audit of a report written by hand
             "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),
-            "pypdf": ("render/split.py",  # joining the parts of a split appendix
-                      "workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py",
+            "pypdf": ("workflow/textdiff.py", "workflow/provenance.py", "audit/reading.py",
                       "workflow/pdfbudget.py",  # ... the budgets of an uploaded PDF
                       "signing/places.py"),  # text positions: where the signer signs
             "pyhanko": ("signing/",)}

@@ -178,8 +178,6 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
                      f"{{%p %}}, {{%tr %}}, {{%tc %}}): {exc}", template) from exc
     except Exception as exc:
         raise RenderError(f"Không điền được mẫu {template.name}: {exc}") from exc
-    finally:
-        _DOCUMENT.reset(token)
     try:
         _stamp(doc.docx, meta)
         return _package_bytes(doc.docx)

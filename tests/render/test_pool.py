@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 import signal
 from pathlib import Path
 
@@ -66,9 +67,16 @@ def test_a_killed_worker_is_replaced_and_the_package_still_renders(dossier) -> N
 def test_a_template_error_in_a_worker_comes_back_as_it_is(pool, dossier, tmp_path) -> None:
     root = tmp_path / "templates"
     shutil.copytree(template_root(), root)
-    page = root / "quyet_dinh" / "quyet_dinh.html"
-    page.write_text(page.read_text(encoding="utf-8") + "{% khong_co %}", encoding="utf-8")
-    with pytest.raises(TemplateError, match=r"Mẫu quyet_dinh/quyet_dinh.html lỗi.*khong_co"):
+    page = root / "quyet_dinh" / "quyet_dinh.docx"
+    with zipfile.ZipFile(page) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    parts["word/document.xml"] = body.replace("CỘNG HÒA XÃ HỘI", "{{ khong_co }} CỘNG HÒA XÃ HỘI",
+                                              1).encode()
+    with zipfile.ZipFile(page, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    with pytest.raises(TemplateError, match=r"khong_co"):
         render_package(dossier, pool=pool, kinds=["quyet_dinh"], formats=["pdf"],
                        template_root=root)
     # the pool keeps working after a refused document

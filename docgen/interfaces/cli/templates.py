@@ -15,7 +15,8 @@ from typing import Annotated
 
 import typer
 
-from docgen.interfaces.cli import DEMO_DOSSIER, app
+from docgen.interfaces.cli import app
+from docgen.resources import fixtures_dir
 
 templates_app = typer.Typer(no_args_is_help=True,
                             help="Bộ mẫu văn bản của cơ quan: sao chép, kiểm tra.")
@@ -23,7 +24,7 @@ app.add_typer(templates_app, name="templates")
 
 #: The fixture a set is checked with: it has lĩnh vực, charts and last year's round, so
 #: the optional parts of the templates are exercised too.
-CHECK_DOSSIER = DEMO_DOSSIER.parent / "son-la-2023.yaml"
+CHECK_DOSSIER = fixtures_dir() / "son-la-2023.yaml"
 
 
 @templates_app.command("copy")
