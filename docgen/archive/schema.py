@@ -264,3 +264,36 @@ class AuditEntry(Base):
     dossier_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RenderJob(Base):
+    """A render (or an issue) run as a job by a worker process, its status and progress.
+
+    Not append-only: a job moves queued → running → done (or refused, failed, cancelled)
+    and its progress changes while it runs. The versions a job stores are committed in the
+    same transaction that marks it done, so a job retried after its worker died stores
+    them once: a retry finds it done and does nothing.
+    """
+
+    __tablename__ = "render_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))  #: render | issue
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    #: queued, running, done, refused (the workflow said no), failed, cancelled.
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  #: percent
+    stage: Mapped[str] = mapped_column(String(200), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)  #: host:pid
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)  #: version ids
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                         nullable=True)
