@@ -289,12 +289,15 @@ def serve(
     database: DatabaseOption = None,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Cổng.")] = 8000,
+    broker: Annotated[str | None, typer.Option(
+        "--broker", help="Hàng đợi cho các tiến trình docgen worker (redis://… hoặc "
+                         "amqp://…); bỏ trống: dịch vụ tự kết xuất bằng tiến trình con.")] = None,
 ) -> None:
     """Chạy dịch vụ HTTP (mặc định http://127.0.0.1:8000, tài liệu API ở /docs)."""
     from docgen.interfaces.http.server import serve as run
     from docgen.interfaces.http.settings import Settings
 
-    run(Settings(data_dir=data, database_url=database), host=host, port=port)
+    run(Settings(data_dir=data, database_url=database, broker_url=broker), host=host, port=port)
 
 
 @archive_app.command("list")
@@ -347,3 +350,4 @@ def archive_verify(data: DataOption = Path("data"), database: DatabaseOption = N
 # Topics in modules of their own (they import `app` from here).
 from docgen.interfaces.cli import accounts as _accounts  # noqa: E402,F401  (agency …, user …)
 from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
+from docgen.interfaces.cli import worker as _worker  # noqa: E402,F401  (worker)

@@ -30,6 +30,7 @@ STATUS = {
     "forbidden": 403,
     "csrf": 403,
     "throttled": 429,
+    "cancelled": 409,
     "corrupt_blob": 500,
     "template_error": 500,
     "render_error": 500,
