@@ -24,7 +24,7 @@ from typing import Any
 
 from docgen.archive.schema import RenderJob
 from docgen.archive.store import Archive
-from docgen.workflow.jobs import MAX_ATTEMPTS, run_job
+from docgen.workflow.jobs import HOLD_DIR, MAX_ATTEMPTS, run_job
 
 LOG = logging.getLogger("docgen.executor")
 
@@ -110,7 +110,9 @@ class EmbeddedExecutor:
         self.archive = archive
         self.workers = max(1, workers)
         self.max_attempts = max_attempts
-        self.environ = dict(environ or {})
+        # The test hook reaches the children even when the forkserver predates it.
+        self.environ = dict(environ if environ is not None else
+                            {k: v for k, v in os.environ.items() if k == HOLD_DIR})
         self.queue = FairQueue()
         self._children: list[Any] = [None] * self.workers
         self._slots: list[threading.Thread] = []
