@@ -2,8 +2,9 @@
 
 What may change after it is written: a dossier's status, its send-back reason and, once,
 its number and issue date; a register counter; a user's ``active`` flag, password hash and
-tokens; an agency's facts; sign-in sessions and failed sign-in counts; a render job's status and progress. Everything else — dossier revisions,
-versions and their files, blobs, the audit log — is written once. The migrations add
+tokens; an agency's facts; sign-in sessions and failed sign-in counts; a render job's
+status and progress. Everything else — dossier revisions, versions and their files,
+blobs, the audit log — is written once. The migrations add
 database triggers that refuse UPDATE and DELETE on those tables, so the rule holds even
 for someone with a SQL prompt and the application's credentials.
 """
