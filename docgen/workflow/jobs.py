@@ -131,8 +131,11 @@ def job_for(workflow: Workflow, user: User, job_id: int) -> RenderJob:
 
 
 def cancel(workflow: Workflow, queue: RenderQueue, user: User, job_id: int) -> RenderJob:
-    """Cancel a job of the user's agency (queued: at once; running: at its next step)."""
-    job_for(workflow, user, job_id)
+    """Cancel a job of the user's agency (queued: at once; running: at its next step): the
+    user who asked for it, or a role that may do its action."""
+    job = job_for(workflow, user, job_id)
+    if job.user_id != user.id:
+        workflow.allow(user, job.action)
     queue.cancel(job_id)
     return workflow.archive.cancel_job(job_id)
 
