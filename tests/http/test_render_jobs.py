@@ -3,13 +3,15 @@ a refused render answered before any work, and a render whose client left cancel
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from live import Service, start_service
+from live import SON_LA_TEXT, Service, start_service
 
 from docgen.workflow.jobs import HOLD_DIR
 
@@ -29,7 +31,6 @@ def hold(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def held(tmp_path_factory: pytest.TempPathFactory, hold: Path) -> Iterator[Service]:
     """A service whose jobs stop in the middle of their first rendering until released."""
-    import os
     os.environ[HOLD_DIR] = str(hold)  # read by the worker processes the service forks
     try:
         yield from start_service(tmp_path_factory.mktemp("service"), render_jobs_per_user=1,
@@ -104,4 +105,34 @@ def test_a_render_whose_client_went_away_is_cancelled_and_stores_nothing(
     _wait(lambda: held.workflow.archive.get_job(job.id).status == "cancelled")
     assert sorted(c for _, _, c in held.workflow.archive.list_documents(dossier)) == [0, 0, 0]
     assert _blobs(held) == before
+    (hold / "release").unlink()
+
+
+def test_the_staff_page_saves_through_a_job_and_lists_it(held: Service, hold: Path) -> None:
+    clerk, _ = held.workflow.add_user(None, name="Chuyên viên trang", role="chuyen_vien",
+                                      agency="ubnd-son-la", username="cv.trang",
+                                      password="mat-khau-cv-trang")
+    dossier = held.workflow.create(clerk, SON_LA_TEXT, "son-la.yaml").id
+    (hold / "release").touch()
+
+    def csrf(html: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert found
+        return found.group(1)
+
+    with httpx.Client(base_url=held.url, follow_redirects=False, timeout=120) as browser:
+        form = browser.get("/dang-nhap")
+        assert browser.post("/dang-nhap", data={
+            "csrf_token": csrf(form.text), "username": "cv.trang",
+            "password": "mat-khau-cv-trang"}).status_code == 303
+        page = browser.get(f"/ho-so/{dossier}")
+        saved = browser.post(f"/ho-so/{dossier}/luu-phien-ban",
+                             data={"csrf_token": csrf(page.text)})
+        assert saved.status_code == 303 and saved.headers["location"].endswith("?ok=saved")
+        shown = browser.get(f"/ho-so/{dossier}").text
+        assert "Kết xuất gần đây" in shown and 'data-status="done"' in shown
+        fragment = browser.get(f"/ho-so/{dossier}/tac-vu")
+        assert fragment.headers.get("hx-refresh") == "true"  # nothing runs: reload the page
+    (job,) = held.workflow.archive.list_jobs(dossier)
+    assert (job.status, job.user_id, len(job.result or [])) == ("done", clerk.id, 3)
     (hold / "release").unlink()
