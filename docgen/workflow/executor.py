@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from multiprocessing.connection import Connection
 from typing import Any
@@ -175,11 +176,14 @@ class EmbeddedExecutor:
                 self._deliveries.pop(job_id, None)
             except (EOFError, OSError):
                 self._lost(slot, agency, job_id)
-            except Exception:  # keep the slot alive whatever happens
+            except Exception:  # e.g. a child that cannot start: the slot lives on
                 LOG.exception("render slot %s failed on job %s", slot, job_id)
+                self._lost(slot, agency, job_id)
+                time.sleep(1)  # not a hot loop while the cause lasts
 
     def _lost(self, slot: int, agency: str, job_id: int) -> None:
-        """The child died during `job_id`: replace it and deliver the job again."""
+        """The child died (or did not start) during `job_id`: replace it and deliver the
+        job again; after `max_attempts` deliveries the job is marked failed."""
         child = self._children[slot]
         if child is not None:
             child[0].join(timeout=5)
