@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench schema clean
+.PHONY: demo test check-package bench schema clean
 
 $(STAMP): pyproject.toml tools/system-packages.sh
 	bash tools/system-packages.sh
@@ -19,6 +19,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Build the wheel, install it in a fresh venv in an empty folder, render there.
+check-package: $(STAMP)
+	$(BIN)/python -m pytest tests/package -m package -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.render

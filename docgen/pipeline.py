@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,21 +44,26 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
                    draft: bool = False, kinds: Iterable[str] = DOCUMENTS,
                    template_root: Path | None = None,
                    result: RoundResult | None = None,
-                   previous: Dossier | None = None) -> list[RenderedDocument]:
+                   previous: Dossier | None = None,
+                   progress: Callable[[str], None] | None = None) -> list[RenderedDocument]:
     """Return every document of `dossier` in every format, rendered in memory.
 
     The package is a draft when `draft` is asked for or when the decision still lacks
     its number or its full date; a draft shows the DỰ THẢO mark and blanks. The
     year-over-year lines compare with `previous` when given (e.g. an archived round),
     else with the previous round the loader read from the dossier's ``kỳ trước``.
+    `progress` is told each step as it starts, in Vietnamese (the CLI prints them).
     """
+    report = progress or (lambda _step: None)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}; available: {', '.join(FORMATS)}")
     LOG.info("Step 1 - computing %d blocks", len(dossier.blocks))
+    report(f"tính kết quả {len(dossier.blocks)} khối")
     result = result or compute_round(dossier)
     draft = draft or not is_final(dossier)
     LOG.info("Step 2 - building the context (draft=%s)", draft)
+    report("dựng nội dung văn bản" + (" (dự thảo)" if draft else ""))
     context = build_context(dossier, result, draft=draft,
                             comparison=compare_with_previous(dossier, result, previous))
     author = " ".join(dossier.issuer.name)
@@ -68,6 +73,7 @@ def render_package(dossier: Dossier, *, formats: Sequence[str] = ("docx", "pdf")
                             author=author, created=created_at(dossier))
         for fmt in formats:
             LOG.info("Step 3 - rendering %s.%s", kind, fmt)
+            report(f"xuất {DOCUMENT_TITLES.get(kind, kind)} ({kind}.{fmt})")
             documents.append(RenderedDocument(kind, fmt, render_document(
                 kind, fmt, context, meta, template_root)))
     return documents

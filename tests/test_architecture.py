@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
 
 #: Layers from the bottom up; a module may import only from its own layer or lower ones.
 LAYERS = [
-    {"errors", "rounding", "formatting", "atomic"},
+    {"errors", "rounding", "formatting", "atomic", "resources", "bounds"},
     {"ingest"},  # spreadsheet cells, below the model that turns them into units
     {"model"},
     {"compute"},

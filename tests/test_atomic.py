@@ -1,6 +1,8 @@
 """Files are written all or nothing: the old content or the new, never a half of it."""
 
 import os
+import stat
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +35,20 @@ def test_staged_files_are_recognised_as_temporary(tmp_path):
     staged = atomic.stage(tmp_path / "ab12", b"x")
     assert atomic.is_temporary(staged.name)
     assert not atomic.is_temporary("ab12")
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_written_files_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    from docgen.archive.blobs import BlobStore
+    from docgen.atomic import current_umask, write_atomically
+
+    old = os.umask(umask)
+    try:
+        assert current_umask() == umask
+        written = write_atomically(tmp_path / "out" / "quyet_dinh.docx", b"PK")
+        blobs = BlobStore(tmp_path / "blobs")
+        blob = blobs.path(blobs.put(b"%PDF-"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(written.stat().st_mode) == mode
+    assert stat.S_IMODE(blob.stat().st_mode) == mode

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from docgen.archive.errors import ConflictError, NotFoundError
@@ -93,6 +93,8 @@ class AccountStore:
         """Enable or disable a user; disabling ends their sessions and stops their tokens."""
         with self._writing() as session:
             user = _user(session, user_id, agency)
+            if not active and user.active and user.role == ADMIN_ROLE:
+                _require_another_admin(session, user.id)
             user.active = active
             if not active:
                 session.execute(delete(SignInSession).where(SignInSession.user_id == user.id))
@@ -216,6 +218,21 @@ def require_agency(session: Session, code: str) -> Agency:
         raise NotFoundError(f"Không có cơ quan mã {code!r}; hãy tạo trước "
                             "(docgen agency add, hoặc trang Quản trị › Cơ quan).")
     return agency
+
+
+#: The role that administers the deployment (docgen.workflow.roles.Role.ADMIN's value; the
+#: archive sits below the workflow and cannot import it).
+ADMIN_ROLE = "quan_tri"
+
+
+def _require_another_admin(session: Session, user_id: int) -> None:
+    """Refuse to disable the deployment's last active quản trị: nobody could then manage
+    users or agencies except from the server's command line."""
+    others = session.scalar(select(func.count()).select_from(User).where(
+        User.role == ADMIN_ROLE, User.active.is_(True), User.id != user_id))
+    if not others:
+        raise ConflictError("Đây là quản trị duy nhất còn hoạt động: không thể khóa. "
+                            "Hãy thêm hoặc mở lại một quản trị khác trước.")
 
 
 def _user(session: Session, user_id: int, agency: str | None) -> User:

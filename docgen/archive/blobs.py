@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from docgen.archive.errors import CorruptBlobError
-from docgen.atomic import is_temporary, write_atomically
+from docgen.atomic import is_temporary, stage, write_atomically
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -33,6 +33,11 @@ class BlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+
+    def check_writable(self) -> None:
+        """Raise OSError unless a file can be written in the blob folder (checked at
+        start-up, so that the first upload does not find out)."""
+        stage(self.root / "write-check", b"").unlink()  # a unique name: processes race
 
     def path(self, sha256: str) -> Path:
         """Return where the blob named `sha256` lives (whether or not it exists)."""

@@ -19,12 +19,28 @@ from typing import Any
 
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
+from docgen.archive import binding
 from docgen.archive.accounts import AccountStore, require_agency, require_free_username
 from docgen.archive.blobs import BlobStore
-from docgen.archive.database import WRITE, make_engine, sqlite_url, upgrade
-from docgen.archive.errors import ConflictError, CorruptBlobError, NotFoundError
+from docgen.archive.database import (
+    WRITE,
+    Timeouts,
+    make_engine,
+    normalise_url,
+    sqlite_url,
+    unavailable,
+    upgrade,
+)
+from docgen.archive.errors import (
+    ConflictError,
+    CorruptBlobError,
+    DataFolderError,
+    NotFoundError,
+)
 from docgen.archive.jobs import JobStore, mark_done
 from docgen.archive.records import (
     MEDIA_TYPES,
@@ -47,6 +63,7 @@ from docgen.archive.schema import (
     Version,
     VersionFile,
 )
+from docgen.atomic import os_reason
 
 
 #: Each version with its document and its dossier, for building a VersionRecord.
@@ -63,15 +80,31 @@ class Archive(AccountStore, JobStore):
     """A data directory (blobs, and the SQLite file by default) plus a database."""
 
     def __init__(self, data_dir: Path | str, database_url: str | None = None, *,
-                 schema: str | None = None):
+                 schema: str | None = None, timeouts: Timeouts | None = None):
+        """Open the archive; every way this can fail is a StartupError (see errors.py):
+        a folder that cannot be written, a URL docgen cannot use, a folder that belongs to
+        another database, a database that is unreachable, missing or silent."""
         self.data_dir = Path(data_dir)
+        self.timeouts = timeouts or Timeouts()
+        url = normalise_url(database_url) if database_url else None
+        binding.check(self.data_dir, url, schema)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.blobs = BlobStore(self.data_dir / "blobs")
+            self.blobs.check_writable()
+        except OSError as error:
+            raise DataFolderError(
+                f"không tạo hoặc ghi được thư mục dữ liệu {self.data_dir} "
+                f"({os_reason(error)}); hãy chọn thư mục khác (--data, data_dir) hoặc "
+                "cấp quyền ghi cho người dùng chạy docgen.") from error
+        self.url = url or sqlite_url(self.data_dir)
+        self.engine = make_engine(self.url, schema=schema, timeouts=self.timeouts)
         #: What another process needs to open the same archive (a worker).
-        self.database_url, self.schema = database_url, schema
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.blobs = BlobStore(self.data_dir / "blobs")
-        self.engine = make_engine(database_url or sqlite_url(self.data_dir), schema=schema)
+        self.database_url, self.schema = url, schema
         self._writer = self.engine.execution_options(**{WRITE: True})
-        upgrade(self.engine)
+        with self._translated():
+            upgrade(self.engine)
+        binding.record(self.data_dir, url, schema)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -83,13 +116,25 @@ class Archive(AccountStore, JobStore):
     # -- transactions ---------------------------------------------------------------------
 
     @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn the driver's "database unavailable, silent or busy" into
+        DatabaseUnavailableError (HTTP 503); any other error passes unchanged."""
+        try:
+            yield
+        except (DBAPIError, PoolTimeout) as error:
+            translated = unavailable(error, self.url, self.timeouts)
+            if translated is None:
+                raise
+            raise translated from error
+
+    @contextmanager
     def _reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session:
+        with self._translated(), Session(self._writer, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -535,13 +580,16 @@ class Archive(AccountStore, JobStore):
 
     # -- integrity ------------------------------------------------------------------------
 
-    def verify(self) -> VerifyReport:
-        """Re-hash every blob the database refers to; list the missing and altered ones."""
+    def verify(self, progress: Callable[[int, int], None] | None = None) -> VerifyReport:
+        """Re-hash every blob the database refers to; list the missing and altered ones.
+        `progress` is told (done, total) after each blob."""
         report = VerifyReport()
         with self._reading() as session:
             known = dict(session.execute(select(Blob.sha256, Blob.size)).all())
         for digest, size in sorted(known.items()):
             report.checked += 1
+            if progress is not None:
+                progress(report.checked, len(known))
             problem = self.blobs.check(digest, size)
             if problem is not None:
                 report.problems.append((digest, problem))

@@ -15,11 +15,52 @@ from __future__ import annotations
 import csv
 import io
 
+from docgen.bounds import MAX_COLUMNS, MAX_FIELD_CHARS, MAX_ROWS
 from docgen.errors import InputError, Problem
+from docgen.formatting.numbers import format_plain
 from docgen.ingest import legacy
 from docgen.ingest.cells import Cell, Sheet, column_letter
 
 _DELIMITERS = (",", ";", "\t")
+#: Characters of a line looked at to sniff the delimiter.
+_SNIFF_CHARS = 4096
+
+
+def _bounded_rows(text: str, delimiter: str, source: str) -> list[list[str]]:
+    """Return the rows of the CSV `text`, refusing one past the bounds on rows, columns and
+    field size (each refused at the row where it is passed; nothing of the file quoted)."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            while row and not row[-1]:
+                row.pop()
+            if len(rows) >= MAX_ROWS:
+                raise _refuse(source, "tệp", f"tối đa {format_plain(MAX_ROWS)} dòng",
+                              f"hơn {format_plain(MAX_ROWS)} dòng")
+            if len(row) > MAX_COLUMNS:
+                raise _refuse(source, f"dòng {reader.line_num}",
+                              f"tối đa {format_plain(MAX_COLUMNS)} cột",
+                              f"{format_plain(len(row))} cột")
+            longest = max((len(field) for field in row), default=0)
+            if longest > MAX_FIELD_CHARS:
+                raise _too_long(source, f"dòng {reader.line_num}", f"{format_plain(longest)}")
+            rows.append(row)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _too_long(source, f"dòng {reader.line_num}",
+                            f"hơn {format_plain(MAX_FIELD_CHARS)}") from exc
+        raise _refuse(source, "tệp", "một tệp CSV hợp lệ", str(exc)) from exc
+    return rows
+
+
+def _refuse(source: str, where: str, expected: str, found: str) -> InputError:
+    return InputError([Problem(source, where, expected, found)])
+
+
+def _too_long(source: str, where: str, length: str) -> InputError:
+    return _refuse(source, where, f"mỗi ô tối đa {format_plain(MAX_FIELD_CHARS)} ký tự",
+                   f"một ô {length} ký tự")
 
 
 def decode(raw: bytes, source: str) -> tuple[str, str]:
@@ -59,10 +100,13 @@ def sniff_delimiter(text: str) -> str:
     >>> sniff_delimiter("STT,Tên đơn vị,Tổng điểm\\n1,Sở Y tế,\\"90,82\\"\\n")
     ','
     """
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    lines = [line[:_SNIFF_CHARS] for line in _first_lines(text, 20) if line.strip()]
     best, best_score = ",", -1
     for delimiter in _DELIMITERS:
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a field past the csv module's own limit: read_csv names it
+            continue
         if not widths:
             continue
         common = max(set(widths), key=widths.count)
@@ -72,14 +116,27 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """Return the first `count` lines of `text` without splitting all of it."""
+    lines = []
+    for line in io.StringIO(text):
+        lines.append(line.rstrip("\r\n"))
+        if len(lines) == count:
+            break
+    return lines
+
+
 def read_csv(raw: bytes, source: str) -> Sheet:
-    """Return the cells of a CSV file's bytes; every row padded to the widest."""
+    """Return the cells of a CSV file's bytes; every row padded to the widest.
+
+    Rows, columns and fields are bounded as a sheet of an .xlsx is (:mod:`docgen.bounds`),
+    while reading: a file of a million rows or one very wide row is refused at the first
+    row past the bound, before any grid is built. Empty cells at the end of a row do not
+    count as columns.
+    """
     text, encoding = decode(raw, source)
     delimiter = sniff_delimiter(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError([Problem(source, "tệp", "một tệp CSV hợp lệ", str(exc))]) from exc
+    rows = _bounded_rows(text, delimiter, source)
     width = max((len(r) for r in rows), default=0)
     grid = [
         [Cell(f"{column_letter(c)}{r + 1}", "text" if c < len(row) and row[c] else "empty",

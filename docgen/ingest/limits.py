@@ -24,18 +24,16 @@ import zlib
 from decimal import Decimal
 from typing import BinaryIO
 
+from docgen import bounds
 from docgen.errors import InputError, Problem
 from docgen.formatting.numbers import format_plain
 from docgen.rounding import round_half_up
 
-#: Largest spreadsheet file accepted, as stored on disk.
-MAX_FILE_BYTES = 20 * 2**20
-#: Largest total of the members of an .xlsx once inflated.
-MAX_UNPACKED_BYTES = 50 * 2**20
-#: Largest inflated/stored ratio of a member above 1 MB (real sheets stay under 20).
-MAX_RATIO = 100
-#: Most members an .xlsx may have.
-MAX_MEMBERS = 1000
+#: The bounds themselves are set in :mod:`docgen.bounds`, with every other input bound.
+MAX_FILE_BYTES = bounds.MAX_SHEET_FILE_BYTES
+MAX_UNPACKED_BYTES = bounds.MAX_UNPACKED_BYTES
+MAX_RATIO = bounds.MAX_RATIO
+MAX_MEMBERS = bounds.MAX_MEMBERS
 
 _STEP = 64 * 1024
 _MB = 2**20

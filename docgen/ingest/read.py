@@ -62,8 +62,9 @@ class Reader:
         if raw.startswith(b"PK\x03\x04"):
             check_zip(io.BytesIO(raw), source)
             # openpyxl is loaded only for .xlsx files
-            from docgen.ingest.xlsx import load_values, sheet_cells
+            from docgen.ingest.xlsx import clip_merged_ranges, load_values, sheet_cells
 
+            raw = clip_merged_ranges(raw)
             values = load_values(raw, source)
             self._workbooks[key] = raw, values
             result = sheet_cells(values, raw, source, sheet)

@@ -15,30 +15,99 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from docgen import bounds
 from docgen.errors import InputError, Problem
 from docgen.formatting.text import name_key
-from docgen.ingest.cells import Cell, Sheet, column_letter
+from docgen.ingest.cells import Cell, Sheet, column_index, column_letter
 from docgen.ingest.numbers import NumberError, from_float
 
-#: More rows or columns than this is not a table of unit scores.
-MAX_ROWS = 20_000
-MAX_COLUMNS = 200
+#: More rows or columns than this is not a table of unit scores (see docgen.bounds).
+MAX_ROWS = bounds.MAX_ROWS
+MAX_COLUMNS = bounds.MAX_COLUMNS
 
 
 def read_xlsx(raw: bytes, source: str, sheet: str | None = None) -> Sheet:
     """Return the cells of sheet `sheet` (the first visible one when None) of the .xlsx."""
+    raw = clip_merged_ranges(raw)
     return sheet_cells(load_values(raw, source), raw, source, sheet)
 
 
 def load_values(raw: bytes, source: str) -> openpyxl.Workbook:
-    """Return the workbook in `raw` as read for its values (each formula's cached result)."""
+    """Return the workbook in `raw` as read for its values (each formula's cached result).
+
+    `raw` must have gone through :func:`clip_merged_ranges` (the reader does it)."""
     return _load(raw, source, data_only=True)
+
+
+_WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_MERGE = re.compile(rb'(<(?:\w+:)?mergeCell\b[^>]*?\bref=")([A-Za-z]{1,3})(\d{1,7}):'
+                    rb'([A-Za-z]{1,3})(\d{1,7})("[^>]*?/>)')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]{1,3})(\d{1,7})"')
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def clip_merged_ranges(raw: bytes) -> bytes:
+    """Return the .xlsx `raw` with every merged range clipped to its sheet's real extent.
+
+    openpyxl makes one object per cell of a merged range when it loads a sheet: one range
+    ``C3:XFD1048576`` in an 8 KB file is 17 billion cells, out of memory long before any
+    bound on rows applies. The range is clipped, before openpyxl sees it, to the last row
+    and column that hold a cell (and never past the bounds on rows and columns, which the
+    sheet is checked against after loading); a range wholly outside them is dropped.
+    The file is returned as it is when no range needs clipping. The zip has been checked
+    by :func:`docgen.ingest.limits.check_zip` (its members' sizes are bounded).
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        names = [n for n in archive.namelist() if _WORKSHEET.match(n)]
+        changed = {}
+        for name in names:
+            data = archive.read(name)
+            if b"mergeCell" not in data:
+                continue
+            clipped = _clip(data)
+            if clipped != data:
+                changed[name] = clipped
+        if not changed:
+            return raw
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in archive.infolist():
+                target.writestr(info, changed.get(info.filename) or archive.read(info.filename))
+        return out.getvalue()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return raw  # openpyxl reports the broken file by its own failure
+
+
+def _clip(sheet_xml: bytes) -> bytes:
+    refs = _CELL_REF.findall(sheet_xml)
+    last_row = max((int(row) for _, row in refs), default=0)
+    last_column = max((column_index(letters.decode()) + 1 for letters, _ in refs), default=0)
+    cells = len(_CELL.findall(sheet_xml))
+    if cells > len(refs):  # a writer that leaves out the references: count them instead
+        last_row = max(last_row, len(_ROW.findall(sheet_xml)))
+        last_column = max(last_column, min(cells, MAX_COLUMNS + 1))
+    last_row, last_column = min(last_row, MAX_ROWS + 1), min(last_column, MAX_COLUMNS + 1)
+
+    def clip(match: re.Match[bytes]) -> bytes:
+        first_col = column_index(match.group(2).decode())
+        first_row = int(match.group(3))
+        end_col = min(column_index(match.group(4).decode()) + 1, last_column)
+        end_row = min(int(match.group(5)), last_row)
+        if first_row > end_row or first_col + 1 > end_col:
+            return b""  # wholly outside the cells: nothing to merge
+        ref = f"{column_letter(first_col)}{first_row}:{column_letter(end_col - 1)}{end_row}"
+        return match.group(1) + ref.encode() + match.group(6)
+
+    return _MERGE.sub(clip, sheet_xml)
 
 
 def sheet_names(values: openpyxl.Workbook) -> list[str]:

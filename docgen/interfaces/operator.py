@@ -9,8 +9,10 @@ written to the audit log under the name "dòng lệnh" (command line).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+from docgen.archive.database import Timeouts
 from docgen.archive.records import ND30_FIELDS, as_utc
 from docgen.archive.store import Actor, Archive, VerifyReport
 
@@ -18,12 +20,14 @@ from docgen.archive.store import Actor, Archive, VerifyReport
 OPERATOR = "dòng lệnh"
 
 
-def open_archive(data: Path, database: str | None) -> Archive:
+def open_archive(data: Path, database: str | None, *, schema: str | None = None,
+                 timeouts: Timeouts | None = None) -> Archive:
     """Open (and migrate) the archive in `data`, on `database` if given.
 
-    The command line fills `database` from ``--database`` or ``DOCGEN_DATABASE_URL``.
+    The command line fills the arguments from its options and the settings
+    (:func:`docgen.interfaces.cli.open_archive`); a failure is a StartupError.
     """
-    return Archive(data, database or None)
+    return Archive(data, database or None, schema=schema, timeouts=timeouts)
 
 
 def list_versions(archive: Archive) -> str:
@@ -70,9 +74,10 @@ def get_file(archive: Archive, version_id: int, fmt: str, output: Path) -> Path:
     return target
 
 
-def verify(archive: Archive) -> tuple[VerifyReport, str]:
-    """Re-hash every blob; return the report and its text."""
-    report = archive.verify()
+def verify(archive: Archive, progress: Callable[[int, int], None] | None = None
+           ) -> tuple[VerifyReport, str]:
+    """Re-hash every blob; return the report and its text (`progress`: see Archive.verify)."""
+    report = archive.verify(progress)
     archive.record(Actor(OPERATOR, "-"), "verify", "archive", None, checked=report.checked,
                    problems=len(report.problems))
     lines = [f"Đã kiểm tra {report.checked} tệp."]

@@ -26,6 +26,13 @@ from pydantic import (
     model_serializer,
 )
 
+from docgen.bounds import (
+    MAX_BALLOTS,
+    MAX_CRITERIA,
+    MAX_DECISION_NUMBER,
+    MAX_RECORD_ID,
+    MAX_SHEET_ROW,
+)
 from docgen.formatting.text import normalize_text
 from docgen.model.types import Score
 
@@ -125,7 +132,7 @@ class Signer(Model):
 class Decision(Model):
     """The Quyết định công bố: number, date, trích yếu, căn cứ, articles, signature."""
 
-    number: int | None = vi("number", "số", default=None, ge=1,
+    number: int | None = vi("number", "số", default=None, ge=1, le=MAX_DECISION_NUMBER,
                             description="Số văn bản; bỏ trống khi là dự thảo.")
     date: str | None = vi("date", "ngày", default=None,
                           description="Ngày ban hành YYYY-MM-DD; hoặc YYYY-MM (dự thảo); hoặc bỏ trống.")
@@ -277,16 +284,16 @@ class Source(Model):
         description="Tiêu đề cột hoặc chữ cái cột -> tên đơn vị, tổng điểm, điểm tự đánh giá, "
                     "xếp hạng, xếp loại, bỏ qua, điểm thành phần.<mã>, điểm lĩnh vực.<mã>, "
                     "tự đánh giá lĩnh vực.<mã>.")
-    first_row: int | None = vi("first_row", "dòng đầu", default=None, ge=1,
+    first_row: int | None = vi("first_row", "dòng đầu", default=None, ge=1, le=MAX_SHEET_ROW,
                                description="Dòng của đơn vị đầu tiên (khi ghi cột theo chữ cái).")
 
 
 class CriteriaCount(Model):
     """How many fields, criteria and sub-criteria a block's criteria set has."""
 
-    fields: int = vi("fields", "lĩnh vực", ge=0)
-    criteria: int = vi("criteria", "tiêu chí", ge=0)
-    sub_criteria: int = vi("sub_criteria", "tiêu chí thành phần", ge=0)
+    fields: int = vi("fields", "lĩnh vực", ge=0, le=MAX_CRITERIA)
+    criteria: int = vi("criteria", "tiêu chí", ge=0, le=MAX_CRITERIA)
+    sub_criteria: int = vi("sub_criteria", "tiêu chí thành phần", ge=0, le=MAX_CRITERIA)
 
 
 class Block(Model):
@@ -330,9 +337,9 @@ class Survey(Model):
 
     title: str = vi("title", "tiêu đề", default="Tổ chức điều tra xã hội học và kết quả điều tra")
     points: list[Point] = vi("points", "điểm", default_factory=list)
-    issued: int = vi("issued", "phiếu phát ra", ge=1)
-    returned: int = vi("returned", "phiếu thu về", ge=0)
-    valid: int = vi("valid", "phiếu hợp lệ", ge=0)
+    issued: int = vi("issued", "phiếu phát ra", ge=1, le=MAX_BALLOTS)
+    returned: int = vi("returned", "phiếu thu về", ge=0, le=MAX_BALLOTS)
+    valid: int = vi("valid", "phiếu hợp lệ", ge=0, le=MAX_BALLOTS)
 
 
 class Report(Model):
@@ -365,7 +372,8 @@ class PreviousRound(Model):
     file: str | None = vi("file", "tệp", default=None, min_length=1,
                           description="Đường dẫn tệp hồ sơ kỳ trước (YAML/JSON), tính từ thư mục "
                                       "của tệp này (dòng lệnh).")
-    dossier: int | None = vi("dossier", "hồ sơ", default=None, ge=1, strict=True,
+    dossier: int | None = vi("dossier", "hồ sơ", default=None, ge=1, le=MAX_RECORD_ID,
+                             strict=True,
                              description="Số hồ sơ kỳ trước trong kho lưu trữ của cơ quan (dịch "
                                          "vụ); thay cho 'tệp'.")
     mapping: dict[str, str] = vi(

@@ -6,6 +6,7 @@ A location reads the way staff think of their file: "khối thứ 2 (khối xã)
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,8 +47,17 @@ def _item_label(item: Any) -> str:
     if isinstance(item, dict):
         for key in ("name", "tên đơn vị", "tên khối", "label", "tên", "key", "mã"):
             if isinstance(item.get(key), str):
-                return f" ({item[key]})"
+                return f" ({_clipped(item[key])})"
     return ""
+
+
+def _clipped(text: str, limit: int = 60) -> str:
+    """Return `text` cut to `limit` characters for a message (a name may be huge), with
+    the characters a terminal cannot show safely (NUL, a lone surrogate, an RTL override)
+    shown as "�"."""
+    text = text if len(text) <= limit else text[: limit - 3] + "…"
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c
+                   for c in text)
 
 
 def describe_location(loc: tuple[Any, ...], data: Any) -> str:
@@ -111,6 +121,9 @@ def _expected(error: dict[str, Any]) -> tuple[str, str | None]:
         "model_type": ("một bảng khóa–giá trị", found),
         "model_attributes_type": ("một bảng khóa–giá trị", found),
         "too_short": (f"ít nhất {ctx.get('min_length')} phần tử", found),
+        "too_long": (f"tối đa {ctx.get('max_length')} phần tử", found),
+        "int_parsing_size": ("một số nguyên vừa phải", "một số quá nhiều chữ số"),
+        "less_than": (f"< {ctx.get('lt')}", found),
         "string_too_short": ("một đoạn văn bản không rỗng", found),
         "string_pattern_mismatch": (f"dạng {ctx.get('pattern')}", found),
         "literal_error": (f"một trong {ctx.get('expected')}", found),
@@ -131,12 +144,17 @@ def _expected(error: dict[str, Any]) -> tuple[str, str | None]:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+    """Return the found value for a message, never longer than 60 characters: a mapping
+    or a list is named, not printed (printing one made of YAML aliases never ends)."""
     if isinstance(value, dict):
-        text = "một bảng khóa–giá trị"
-    elif isinstance(value, list):
-        text = f"một danh sách {len(value)} phần tử"
-    return text if len(text) <= 60 else text[:57] + "…"
+        return "một bảng khóa–giá trị"
+    if isinstance(value, list):
+        return f"một danh sách {len(value)} phần tử"
+    if isinstance(value, str):
+        return _clipped(repr(value[:60]))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"một số {len(str(abs(value)))} chữ số"
+    return _clipped(str(value))
 
 
 def describe_pydantic_error(error: dict[str, Any], data: Any, source: str) -> Problem:

@@ -17,23 +17,59 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from docgen import bounds
 from docgen.errors import InputError, Problem
+from docgen.formatting.numbers import format_plain
 from docgen.formatting.text import name_key
 from docgen.model.dossier import Dossier
 from docgen.model.errors import describe_pydantic_error
+from docgen.model.limits import check_size, check_values, too_deep
 from docgen.model.rules import check_rules
-from docgen.model.sources import SheetClaims, expand_sources
+from docgen.model.sources import SheetClaims, expand_sources, inside_folder
 
 #: Larger dossiers are refused before parsing: a real one is well under 5 MB.
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = bounds.MAX_DOSSIER_BYTES
 
 
 class _DecimalLoader(yaml.SafeLoader):
-    """A safe YAML loader that keeps floats exact and dates as text."""
+    """A safe YAML loader that keeps floats exact and dates as text, refuses nesting
+    deeper than :data:`docgen.bounds.MAX_DEPTH` while composing (before any recursion
+    gets deep) and numbers longer than :data:`docgen.bounds.MAX_NUMBER_CHARS`."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > bounds.MAX_DEPTH:
+                raise _YAMLBound(f"các bảng và danh sách lồng nhau tối đa {bounds.MAX_DEPTH} cấp",
+                                 f"lồng nhau hơn {bounds.MAX_DEPTH} cấp",
+                                 self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _YAMLBound(yaml.MarkedYAMLError):
+    """A YAML text past one of the bounds, found while reading it, at its place."""
+
+    def __init__(self, expected: str, found: str, mark: Any):
+        super().__init__(problem=found, problem_mark=mark)
+        self.expected, self.found = expected, found
+
+
+def _number_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    text = loader.construct_scalar(node)
+    if len(text) > bounds.MAX_NUMBER_CHARS:
+        raise _YAMLBound(f"một số tối đa {bounds.MAX_NUMBER_CHARS} ký tự",
+                         f"một số {format_plain(len(text))} ký tự", node.start_mark)
+    return text
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    text = loader.construct_scalar(node).replace("_", "")
+    text = _number_text(loader, node).replace("_", "")
     lowered = text.lower()
     if lowered in (".inf", "+.inf", "-.inf", ".nan"):
         return Decimal("NaN") if "nan" in lowered else Decimal(lowered.replace(".", ""))
@@ -42,23 +78,34 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     """Read integers in base 10 only: "010" is ten, not YAML 1.1's octal eight."""
-    text = loader.construct_scalar(node).replace("_", "")
+    text = _number_text(loader, node).replace("_", "")
     if text.lstrip("+-").isdigit():
         return int(text, 10)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    """Build a mapping, refusing a key written twice (the second would silently win)."""
+    """Build a mapping, refusing a key written twice (the second would silently win), in
+    any spelling the loader reads as the same key ("NĂM" and "năm", "cơ_quan", "Cơ quan")."""
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
+    seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
+        form = _key_form(key) if isinstance(key, str) else key
+        if form in seen:
+            first = seen[form]
+            also = "" if first == key else f" (cùng khóa '{_clip(first)}' viết cách khác)"
             raise yaml.constructor.ConstructorError(
-                None, None, f"khóa '{key}' xuất hiện hai lần", key_node.start_mark)
+                None, None, f"khóa '{_clip(key)}' xuất hiện hai lần{also}", key_node.start_mark)
+        seen[form] = key
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
+
+
+def _clip(key: Any, limit: int = 60) -> str:
+    text = str(key) if isinstance(key, (str, int, Decimal)) else type(key).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
@@ -70,23 +117,28 @@ _DecimalLoader.yaml_implicit_resolvers = {
 }
 
 
-def _alias_table(model: type[BaseModel]) -> dict[str, str]:
-    """Return normalised Vietnamese key -> the key as declared, over all nested models."""
-    table: dict[str, str] = {}
+def _declared_keys(model: type[BaseModel]) -> list[tuple[str, str]]:
+    """Return (English name, Vietnamese key) of every field of `model` and nested models."""
+    keys: list[tuple[str, str]] = []
     seen: set[type[BaseModel]] = set()
 
     def walk(current: type[BaseModel]) -> None:
-        for field in current.model_fields.values():
+        for name, field in current.model_fields.items():
             extra = field.json_schema_extra
             if isinstance(extra, dict) and isinstance(extra.get("x-vi"), str):
-                table[_key_form(extra["x-vi"])] = extra["x-vi"]
+                keys.append((name, extra["x-vi"]))
             for sub in _nested_models(field.annotation):
                 if sub not in seen:
                     seen.add(sub)
                     walk(sub)
 
     walk(model)
-    return table
+    return keys
+
+
+def _alias_table(model: type[BaseModel]) -> dict[str, str]:
+    """Return normalised Vietnamese key -> the key as declared, over all nested models."""
+    return {_key_form(vietnamese): vietnamese for _, vietnamese in _declared_keys(model)}
 
 
 def _nested_models(annotation: Any) -> list[type[BaseModel]]:
@@ -111,23 +163,66 @@ _DATA_MAPPINGS = {"scores", "fields", "self_fields", "columns", "mapping",
                   "điểm thành phần", "điểm lĩnh vực", "tự đánh giá lĩnh vực", "cột", "ánh xạ"}
 
 
-def _normalize_keys(data: Any, is_data: bool = False) -> Any:
+def _field_pairs(model: type[BaseModel]) -> dict[str, set[str]]:
+    """Return each key -> the other spellings of the same field (its English name and its
+    Vietnamese key), over all models."""
+    pairs: dict[str, set[str]] = {}
+    for name, vietnamese in _declared_keys(model):
+        if vietnamese != name:
+            pairs.setdefault(name, set()).add(vietnamese)
+            pairs.setdefault(vietnamese, set()).add(name)
+    return pairs
+
+
+_PAIRS = _field_pairs(Dossier)
+
+
+class _DuplicateKey(Exception):
+    """Two keys of one mapping that the loader reads as the same field."""
+
+    def __init__(self, first: str, second: str):
+        super().__init__(first, second)
+        self.first, self.second = first, second
+
+
+def _normalize_keys(data: Any, is_data: bool = False,
+                    memo: dict[tuple[int, bool], Any] | None = None) -> Any:
     """Rename keys that are a Vietnamese field name written another way to the declared one.
 
-    Keys that are data (component codes inside ``scores``) are left as written.
+    Keys that are data (component codes inside ``scores``) are left as written. A value
+    met twice (a YAML alias) is normalised once and shared, not copied again. Two keys
+    that name the same field (``NĂM`` and ``năm``, ``year`` and ``năm``) raise
+    :class:`_DuplicateKey`.
     """
+    if not isinstance(data, (dict, list)):
+        return data
+    memo = {} if memo is None else memo
+    known = memo.get((id(data), is_data))
+    if known is not None:
+        return known
     if isinstance(data, dict):
         if is_data:
             return data
-        out = {}
-        for key, value in data.items():
+        out: dict[Any, Any] = {}
+        memo[(id(data), is_data)] = out
+        written: dict[Any, Any] = {}  # normalised key -> as the file writes it
+        for given, value in data.items():
+            key = given
             if isinstance(key, str) and not key.isascii():
                 key = _ALIASES.get(_key_form(key), key)
-            out[key] = _normalize_keys(value, is_data=key in _DATA_MAPPINGS)
+            twin = key if key in out else next(
+                (k for k in _PAIRS.get(key, ()) if k in out), None) if isinstance(key, str) \
+                else None
+            if twin is not None:
+                raise _DuplicateKey(str(written[twin]), str(given))
+            written[key] = given
+            out[key] = _normalize_keys(value, key in _DATA_MAPPINGS, memo)
         return out
-    if isinstance(data, list):
-        return [_normalize_keys(item) for item in data]
-    return data
+    items: list[Any] = []
+    memo[(id(data), is_data)] = items
+    items.extend(_normalize_keys(item, False, memo) for item in data)
+    return items
+
 
 
 def decode_text(raw: bytes, source: str) -> str:
@@ -139,17 +234,69 @@ def decode_text(raw: bytes, source: str) -> str:
                                   f"byte {raw[exc.start]:#04x}")]) from exc
 
 
+def _json_number(kind: type) -> Any:
+    """Return a JSON number parser that refuses numbers longer than the bound."""
+    def parse(text: str) -> Any:
+        if len(text) > bounds.MAX_NUMBER_CHARS:
+            raise _JSONBound(f"một số tối đa {bounds.MAX_NUMBER_CHARS} ký tự",
+                             f"một số {format_plain(len(text))} ký tự")
+        return kind(text)
+    return parse
+
+
+class _JSONBound(Exception):
+    """A JSON text past one of the bounds, found while decoding it."""
+
+    def __init__(self, expected: str, found: str):
+        super().__init__(expected, found)
+        self.expected, self.found = expected, found
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object, refusing a key written twice in any spelling (as in YAML)."""
+    mapping: dict[str, Any] = {}
+    seen: dict[str, str] = {}
+    for key, value in pairs:
+        form = _key_form(key)
+        if form in seen:
+            also = "" if seen[form] == key else f" (cùng khóa '{_clip(seen[form])}' viết cách khác)"
+            raise _JSONBound("JSON hợp lệ", f"khóa '{_clip(key)}' xuất hiện hai lần{also}")
+        seen[form] = key
+        mapping[key] = value
+    return mapping
+
+
+#: PyYAML's words for the problems a clerk's or an attacker's file can have.
+_YAML_PROBLEMS = {"found unconstructable recursive node": "một bí danh YAML (*) trỏ vào chính nó",
+                  "found undefined alias": "một bí danh YAML (*) chưa được khai báo (&)"}
+
+
 def parse_text(text: str, source: str) -> Any:
-    """Return the raw data of a YAML or JSON text; JSON is valid YAML but read as JSON."""
+    """Return the raw data of a YAML or JSON text; JSON is valid YAML but read as JSON.
+
+    Numbers longer than :data:`docgen.bounds.MAX_NUMBER_CHARS`, nesting deeper than
+    :data:`docgen.bounds.MAX_DEPTH` and a key written twice (in any spelling) are refused
+    here, while parsing.
+    """
     stripped = text.lstrip("\ufeff").lstrip()
     try:
         if source.lower().endswith(".json") or stripped.startswith("{"):
-            return json.loads(stripped, parse_float=Decimal)
+            return json.loads(stripped, parse_float=_json_number(Decimal),
+                              parse_int=_json_number(int), object_pairs_hook=_json_object)
         return yaml.load(stripped, Loader=_DecimalLoader)
+    except RecursionError as exc:  # JSON nested a thousand levels deep: the C parser's limit
+        raise too_deep(source) from exc
+    except _JSONBound as exc:
+        raise InputError([Problem(source, "tệp", exc.expected, exc.found)]) from exc
+    except _YAMLBound as exc:
+        mark = exc.problem_mark
+        raise InputError([Problem(source, f"dòng {mark.line + 1}, cột {mark.column + 1}",
+                                  exc.expected, exc.found)]) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "tệp"
-        raise InputError([Problem(source, where, "YAML hợp lệ", exc.problem or str(exc))]) from exc
+        found = _YAML_PROBLEMS.get(exc.problem or "", exc.problem or str(exc)[:200])
+        raise InputError([Problem(source, where, "YAML hợp lệ", found)]) from exc
     except yaml.YAMLError as exc:
         raise InputError([Problem(source, "tệp", "YAML hợp lệ", str(exc))]) from exc
     except json.JSONDecodeError as exc:
@@ -169,8 +316,15 @@ def load_data(data: Any, source: str, sheets: list[SheetClaims] | None = None, *
     if not isinstance(data, dict):
         found = "tệp rỗng" if data is None else type(data).__name__
         raise InputError([Problem(source, "tệp", "một bảng khóa–giá trị ở cấp cao nhất", found)])
-    data = _normalize_keys(data)
+    check_size(data, source)  # before anything copies or prints the data
+    try:
+        data = _normalize_keys(data)
+    except _DuplicateKey as exc:
+        raise InputError([Problem(source, "tệp", "mỗi khóa một lần trong một bảng",
+                                  f"khóa '{_clip(exc.second)}' trùng với khóa "
+                                  f"'{_clip(exc.first)}' (cùng một trường)")]) from exc
     data, claims = expand_sources(data, source, base)
+    check_values(data, source)
     if sheets is not None:
         sheets.extend(claims)
     try:
@@ -242,6 +396,10 @@ def _load_previous(dossier: Dossier, path: Path) -> Dossier:
     where = "kỳ trước › tệp"
     assert dossier.previous is not None and dossier.previous.file is not None
     target = (path.parent / dossier.previous.file)
+    if not inside_folder(path.parent, dossier.previous.file):
+        # the rule of sheets: nothing outside the dossier's folder is read (or quoted)
+        raise InputError([Problem(source, where, "một tệp trong thư mục của hồ sơ (hoặc thư "
+                                  "mục con)", repr(dossier.previous.file))])
     if target.resolve() == path.resolve():
         raise InputError([Problem(source, where, "một tệp hồ sơ khác tệp này",
                                   dossier.previous.file)])

@@ -327,7 +327,7 @@ def _check_unit(unit: dict[str, Any], refs: dict[tuple[str, str | None], str], r
     return problems
 
 
-def _inside(base: Path, file: str) -> bool:
+def inside_folder(base: Path, file: str) -> bool:
     """Whether `file` lies in the dossier's folder: a dossier sent to a server must not make
     it read (and quote the first row of) a file anywhere else on the machine."""
     folder = base.resolve()
@@ -406,7 +406,7 @@ def expand_sources(data: dict[str, Any], source: str, base: Path | None
             block_scheme = _block_scheme(scheme, block)
         except ValidationError:
             continue
-        if not _inside(base, spec.file):
+        if not inside_folder(base, spec.file):
             problems.append(Problem(source, f"{where} › tệp", "một tệp trong thư mục của hồ sơ "
                                     "(hoặc thư mục con)", repr(spec.file)))
             continue

@@ -14,7 +14,42 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from docgen.bounds import MAX_NUMBER_CHARS, MAX_SCORE_DECIMALS, MAX_SCORE_INTEGER_DIGITS
+
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+#: How Python writes some decimals ("0E-8", "1E+2"): read back what an older archive kept.
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?E[+-]?\d{1,4}$")
+
+
+def canonical_text(value: Decimal) -> str:
+    """Return the exact decimal text of `value`, never in exponent form, so that it reads
+    back as the same number: ``str(Decimal("0.00000000"))`` is "0E-8", which no score
+    pattern accepts.
+
+    >>> canonical_text(Decimal("0.00000000")), canonical_text(Decimal("1E+2"))
+    ('0.00000000', '100')
+    """
+    return format(value, "f")
+
+
+def _bounded(value: Decimal, shown: object) -> Decimal:
+    """Return `value` (finite) within the bounds on digits, in plain form (no exponent)."""
+    decimals = max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
+    integer_digits = 0 if value.is_zero() else value.adjusted() + 1
+    if integer_digits > MAX_SCORE_INTEGER_DIGITS:
+        raise ValueError(f"một điểm tối đa {MAX_SCORE_INTEGER_DIGITS} chữ số phần nguyên; "
+                         f"nhận được {_short(shown)}")
+    if decimals > MAX_SCORE_DECIMALS:
+        raise ValueError(f"một điểm tối đa {MAX_SCORE_DECIMALS} chữ số thập phân; "
+                         f"nhận được {_short(shown)}")
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = Decimal(canonical_text(value))  # 1E+2 -> 100
+    return value
+
+
+def _short(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def parse_score(value: object) -> Decimal:
@@ -34,26 +69,29 @@ def parse_score(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError(f"một số (ví dụ 90,82); nhận được {value!r}")
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_SCORE_INTEGER_DIGITS:
+            raise ValueError(f"một điểm tối đa {MAX_SCORE_INTEGER_DIGITS} chữ số phần nguyên; "
+                             f"nhận được một số {len(str(abs(value)))} chữ số")
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"một số hữu hạn; nhận được {value}")
-        return value
+        return _bounded(value, value)
     if isinstance(value, str):
         text = value.replace("\u00a0", "").strip()
-        if _NUMBER.match(text):
+        if len(text) <= MAX_NUMBER_CHARS and (_NUMBER.match(text) or _SCIENTIFIC.match(text)):
             try:
-                return Decimal(text.replace(",", "."))
+                return _bounded(Decimal(text.replace(",", ".")), value)
             except InvalidOperation:  # pragma: no cover - the pattern already excludes it
                 pass
-        raise ValueError(f"một số (ví dụ 90,82); nhận được {value!r}")
-    raise ValueError(f"một số (ví dụ 90,82); nhận được {value!r}")
+        raise ValueError(f"một số (ví dụ 90,82); nhận được {_short(value)}")
+    raise ValueError(f"một số (ví dụ 90,82); nhận được {_short(value)}")
 
 
 #: A score or a maximum: exact decimal, from a number or Vietnamese-style text.
 Score = Annotated[
     Decimal,
     BeforeValidator(parse_score),
-    PlainSerializer(lambda d: str(d), return_type=str),
+    PlainSerializer(canonical_text, return_type=str),
     WithJsonSchema({"type": ["number", "string"], "pattern": r"^[+-]?\d+([.,]\d+)?$"}),
 ]

@@ -54,10 +54,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from docgen.formatting import format_plain
+from docgen.resources import fonts_dir
 
 __all__ = ["PNG_DPI", "png", "svg", "svg_texts"]
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
               "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf")
 FAMILY = "Liberation Serif"
@@ -85,6 +85,8 @@ _RC = {
     "xtick.major.width": 0.6,
     "ytick.major.width": 0.6,
     "legend.frameon": False,
+    # every text is printed as written: "$x$" in a unit's name is not mathematics
+    "text.parse_math": False,
 }
 
 
@@ -98,11 +100,11 @@ def _register_fonts() -> None:
     depend on the machine's fonts. So every other "Liberation Serif" is dropped first.
     """
     manager = font_manager.fontManager
-    bundled = FONT_DIR.resolve()
+    bundled = fonts_dir().resolve()
     manager.ttflist = [entry for entry in manager.ttflist
                        if entry.name != FAMILY or Path(entry.fname).resolve().parent == bundled]
     for name in FONT_FILES:
-        manager.addfont(str(FONT_DIR / name))
+        manager.addfont(str(fonts_dir() / name))
 
 
 def svg(chart: Mapping[str, Any], family: str = FAMILY) -> str:

@@ -34,28 +34,23 @@ from urllib.request import url2pathname
 
 import jinja2
 import weasyprint
-from fontTools.ttLib import TTFont
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
+from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, FACES, covered_codepoints
 from docgen.render.environment import make_environment
 from docgen.render.meta import DocumentMeta
+from docgen.resources import fonts_dir
 
 __all__ = ["FONT_FAMILY", "render"]
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
 #: Family name under which the bundled faces are declared; templates/nd30.css uses it.
 FONT_FAMILY = "LiberationSerif Docgen"
 
 #: (file, font-weight, font-style) of the four bundled faces.
-_FACES = (
-    ("LiberationSerif-Regular.ttf", "normal", "normal"),
-    ("LiberationSerif-Bold.ttf", "bold", "normal"),
-    ("LiberationSerif-Italic.ttf", "normal", "italic"),
-    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
-)
+_FACES = FACES
 
 #: Shared stylesheet, looked up in the templates folder.
 STYLESHEET = "nd30.css"
@@ -64,7 +59,7 @@ STYLESHEET = "nd30.css"
 _BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 
 #: Characters that HTML turns into spaces: they need no glyph.
-_COLLAPSED_WHITESPACE = frozenset("\t\n\r\f")
+_COLLAPSED_WHITESPACE = COLLAPSED_WHITESPACE
 
 _LOGGER = logging.getLogger("weasyprint")
 
@@ -103,18 +98,8 @@ class _LocalFetcher(URLFetcher):
         return super().fetch(path.as_uri(), headers)
 
 
-@functools.cache
-def _covered_codepoints() -> frozenset[int]:
-    """Return the code points that all four bundled faces can draw."""
-    covered: set[int] | None = None
-    for name, _, _ in _FACES:
-        font = TTFont(FONT_DIR / name, lazy=True)
-        try:
-            cmap = set(font.getBestCmap())
-        finally:
-            font.close()
-        covered = cmap if covered is None else covered & cmap
-    return frozenset(covered or ())
+#: The code points all four bundled faces can draw (shared with the dossier's input check).
+_covered_codepoints = covered_codepoints
 
 
 #: Universal pseudo-element rules of WeasyPrint's user-agent stylesheet that the templates
@@ -152,14 +137,14 @@ class _HTML(weasyprint.HTML):
 def _font_setup() -> tuple[FontConfiguration, weasyprint.CSS]:
     """Return the shared font configuration and the ``@font-face`` stylesheet (built once)."""
     rules = "\n".join(
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(FONT_DIR / name).as_uri()}");'
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(fonts_dir() / name).as_uri()}");'
         f" font-weight: {weight}; font-style: {style}; }}"
         for name, weight, style in _FACES
     )
     font_config = FontConfiguration()
     with _weasyprint_errors("phông Liberation Serif"):
         css = weasyprint.CSS(
-            string=rules, font_config=font_config, url_fetcher=_LocalFetcher((FONT_DIR,))
+            string=rules, font_config=font_config, url_fetcher=_LocalFetcher((fonts_dir(),))
         )
     return font_config, css
 
@@ -172,7 +157,7 @@ def _stylesheet(path: Path, mtime_ns: int, size: int) -> weasyprint.CSS:
         return weasyprint.CSS(
             filename=str(path),
             font_config=font_config,
-            url_fetcher=_LocalFetcher((path.parent, FONT_DIR)),
+            url_fetcher=_LocalFetcher((path.parent, fonts_dir())),
         )
 
 
@@ -342,7 +327,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
         document = _HTML(
             string=html_text,
             base_url=root.as_uri() + "/",
-            url_fetcher=_LocalFetcher((root, FONT_DIR), charts),
+            url_fetcher=_LocalFetcher((root, fonts_dir()), charts),
         ).render(stylesheets=[font_css, css], font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=identifier)
 

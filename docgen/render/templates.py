@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from docgen.resources import templates_dir
 
 #: Document kind -> template path relative to the templates folder (without extension).
 DOCUMENTS: dict[str, str] = {
@@ -14,11 +15,8 @@ DOCUMENTS: dict[str, str] = {
 
 
 def template_root() -> Path:
-    """Return the templates folder: ``$DOCGEN_TEMPLATES`` if set, else the repository's."""
-    override = os.environ.get("DOCGEN_TEMPLATES")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "templates"
+    """Return the templates folder (see :func:`docgen.resources.templates_dir`)."""
+    return templates_dir()
 
 
 def template_path(kind: str, extension: str, root: Path | None = None) -> Path:

@@ -60,6 +60,7 @@ def render_workbook(dossier: Dossier, result: RoundResult, created: datetime) ->
     for block in result.blocks:
         sheet = workbook.create_sheet(_sheet_name(block.block.name, names))
         _write_block(sheet, block, dossier)
+        _make_inert(sheet)
     workbook.properties.creator = " ".join(dossier.issuer.name)
     workbook.properties.title = f"Kết quả Chỉ số CCHC năm {dossier.year}"
     workbook.properties.language = "vi-VN"
@@ -78,9 +79,34 @@ def save_reproducibly(workbook: Workbook, created: datetime) -> bytes:
     return deterministic_zip(members, first=("[Content_Types].xml",))
 
 
+#: What makes a spreadsheet read a typed text as a formula (or DDE command) when it
+#: begins one: "=HYPERLINK(…)", "+1", "-2+3", "@SUM(…)", "=cmd|' /C calc'!A0".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _make_inert(sheet: Worksheet) -> None:
+    """Write every text of `sheet` as a text cell, never a formula: a unit named
+    ``=HYPERLINK("http://…";"Bấm vào đây")`` must show as typed, not become a live link.
+
+    openpyxl turns a text that begins with "=" into a formula and "#DIV/0!" into an error
+    cell; every text is set back to a plain string, and one that begins like a formula
+    also gets Excel's quote prefix (shown as typed, still text if the cell is edited).
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str):
+                continue
+            cell.data_type = "s"
+            if value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
+
+
 def _sheet_name(name: str, taken: set[str]) -> str:
-    """Return a valid, unused sheet name (31 characters, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Khối"
+    """Return a valid, unused sheet name (31 characters, none of []:*?/\\, not beginning
+    like a formula or with an apostrophe)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()
+    base = base.lstrip("".join(FORMULA_STARTS) + "' ")[:31].strip() or "Khối"
     candidate, n = base, 2
     while candidate.casefold() in taken:
         suffix = f" ({n})"

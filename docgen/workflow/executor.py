@@ -86,11 +86,12 @@ def _context() -> Any:
     return context
 
 
-def _child(connection: Connection, address: tuple[str, str | None, str | None],
-           environ: dict[str, str], max_attempts: int) -> None:
+def _child(connection: Connection, address: tuple[Any, ...], environ: dict[str, str],
+           max_attempts: int) -> None:
     """A worker process: run each job id received, answer with it when done."""
     os.environ.update(environ)
-    archive = Archive(address[0], address[1], schema=address[2])
+    data_dir, url, schema, timeouts = address
+    archive = Archive(data_dir, url, schema=schema, timeouts=timeouts)
     try:
         while True:
             try:
@@ -122,8 +123,10 @@ class EmbeddedExecutor:
         self._deliveries: dict[int, int] = {}
 
     @property
-    def address(self) -> tuple[str, str | None, str | None]:
-        return str(self.archive.data_dir), self.archive.database_url, self.archive.schema
+    def address(self) -> tuple[Any, ...]:
+        """What a child needs to open the same archive, with the same bounds."""
+        return (str(self.archive.data_dir), self.archive.database_url, self.archive.schema,
+                self.archive.timeouts)
 
     def submit(self, job: RenderJob) -> None:
         self._start()

@@ -285,6 +285,37 @@ class Workflow(AccountsWorkflow):
         return self.archive.transition(Actor.of(user), dossier_id, allowed=["submitted"],
                                        to="approved", action="approve")
 
+    def _require_approved_comparison(self, user: User, dossier_id: int,
+                                     previous: PreviousUsed | None) -> None:
+        """Refuse to issue against another previous round than the approved drafts were
+        compared with (the previous dossier was corrected after the approval): the figures
+        "so với năm trước" the leader approved would not be the ones issued. The dossier
+        goes back to draft, with the reason, to be rendered, submitted and approved again."""
+        approved = next((v for kind in DOCUMENTS
+                         if (v := self.archive.latest_version(dossier_id, kind, "draft"))), None)
+        if approved is None:
+            return
+        compared = (approved.version.summary or {}).get("previous")
+        now = previous.provenance() if previous is not None else None
+        if compared == now:
+            return
+
+        def revision(provenance: dict[str, Any] | None) -> str:
+            return f"lần sửa {provenance['revision']}" if provenance else "không có"
+
+        number = (now or compared or {}).get("dossier")
+        reason = (f"Hồ sơ kỳ trước số {number} đã được sửa sau khi hồ sơ này được duyệt (bản "
+                  f"đã duyệt so sánh với {revision(compared)}, nay là {revision(now)}); hồ sơ "
+                  "được trả về dự thảo: hãy kết xuất lại, trình và duyệt lại rồi mới ban hành.")
+
+        def remember(dossier: Dossier) -> None:
+            dossier.sent_back_reason, dossier.sent_back_by = reason, user.name
+            dossier.sent_back_at, dossier.resubmitted_at = self.now(), None
+
+        self.archive.transition(Actor.of(user), dossier_id, allowed=["approved"], to="draft",
+                                action="send_back", then=remember, reason=reason)
+        raise ConflictError(reason)
+
     def send_back(self, user: User, dossier_id: int, reason: str) -> Dossier:
         """Send a submitted dossier back to draft with a reason the drafter reads on the
         dossier (kept until the next send-back; the audit log keeps every one)."""
@@ -327,6 +358,7 @@ class Workflow(AccountsWorkflow):
         revision, draft_model = self._latest(dossier_id)
         previous = self.previous_round(user.agency, draft_model, f"hồ sơ số {dossier_id}",
                                        dossier_id)
+        self._require_approved_comparison(user, dossier_id, previous)
         number, issue_date = self.issue_number(draft_model, number, issue_date)
         dossier = self.archive.allocate_number(actor, dossier_id, allowed=["approved"],
                                                issue_date=issue_date, number=number,

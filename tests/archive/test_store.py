@@ -261,3 +261,19 @@ def test_every_write_leaves_an_audit_line_with_who_and_which_hash(archive: Archi
     assert entries[1].sha256 == record.file("pdf").sha256
     assert entries[1].detail["files"] == {"docx": record.file("docx").sha256,
                                           "pdf": record.file("pdf").sha256}
+
+
+def test_a_schema_older_than_the_code_names_the_command_that_upgrades_it(tmp_path: Path) -> None:
+    from docgen.archive.database import head_revision, make_engine, require_current_schema
+    from docgen.archive.errors import SchemaOutdatedError
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    with pytest.raises(SchemaOutdatedError) as caught:
+        require_current_schema(engine)
+    assert caught.value.exit_code == 9
+    assert str(caught.value) == (f"lược đồ cơ sở dữ liệu đang ở phiên bản trống, mã nguồn cần "
+                                 f"{head_revision()}; hãy chạy 'docgen db upgrade' (có sao lưu "
+                                 "trước) rồi khởi động lại.")
+    upgrade(engine)
+    require_current_schema(engine)
+    engine.dispose()

@@ -149,3 +149,16 @@ def test_changing_ones_own_password_needs_the_current_one(wf: Workflow,
         wf.change_password(user, "sai", "mật khẩu khác hẳn")
     changed = wf.change_password(user, PASSWORD, "mật khẩu khác hẳn")
     assert wf.sign_in("a-lanh-dao", "mật khẩu khác hẳn", "x").id == changed.id
+
+
+def test_the_last_active_quan_tri_cannot_be_disabled_by_anyone(wf: Workflow,
+                                                                staff: dict[str, User]) -> None:
+    admin = staff["quan_tri"]
+    second, _ = wf.add_user(admin, name="Quản trị dự phòng", role="quan_tri")
+    wf.deactivate_user(admin, second.id)  # another admin is still active: allowed
+    with pytest.raises(ConflictError, match="quản trị duy nhất còn hoạt động"):
+        wf.deactivate_user(None, admin.id)  # the operator, from the command line
+    assert wf.archive.get_user(admin.id).active
+    wf.enable_user(admin, second.id)
+    wf.deactivate_user(second, admin.id)
+    assert not wf.archive.get_user(admin.id).active

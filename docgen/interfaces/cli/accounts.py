@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from docgen.errors import DocgenError
-from docgen.interfaces.cli import DatabaseOption, DataOption, app
+from docgen.interfaces.cli import DatabaseOption, DataOption, app, open_archive
 
 agency_app = typer.Typer(no_args_is_help=True, help="Quản lý các cơ quan dùng dịch vụ.")
 user_app = typer.Typer(no_args_is_help=True, help="Quản lý người dùng của dịch vụ.")
@@ -37,22 +37,20 @@ _LABELS = {"code": "Mã", "name": "Tên đầy đủ", "parent": "Cơ quan chủ
 
 
 @contextmanager
-def _workflow(data: Path, database: str | None) -> Iterator[Any]:
-    """Open the archive and yield a workflow over it; docgen errors become exit 2."""
-    from docgen.interfaces import operator
+def _workflow(data: Path | None, database: str | None) -> Iterator[Any]:
+    """Open the archive and yield a workflow over it; docgen errors become exit 2 (a
+    failure to start: its own code, see open_archive)."""
     from docgen.workflow.service import Workflow
 
-    archive = None
+    archive = open_archive(data, database)
     try:
-        archive = operator.open_archive(data, database)
         yield Workflow(archive)
     except DocgenError as error:
         for line in str(error).splitlines():
             typer.echo(f"Lỗi: {line}", err=True)
         raise typer.Exit(code=2) from error
     finally:
-        if archive is not None:
-            archive.close()
+        archive.close()
 
 
 def _fail(message: str) -> typer.Exit:
@@ -128,7 +126,7 @@ def agency_add(
                                                 help="Tên thẩm quyền viết thường.")] = "",
     from_dossier: Annotated[Path | None, typer.Option(
         "--from-dossier", help="Lấy thông tin ban hành từ khối 'cơ quan' của tệp hồ sơ.")] = None,
-    data: DataOption = Path("data"), database: DatabaseOption = None,
+    data: DataOption = None, database: DatabaseOption = None,
 ) -> None:
     """Tạo một cơ quan (mã, tên và thông tin ban hành điền sẵn vào hồ sơ mới)."""
     facts = {"name": name, "parent": _lines(parent), "issuer": _lines(issuer), "place": place,
@@ -156,7 +154,7 @@ def _issuer_of(path: Path) -> dict[str, str]:
 
 
 @agency_app.command("list")
-def agency_list(data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+def agency_list(data: DataOption = None, database: DatabaseOption = None) -> None:
     """Liệt kê các cơ quan: mã, tên, cơ quan ban hành."""
     with _workflow(data, database) as workflow:
         agencies = workflow.archive.list_agencies()
@@ -167,7 +165,7 @@ def agency_list(data: DataOption = Path("data"), database: DatabaseOption = None
 
 @agency_app.command("show")
 def agency_show(code: Annotated[str, typer.Argument(help="Mã cơ quan.")],
-                data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+                data: DataOption = None, database: DatabaseOption = None) -> None:
     """In mọi thông tin của một cơ quan."""
     with _workflow(data, database) as workflow:
         agency = workflow.archive.get_agency(code)
@@ -190,7 +188,7 @@ def user_add(
         "--username", help="Tên đăng nhập trên trang (chữ thường không dấu).")] = None,
     password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="Đọc mật khẩu từ đầu vào chuẩn (cần --username).")] = False,
-    data: DataOption = Path("data"), database: DatabaseOption = None,
+    data: DataOption = None, database: DatabaseOption = None,
 ) -> None:
     """Tạo người dùng và in mã truy cập (chỉ một lần) ra stdout."""
     role = _role(role)
@@ -207,7 +205,7 @@ def user_add(
 @user_app.command("list")
 def user_list(agency: Annotated[str | None, typer.Option("--agency",
                                                          help="Chỉ cơ quan này.")] = None,
-              data: DataOption = Path("data"), database: DatabaseOption = None) -> None:
+              data: DataOption = None, database: DatabaseOption = None) -> None:
     """Liệt kê người dùng: số, họ tên, vai trò, cơ quan, tên đăng nhập, trạng thái."""
     from docgen.workflow.roles import ROLE_NAMES, Role
 
@@ -222,14 +220,14 @@ def user_list(agency: Annotated[str | None, typer.Option("--agency",
 UserArgument = Annotated[str, typer.Argument(help="Số người dùng hoặc tên đăng nhập.")]
 
 
-def _on_user(who: str, data: Path, database: str | None,
+def _on_user(who: str, data: Path | None, database: str | None,
              action: Callable[[Any, int], T]) -> T:
     with _workflow(data, database) as workflow:
         return action(workflow, _user_id(workflow, who))
 
 
 @user_app.command("disable")
-def user_disable(who: UserArgument, data: DataOption = Path("data"),
+def user_disable(who: UserArgument, data: DataOption = None,
                  database: DatabaseOption = None) -> None:
     """Khóa người dùng: mã truy cập và phiên đăng nhập dừng ngay."""
     user = _on_user(who, data, database, lambda wf, uid: wf.deactivate_user(None, uid))
@@ -237,7 +235,7 @@ def user_disable(who: UserArgument, data: DataOption = Path("data"),
 
 
 @user_app.command("enable")
-def user_enable(who: UserArgument, data: DataOption = Path("data"),
+def user_enable(who: UserArgument, data: DataOption = None,
                 database: DatabaseOption = None) -> None:
     """Mở khóa người dùng."""
     user = _on_user(who, data, database, lambda wf, uid: wf.enable_user(None, uid))
@@ -245,7 +243,7 @@ def user_enable(who: UserArgument, data: DataOption = Path("data"),
 
 
 @user_app.command("rotate-token")
-def user_rotate_token(who: UserArgument, data: DataOption = Path("data"),
+def user_rotate_token(who: UserArgument, data: DataOption = None,
                       database: DatabaseOption = None) -> None:
     """Thu hồi mọi mã truy cập của người dùng và in mã mới (chỉ một lần) ra stdout."""
     user, token = _on_user(who, data, database, lambda wf, uid: wf.rotate_token(None, uid))
@@ -259,7 +257,7 @@ def user_set_password(
     who: UserArgument,
     username: Annotated[str | None, typer.Option(
         "--username", help="Tên đăng nhập, cho người dùng chưa có.")] = None,
-    data: DataOption = Path("data"), database: DatabaseOption = None,
+    data: DataOption = None, database: DatabaseOption = None,
 ) -> None:
     """Đặt mật khẩu mới (đọc từ stdin); mọi phiên đăng nhập của người dùng kết thúc."""
     password = _read_password()

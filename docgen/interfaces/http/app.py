@@ -51,7 +51,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 def create_app(settings: Settings) -> FastAPI:
     """Return the service for `settings`; the archive is opened (and migrated) now."""
-    archive = Archive(settings.data_dir, settings.database_url, schema=settings.database_schema)
+    archive = Archive(settings.data_dir, settings.database_url, schema=settings.database_schema,
+                      timeouts=settings.timeouts)
     policy = SignInPolicy(user_failures=settings.sign_in_user_failures,
                           client_failures=settings.sign_in_client_failures,
                           lock=timedelta(minutes=settings.sign_in_lock_minutes),

@@ -31,6 +31,7 @@ STATUS = {
     "csrf": 403,
     "throttled": 429,
     "cancelled": 409,
+    "database_unavailable": 503,
     "corrupt_blob": 500,
     "template_error": 500,
     "render_error": 500,
@@ -68,9 +69,15 @@ async def _docgen_error(_request: Request, exc: DocgenError) -> JSONResponse:
     if isinstance(exc, InputError):
         extra["problems"] = [{"location": p.location, "expected": p.expected, "found": p.found}
                              for p in exc.problems]
-    response = error_response(status, exc.code, str(exc), **extra)
+    message = str(exc)
+    if status == 503:
+        LOG.warning("database unavailable: %s", exc)
+        message = (f"Dịch vụ tạm thời không dùng được cơ sở dữ liệu: "
+                   f"{message.removesuffix('.').removesuffix('; hãy thử lại sau')}. Yêu cầu "
+                   f"chưa được thực hiện; hãy thử lại sau {getattr(exc, 'retry_after', 5)} giây.")
+    response = error_response(status, exc.code, message, **extra)
     retry_after = getattr(exc, "retry_after", None)
-    if status == 429 and retry_after is not None:
+    if status in (429, 503) and retry_after is not None:
         response.headers["Retry-After"] = str(max(1, retry_after))
     return response
 

@@ -1,4 +1,9 @@
-"""Settings of the HTTP service (and of the CLI commands that open the same archive)."""
+"""Settings of the HTTP service (and of the CLI commands that open the same archive).
+
+Every field can be set in the settings file, by an environment variable ``DOCGEN_<FIELD>``
+or by a command option, without more code: :mod:`docgen.interfaces.configuration` maps
+them by name and type (option > environment > file > default).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from docgen.archive.database import Timeouts
 from docgen.workflow.service import vietnam_today
 
 #: Default request body limit: a dossier is well under 5 MB, a signed PDF under 20 MB.
@@ -18,7 +24,7 @@ class Settings:
     """Where the archive lives and how the service behaves."""
 
     #: Data directory: blobs/ (and archive.sqlite3 when no database URL is given).
-    data_dir: Path
+    data_dir: Path = Path("data")
     #: SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db; None: SQLite.
     database_url: str | None = None
     #: PostgreSQL schema to use (search_path); None: the server's default.
@@ -41,6 +47,20 @@ class Settings:
     session_idle_minutes: int = 480
     #: A browser session ends this long after sign-in, used or not (hours).
     session_max_hours: int = 12
+    #: Address `docgen serve` listens on (loopback by default).
+    host: str = "127.0.0.1"
+    #: Port `docgen serve` listens on.
+    port: int = 8000
+    #: Templates folder (None: the shipped templates; or $DOCGEN_TEMPLATES).
+    templates: Path | None = None
+    #: Fonts folder with the four Liberation Serif faces (None: the bundled ones).
+    fonts: Path | None = None
+    #: Longest wait for a database connection to open (seconds; at least 2).
+    database_connect_timeout: float = 10
+    #: Longest a database statement may run before it is stopped (seconds).
+    database_statement_timeout: float = 60
+    #: Longest wait for a lock another transaction holds (seconds).
+    database_lock_timeout: float = 60
     #: Broker carrying render jobs to ``docgen worker`` processes: redis://host:6379/0 or
     #: amqp://user:password@host:5672/; None: the service's own worker processes.
     broker_url: str | None = None
@@ -57,3 +77,10 @@ class Settings:
     #: How long POST …/render and …/issue wait for their job before answering 202 with
     #: the job's address (Location: /jobs/{id}); ``Prefer: respond-async`` answers at once.
     render_wait_seconds: float = 120
+
+    @property
+    def timeouts(self) -> Timeouts:
+        """The database bounds, as the archive takes them."""
+        return Timeouts(connect=self.database_connect_timeout,
+                        statement=self.database_statement_timeout,
+                        lock=self.database_lock_timeout)
