@@ -89,6 +89,8 @@ def _context() -> Any:
 def _child(connection: Connection, address: tuple[Any, ...], environ: dict[str, str],
            max_attempts: int) -> None:
     """A worker process: run each job id received, answer with it when done."""
+    # The forkserver keeps the environment it started with; the hook is the executor's own.
+    os.environ.pop(HOLD_DIR, None)
     os.environ.update(environ)
     data_dir, url, schema, timeouts = address
     archive = Archive(data_dir, url, schema=schema, timeouts=timeouts)
