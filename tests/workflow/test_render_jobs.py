@@ -155,7 +155,9 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_stored_once(
     assert _versions(wf, dossier.id) == [1, 1, 1]
     assert sorted(done.result or []) == sorted(
         latest.version.id for _, latest, _ in wf.archive.list_documents(dossier.id) if latest)
-    assert executor.pids() and pid not in executor.pids()
+    # The killed child is replaced (after "stored", by the re-delivery that finds it done).
+    _wait(lambda: bool(executor.pids()) and pid not in executor.pids())
+    assert _versions(wf, dossier.id) == [1, 1, 1]
     report = wf.archive.verify()
     assert report.problems == [] and report.unreferenced == []
 
