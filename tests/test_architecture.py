@@ -34,6 +34,7 @@ CONFINED = {"docxtpl": ("render/docx.py",), "weasyprint": ("render/pdf.py",),
             "uvicorn": ("interfaces/http/guard.py",),
             "matplotlib": ("render/charts.py",),
             "argon2": ("archive/passwords.py",),
+            "dramatiq": ("workflow/broker.py",),
             # reading Word and PDF files: the renderer's fast path, the text diff of versions,
             # the page count of a version, and the audit of a report written by hand
             "docx": ("render/docx.py", "workflow/textdiff.py", "audit/reading.py"),

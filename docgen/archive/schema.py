@@ -3,7 +3,8 @@
 What may change after it is written: a dossier's status (only with the audit entry of the
 change), its title, year and send-back reason and, once, its number and issue date; a
 register counter (upwards); a user's ``active`` flag, password hash and tokens; an
-agency's facts; sign-in sessions and failed sign-in counts. Everything else — documents,
+agency's facts; sign-in sessions and failed sign-in counts; a render job's
+status and progress. Everything else — documents,
 dossier revisions, versions and their files, blobs, the audit log, the hash chain — is
 written once. The migrations add database triggers that refuse what may not change, so
 the rule holds even for someone with a SQL prompt and the application's credentials; the
@@ -299,3 +300,36 @@ class ChainEntry(Base):
     prev_sha256: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RenderJob(Base):
+    """A render (or an issue) run as a job by a worker process, its status and progress.
+
+    Not append-only: a job moves queued → running → done (or refused, failed, cancelled)
+    and its progress changes while it runs. The versions a job stores are committed in the
+    same transaction that marks it done, so a job retried after its worker died stores
+    them once: a retry finds it done and does nothing.
+    """
+
+    __tablename__ = "render_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))  #: render | issue
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    #: queued, running, done, refused (the workflow said no), failed, cancelled.
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  #: percent
+    stage: Mapped[str] = mapped_column(String(200), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)  #: host:pid
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)  #: version ids
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                         nullable=True)

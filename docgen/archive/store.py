@@ -44,6 +44,7 @@ from docgen.archive.errors import (
     NotFoundError,
 )
 from docgen.archive.integrity import agency_blobs, check_database
+from docgen.archive.jobs import JobStore, mark_done
 from docgen.archive.records import (
     MEDIA_TYPES,
     STATUS_NAMES,
@@ -110,7 +111,7 @@ def upgrade_command(data_dir: Path | str, database_url: str | None) -> str:
     return command
 
 
-class Archive(AccountStore):
+class Archive(AccountStore, JobStore):
     """A data directory (blobs, and the SQLite file by default) plus a database.
 
     Opening one changes no schema: a database whose schema is not the code's is refused
@@ -137,6 +138,8 @@ class Archive(AccountStore):
                 "cấp quyền ghi cho người dùng chạy docgen.") from error
         self.url = url or sqlite_url(self.data_dir)
         self.engine = make_engine(self.url, schema=schema, timeouts=self.timeouts)
+        #: What another process needs to open the same archive (a worker).
+        self.database_url, self.schema = url, schema
         self._writer = self.engine.execution_options(**{WRITE: True})
         try:
             with self._translated():
@@ -457,8 +460,8 @@ class Archive(AccountStore):
 
     def store_versions(self, actor: Actor, dossier_id: int, items: Sequence[NewVersion], *,
                        allowed: Sequence[str], action: str, new_status: str | None = None,
-                       expected_revision: int | None = None, new_revision: bytes | None = None
-                       ) -> list[VersionRecord]:
+                       expected_revision: int | None = None, new_revision: bytes | None = None,
+                       job_id: int | None = None) -> list[VersionRecord]:
         """Store one version of each item, all in one transaction, and optionally move the
         dossier to `new_status`.
 
@@ -466,18 +469,24 @@ class Archive(AccountStore):
         `expected_revision` (the one that was rendered); `new_revision`, if given, is
         recorded first and the versions belong to it (the issued content, with its number).
         The bytes reach the blob folder (fsynced) before the rows that point to them are
-        committed; until the commit no one sees the versions. The bytes are written before
-        the transaction starts, so the fsyncs do not hold the lock.
+        committed; until the commit no one sees the versions. The bytes are written after
+        every check of the transaction passed (state, revision, job), so a refused store
+        writes no blob; a crash before the commit can still leave one unreferenced, which
+        ``verify`` lists.
+
+        With `job_id`, the job must be running (not done by another attempt, not cancelled)
+        and is marked done with the stored versions in the same transaction.
         """
-        stored = [{fmt: (self.blobs.put(data), len(data)) for fmt, data in item.files.items()}
-                  for item in items]
         with self._writing() as session:
             dossier = self._lock(session, dossier_id, actor.agency)
             _require(dossier, allowed)
+            job = self._claim_job(session, job_id) if job_id is not None else None
             revision = _latest_revision(session, dossier.id)
             if expected_revision is not None and revision.id != expected_revision:
                 raise ConflictError(f"Nội dung hồ sơ số {dossier_id} đã thay đổi trong lúc kết "
                                     "xuất; hãy kết xuất lại.")
+            stored = [{fmt: (self.blobs.put(data), len(data))
+                       for fmt, data in item.files.items()} for item in items]
             if new_revision is not None:
                 revision = self._add_revision(session, actor, dossier, new_revision)
             records = [self._store_one(session, actor, dossier, revision, item, files, action)
@@ -485,7 +494,17 @@ class Archive(AccountStore):
             if new_status is not None and new_status != dossier.status:
                 self._change_status(session, actor, dossier, new_status, "status_change")
             session.flush()
+            if job is not None:
+                mark_done(job, [r.version.id for r in records])
         return records
+
+    def require_state(self, dossier_id: int, allowed: Sequence[str],
+                      agency: str | None = None) -> Dossier:
+        """Refuse (ConflictError) unless the dossier is in one of `allowed` states now;
+        asked before rendering, so that a refused action does no work."""
+        dossier = self.get_dossier(dossier_id, agency)
+        _require(dossier, allowed)
+        return dossier
 
     def _store_one(self, session: Session, actor: Actor, dossier: Dossier,
                    revision: DossierRevision, item: NewVersion,

@@ -9,7 +9,6 @@ the user (404), an action outside the role is refused (403).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -58,9 +57,6 @@ from docgen.workflow.provenance import (
 )
 from docgen.workflow.roles import ACTION_NAMES, PERMISSIONS, ROLE_NAMES, Role
 from docgen.workflow.textdiff import EXTRACTORS, unified_diff
-
-#: Renderers share templates and fonts; one render at a time (they are CPU-bound anyway).
-_RENDER_LOCK = threading.Lock()
 
 #: Vietnam has one time zone and no daylight saving time.
 VIETNAM = timedelta(hours=7)
@@ -236,17 +232,23 @@ class Workflow(AccountsWorkflow):
     # -- rendering ------------------------------------------------------------------------
 
     def render(self, user: User, dossier_id: int, *, formats: Sequence[str] = ("docx", "pdf"),
-               kinds: Sequence[str] = tuple(DOCUMENTS)) -> list[VersionRecord]:
-        """Render draft versions (always marked DỰ THẢO) of the latest content."""
+               kinds: Sequence[str] = tuple(DOCUMENTS), job_id: int | None = None
+               ) -> list[VersionRecord]:
+        """Render draft versions (always marked DỰ THẢO) of the latest content.
+
+        Role, agency, choices and state are checked before anything is rendered; with
+        `job_id` the versions are stored only while that job is still running."""
         self.dossier(user, dossier_id, "render")
-        formats, kinds = _check_choice(formats, FORMATS, "định dạng"), _check_choice(
+        formats, kinds = check_choice(formats, FORMATS, "định dạng"), check_choice(
             kinds, DOCUMENTS, "loại văn bản")
+        self.archive.require_state(dossier_id, ["draft"], user.agency)
         revision, model = self._latest(dossier_id)
         previous = self.previous_round(user.agency, model, f"hồ sơ số {dossier_id}", dossier_id)
         items = self._render(model, formats, kinds, status="draft", draft=True,
                              number=None, issue_date=None, previous=previous)
         return self.archive.store_versions(Actor.of(user), dossier_id, items, allowed=["draft"],
-                                           action="render", expected_revision=revision.id)
+                                           action="render", expected_revision=revision.id,
+                                           job_id=job_id)
 
     def _render(self, model: DossierModel, formats: Sequence[str], kinds: Sequence[str], *,
                 status: str, draft: bool, number: int | None, issue_date: date | None,
@@ -255,10 +257,8 @@ class Workflow(AccountsWorkflow):
         with (number, revision, SHA-256 of its canonical JSON), so the comparison can be
         traced to the exact content it was made against."""
         result = compute_round(model)
-        with _RENDER_LOCK:
-            documents = render_package(model, formats=formats, draft=draft, kinds=kinds,
-                                       result=result,
-                                       previous=previous.model if previous else None)
+        documents = render_package(model, formats=formats, draft=draft, kinds=kinds,
+                                   result=result, previous=previous.model if previous else None)
         figures = summary(result)
         if previous is not None:
             figures["previous"] = previous.provenance()
@@ -346,7 +346,8 @@ class Workflow(AccountsWorkflow):
                                        reason=reason)
 
     def issue(self, user: User, dossier_id: int, *, number: int | None = None,
-              issue_date: date | None = None) -> list[VersionRecord]:
+              issue_date: date | None = None, job_id: int | None = None
+              ) -> list[VersionRecord]:
         """Number and date the decision and freeze its final versions.
 
         The number belongs to the register of the issuing body (the content's ``cơ quan
@@ -361,13 +362,14 @@ class Workflow(AccountsWorkflow):
         and issuing again reuses that number rather than skipping one.
         """
         self.dossier(user, dossier_id, "issue")
+        self.archive.require_state(dossier_id, ["approved"], user.agency)
         actor = Actor.of(user)
         # The previous round is checked before a number is taken from the register.
         revision, draft_model = self._latest(dossier_id)
         previous = self.previous_round(user.agency, draft_model, f"hồ sơ số {dossier_id}",
                                        dossier_id)
         self._require_approved_comparison(user, dossier_id, previous)
-        number, issue_date = self._issue_number(draft_model, number, issue_date)
+        number, issue_date = self.issue_number(draft_model, number, issue_date)
         dossier = self.archive.allocate_number(actor, dossier_id, allowed=["approved"],
                                                issue_date=issue_date, number=number,
                                                register=register_key(draft_model.issuer.name))
@@ -383,9 +385,9 @@ class Workflow(AccountsWorkflow):
         return self.archive.store_versions(actor, dossier_id, items, allowed=["approved"],
                                            action="issue", new_status="issued",
                                            expected_revision=revision.id,
-                                           new_revision=canonical_json(final))
+                                           new_revision=canonical_json(final), job_id=job_id)
 
-    def _issue_number(self, model: DossierModel, number: int | None, issue_date: date | None
+    def issue_number(self, model: DossierModel, number: int | None, issue_date: date | None
                       ) -> tuple[int | None, date]:
         """Return the number (None: the register's next) and the date to issue under."""
         where = "ban hành"
@@ -419,7 +421,7 @@ class Workflow(AccountsWorkflow):
         (not saved); nothing is archived. Always a draft (DỰ THẢO). Saving a version is
         :meth:`render`, an explicit action."""
         self.allow(user, "preview")
-        formats, kinds = _check_choice(formats, FORMATS, "định dạng"), _check_choice(
+        formats, kinds = check_choice(formats, FORMATS, "định dạng"), check_choice(
             kinds, DOCUMENTS, "loại văn bản")
         if body is not None:
             model = self.parse(body, source)
@@ -431,9 +433,8 @@ class Workflow(AccountsWorkflow):
         previous = self.previous_round(user.agency, model, source, dossier_id)
         last_year = previous.model if previous else None
         result = compute_round(model)
-        with _RENDER_LOCK:
-            documents = render_package(model, formats=formats, draft=True, kinds=kinds,
-                                       result=result, previous=last_year)
+        documents = render_package(model, formats=formats, draft=True, kinds=kinds,
+                                   result=result, previous=last_year)
         comparison = compare_with_previous(model, result, last_year)
         return Preview(documents=list(documents),
                        summary=check_summary(model, result, comparison),
@@ -640,7 +641,7 @@ def _label(record: VersionRecord) -> str:
     return f"{record.document.kind} phiên bản {record.version.seq} (#{record.version.id})"
 
 
-def _check_choice(values: Sequence[str], known: Any, what: str) -> tuple[str, ...]:
+def check_choice(values: Sequence[str], known: Any, what: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(values))
     unknown = [v for v in chosen if v not in known]
     if unknown or not chosen:

@@ -19,7 +19,10 @@ from live import Service, start_service
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    yield from start_service(tmp_path / "data", request.param)
+    # Many requests of one user at once: limits raised above them (they are tested in
+    # tests/http/test_render_jobs.py); what is tested here is the register and the versions.
+    yield from start_service(tmp_path / "data", request.param, render_jobs_per_user=50,
+                             render_jobs_per_agency=50)
 
 
 def _together(count: int, call: Callable[[int], httpx.Response]) -> list[httpx.Response]:

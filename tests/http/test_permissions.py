@@ -65,6 +65,8 @@ update_agency           403         403      403     403     200
 preview                 200         403      403     403     403
 preview_text            200         403      403     403     403
 report_audit            200         200      200     200     403
+get_job                 200         200      200     200     403
+cancel_job              200         403      403     403     403
 """
 EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=True))
             for line in MATRIX.strip().splitlines()}
@@ -73,7 +75,8 @@ EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=
 @dataclass(frozen=True)
 class Endpoint:
     method: str
-    path: str  # {d}: a dossier id, {v}: a version id of it, {u}: another user's id
+    path: str  # {d}: a dossier id, {v}: a version id of it, {u}: another user's id,
+    # {j}: a (finished) render job of the chuyên viên on the dossier
     state: str  # the state the dossier must be in for the call to succeed
     body: Callable[[], dict[str, object]] = dict
     #: Done before the call, as the test's operator, with the service and the caller's role.
@@ -155,11 +158,14 @@ ENDPOINTS = {
     "report_audit": Endpoint("POST", "/dossiers/{d}/report-audit", "draft", lambda: {
         "content": "Tổng số phiếu thu về là 1.000/1.043 phiếu, đạt 95,88%.".encode(),
         "headers": {"Content-Type": "text/plain"}}),
+    "get_job": Endpoint("GET", "/jobs/{j}", "draft"),
+    "cancel_job": Endpoint("POST", "/jobs/{j}/cancel", "draft"),
 }
 
 #: Endpoints that name a dossier or a version (another agency's must be invisible). Users
 #: are not among them: the quản trị administers the users of every agency.
-SCOPED = [name for name, e in ENDPOINTS.items() if any(k in e.path for k in ("{d}", "{v}"))]
+SCOPED = [name for name, e in ENDPOINTS.items()
+          if any(k in e.path for k in ("{d}", "{v}", "{j}"))]
 
 
 _shared: dict[tuple[str, str], int] = {}
@@ -182,6 +188,17 @@ def _spare_user(service: Service) -> int:
     return user.id
 
 
+def _job(service: Service, dossier_id: int) -> int:
+    """Return a render job of the chuyên viên on the dossier, finished (it holds no place
+    under the limits)."""
+    archive = service.workflow.archive
+    job = archive.create_job(action="render", dossier_id=dossier_id,
+                             user_id=service.user("chuyen_vien").id, agency=AGENCY,
+                             params={"formats": ["docx"], "kinds": ["quyet_dinh"]})
+    archive.finish_job(job.id, "cancelled", code="cancelled", message="Đã hủy theo yêu cầu.")
+    return job.id
+
+
 def _call(service: Service, name: str, role: str | None, *, stranger: bool = False
           ) -> tuple[int, dict[str, object]]:
     endpoint = ENDPOINTS[name]
@@ -191,7 +208,8 @@ def _call(service: Service, name: str, role: str | None, *, stranger: bool = Fal
     versions, _ = service.workflow.archive.list_versions(dossier_id, "quyet_dinh", limit=1,
                                                          offset=0)
     path = endpoint.path.format(d=dossier_id, v=versions[0].version.id if versions else 0,
-                                u=_spare_user(service) if "{u}" in endpoint.path else 0)
+                                u=_spare_user(service) if "{u}" in endpoint.path else 0,
+                                j=_job(service, dossier_id) if "{j}" in endpoint.path else 0)
     if endpoint.prepare is not None and role is not None:
         endpoint.prepare(service, role)
     with service.client(role, stranger=stranger) as client:
@@ -208,6 +226,7 @@ def test_the_table_covers_every_route_of_the_service(service: Service) -> None:
                 .replace("/{v}/diff/{v}", "/{version_id}/diff/{other_id}")
                 .replace("{v}", "{version_id}").replace("files/docx", "files/{format}")
                 .replace("documents/quyet_dinh", "documents/{kind}").replace("{u}", "{user_id}")
+                .replace("{j}", "{job_id}")
                 .replace(f"/agencies/{AGENCY}", "/agencies/{code}")
                 .replace(f"/agencies/{OTHER_AGENCY}", "/agencies/{code}"))
                for e in ENDPOINTS.values()}

@@ -423,6 +423,11 @@ def serve(
         "--trusted-proxy",
         help="Địa chỉ hoặc mạng của proxy được tin X-Forwarded-For/-Proto "
              "(lặp lại được), ví dụ 127.0.0.1.")] = None,
+    broker: Annotated[str | None, typer.Option(
+        "--broker", help="Hàng đợi cho các tiến trình docgen worker (redis://… hoặc "
+                         "amqp://…); mặc định: broker_url trong docgen.toml, DOCGEN_BROKER_URL, "
+                         "hoặc không có: dịch vụ tự kết xuất bằng tiến trình con.",
+        show_default=False)] = None,
 ) -> None:
     """Chạy dịch vụ HTTP (mặc định http://127.0.0.1:8000, tài liệu API ở /docs)."""
     from docgen.interfaces.http.server import serve as run
@@ -430,7 +435,8 @@ def serve(
     settings = load_settings(
         data_dir=data, database_url=database, host=host, port=port,
         root_path=root_path.rstrip("/") if root_path is not None else None,
-        trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None)
+        trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None,
+        broker_url=broker)
     _use_resources(settings)
     with startup_errors():
         run(settings)
@@ -488,3 +494,4 @@ from docgen.interfaces.cli import audit as _audit  # noqa: E402,F401
 from docgen.interfaces.cli import maintenance as _maintenance  # noqa: E402,F401  (db …, backup)
 from docgen.interfaces.cli import signing as _signing  # noqa: E402,F401  (sign verify …)
 from docgen.interfaces.cli import templates as _templates  # noqa: E402,F401
+from docgen.interfaces.cli import worker as _worker  # noqa: E402,F401  (worker)

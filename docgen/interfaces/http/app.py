@@ -13,12 +13,22 @@ from docgen.archive.store import Archive
 from docgen.interfaces.http import apidocs, errors, pages, session
 from docgen.interfaces.http.guard import Guard
 from docgen.interfaces.http.limits import BodySizeLimit
-from docgen.interfaces.http.routes import admin, agencies, checks, dossiers, signing, versions
+from docgen.interfaces.http.routes import (
+    admin,
+    agencies,
+    checks,
+    dossiers,
+    jobs,
+    signing,
+    versions,
+)
 from docgen.interfaces.http.schemas import ErrorOut
 from docgen.interfaces.http.settings import Settings
 from docgen.model.dossier import Dossier
 from docgen.workflow.provenance import docgen_version
 from docgen.workflow.accounts import SignInPolicy
+from docgen.workflow.executor import EmbeddedExecutor
+from docgen.workflow.jobs import Limits, RenderQueue
 from docgen.workflow.service import Workflow
 
 DESCRIPTION = """\
@@ -61,9 +71,14 @@ def create_app(settings: Settings) -> FastAPI:
     workflow = Workflow(archive, today=settings.today, issue_formats=settings.issue_formats,
                         now=settings.now, policy=policy, signing=settings.signing_policy())
 
+    queue = render_queue(settings, archive)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if isinstance(queue, EmbeddedExecutor):
+            queue.resume()  # jobs a previous run left queued or running
         yield
+        queue.close()
         archive.close()
 
     app = FastAPI(title="docgen", version=docgen_version(), lifespan=lifespan,
@@ -71,11 +86,14 @@ def create_app(settings: Settings) -> FastAPI:
                   responses=_ERRORS, docs_url=None, redoc_url=None)
     app.state.workflow = workflow
     app.state.settings = settings
+    app.state.render_queue = queue
+    app.state.limits = Limits(per_user=settings.render_jobs_per_user,
+                              per_agency=settings.render_jobs_per_agency)
     errors.install(app)
     session.install(app)
     apidocs.install(app)
     for router in (dossiers.router, versions.router, admin.router, checks.router,
-                   agencies.router, signing.router):
+                   agencies.router, signing.router, jobs.router):
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
@@ -91,6 +109,15 @@ def _authenticated(request: Request) -> bool:
     if scheme.lower() == "bearer" and token.strip():
         return request.app.state.workflow.archive.user_for_token(token.strip()) is not None
     return session.session_user(request) is not None
+
+
+def render_queue(settings: Settings, archive: Archive) -> RenderQueue:
+    """The broker's queue when one is configured, else the embedded worker processes."""
+    if settings.broker_url:
+        from docgen.workflow.broker import BrokerQueue  # only where a broker is used
+        return BrokerQueue(settings.broker_url, settings.broker_queue,
+                           heartbeat_seconds=settings.broker_heartbeat_seconds)
+    return EmbeddedExecutor(archive, workers=settings.render_workers)
 
 
 def _add_dossier_schema(app: FastAPI) -> None:

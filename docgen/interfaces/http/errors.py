@@ -30,6 +30,7 @@ STATUS = {
     "forbidden": 403,
     "csrf": 403,
     "throttled": 429,
+    "cancelled": 409,
     "database_unavailable": 503,
     "corrupt_blob": 500,
     "storage_full": 507,

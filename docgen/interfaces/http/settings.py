@@ -62,6 +62,22 @@ class Settings:
     database_statement_timeout: float = 60
     #: Longest wait for a lock another transaction holds (seconds).
     database_lock_timeout: float = 60
+    #: Broker carrying render jobs to ``docgen worker`` processes: redis://host:6379/0 or
+    #: amqp://user:password@host:5672/; None: the service's own worker processes.
+    broker_url: str | None = None
+    #: Queue name on the broker (the service and its workers must use the same one).
+    broker_queue: str = "docgen-render"
+    #: Redis only: a worker silent this long is dead and its unfinished job runs again.
+    broker_heartbeat_seconds: float = 60
+    #: Worker processes of the embedded executor (no broker): renders at the same time.
+    render_workers: int = 2
+    #: Renders and issues one user may have queued or running at once (more: 429).
+    render_jobs_per_user: int = 2
+    #: Renders and issues one agency may have queued or running at once (more: 429).
+    render_jobs_per_agency: int = 4
+    #: How long POST …/render and …/issue wait for their job before answering 202 with
+    #: the job's address (Location: /jobs/{id}); ``Prefer: respond-async`` answers at once.
+    render_wait_seconds: float = 120
 
     @property
     def timeouts(self) -> Timeouts:

@@ -23,7 +23,7 @@ from alembic import op
 from docgen.archive.chain import CHAINED, append
 
 revision = "9b14"
-down_revision = "9b12"
+down_revision = "9b13"
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ not post twice) with a short notice.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Annotated, Any
 
@@ -19,10 +20,13 @@ from docgen.errors import DocgenError, InputError
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
 from docgen.interfaces.http.pages.uploads import read_upload
 from docgen.interfaces.http.pages.view import PREFIX, redirect, render
+from docgen.interfaces.http.errors import HttpError
 from docgen.interfaces.http.filenames import content_disposition
+from docgen.interfaces.http.routes.jobs import JOB_STATUS_NAMES
 from docgen.interfaces.http.session import PageUserDep
 from docgen.model.dump import dossier_yaml
 from docgen.workflow.canonical import load_canonical
+from docgen.workflow.jobs import queue_issue, queue_render
 from docgen.workflow.roles import PERMISSIONS, Role
 from docgen.workflow.service import Workflow
 
@@ -85,6 +89,8 @@ def dossier_context(workflow: Workflow, user: User, dossier_id: int) -> dict[str
         "sent_back": send_back_reason(dossier) if dossier.status == "draft" else None,
         "can": {action: can(user, action) for action in PERMISSIONS},
         "today": workflow.today().isoformat(),
+        "jobs": workflow.archive.list_jobs(dossier_id, limit=5),
+        "JOB_STATUS_NAMES": JOB_STATUS_NAMES,
     }
 
 
@@ -102,7 +108,7 @@ def dossier_page(request: Request, workflow: Workflow, user: User, dossier_id: i
 
 #: Status of a refused action shown on the dossier page.
 REFUSED = {"conflict": 409, "invalid_input": 422, "unsupported": 422,
-           "unsupported_media_type": 415}
+           "unsupported_media_type": 415, "throttled": 429}
 
 
 def act(request: Request, workflow: Workflow, user: User, dossier_id: int, done: str,
@@ -186,11 +192,50 @@ async def update_from_file(request: Request, dossier_id: int, user: PageUserDep,
                lambda: workflow.update(user, dossier_id, body, name))
 
 
+def queued(request: Request, workflow: Workflow, user: User, dossier_id: int, done: str,
+           start: Any) -> Response:
+    """Queue a render or an issue job (`start(queue, limits)`) and wait for it like the API
+    does; a job not done in time leaves the page showing its progress."""
+    state = request.app.state
+
+    def run() -> None:
+        job = start(state.render_queue, state.limits)
+        deadline = time.monotonic() + state.settings.render_wait_seconds
+        while job.status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.1)
+            job = workflow.archive.get_job(job.id)
+        if job.status in ("queued", "running"):
+            raise _Pending(job.id)
+        if job.status != "done":
+            raise HttpError(job.error_code or "render_error", job.error or "")
+
+    try:
+        return act(request, workflow, user, dossier_id, done, run)
+    except _Pending:
+        return redirect(f"{PREFIX}/ho-so/{dossier_id}#jobs", request)
+
+
+class _Pending(Exception):
+    """The job is still queued or running when the page stops waiting."""
+
+
+@page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/tac-vu", "read")
+def jobs_fragment(request: Request, dossier_id: int, user: PageUserDep,
+                  workflow: WorkflowDep) -> Response:
+    """The recent jobs, polled by htmx while one runs; reloads the page once none does."""
+    dossier = workflow.dossier(user, dossier_id)
+    jobs = workflow.archive.list_jobs(dossier_id, limit=5)
+    active = any(j.status in ("queued", "running") for j in jobs)
+    return render(request, "jobs.html", me=user, dossier=dossier, jobs=jobs,
+                  JOB_STATUS_NAMES=JOB_STATUS_NAMES,
+                  headers=None if active else {"HX-Refresh": "true"})
+
+
 @page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/luu-phien-ban", "render")
 def save_version(request: Request, dossier_id: int, user: PageUserDep,
                  workflow: WorkflowDep) -> Response:
-    return act(request, workflow, user, dossier_id, "saved",
-               lambda: workflow.render(user, dossier_id))
+    return queued(request, workflow, user, dossier_id, "saved",
+                  lambda queue, limits: queue_render(workflow, queue, limits, user, dossier_id))
 
 
 @page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/trinh", "submit")
@@ -232,11 +277,12 @@ def issue(request: Request, dossier_id: int, user: PageUserDep, workflow: Workfl
             return dossier_page(request, workflow, user, dossier_id, status_code=422,
                                 error=DocgenError("Số văn bản phải là số nguyên dương và ngày "
                                                   "ban hành phải là một ngày (ngày/tháng/năm)."))
-        return act(request, workflow, user, dossier_id, "issued",
-                   lambda: workflow.issue(user, dossier_id, number=chosen_number,
-                                          issue_date=chosen_date))
-    return act(request, workflow, user, dossier_id, "issued",
-               lambda: workflow.issue(user, dossier_id))
+        return queued(request, workflow, user, dossier_id, "issued",
+                      lambda queue, limits: queue_issue(workflow, queue, limits, user,
+                                                        dossier_id, number=chosen_number,
+                                                        issue_date=chosen_date))
+    return queued(request, workflow, user, dossier_id, "issued",
+                  lambda queue, limits: queue_issue(workflow, queue, limits, user, dossier_id))
 
 
 @page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/ban-ky", "upload_signed")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from docgen.interfaces.http.deps import DossierBody, PageDep, PdfBody, UserDep, WorkflowDep
 from docgen.interfaces.http.filenames import content_disposition
+from docgen.interfaces.http.routes.jobs import answer, render_queue
 from docgen.interfaces.http.schemas import (
     AuditOut,
     DocumentOut,
@@ -25,6 +27,7 @@ from docgen.archive.blobs import sha256_hex
 from docgen.archive.records import MEDIA_TYPES
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.render import DOCUMENTS, FORMATS
+from docgen.workflow.jobs import queue_issue, queue_render
 from docgen.workflow.service import Preview
 
 router = APIRouter(prefix="/dossiers", tags=["Hồ sơ"])
@@ -91,18 +94,28 @@ def results_workbook(dossier_id: int, user: UserDep, workflow: WorkflowDep) -> R
         "X-Dossier-Revision": str(revision)})
 
 
+_ASYNC = ("Kiểm tra yêu cầu ngay (403, 404, 409, 422; quá số lượt kết xuất cùng lúc của "
+          "người dùng hoặc cơ quan: 429 kèm Retry-After) rồi đưa vào hàng đợi và chờ tác vụ xong. "
+          "Với tiêu đề `Prefer: respond-async`, hoặc khi chưa xong sau thời gian chờ: 202 kèm "
+          "`Location: /jobs/{id}` để theo dõi tiến độ. Người gọi ngắt kết nối khi đang chờ thì "
+          "tác vụ bị hủy.")
+
+
 @router.post("/{dossier_id}/render", status_code=201, summary="Kết xuất dự thảo",
+             responses={202: {"description": "Đã nhận; theo dõi ở Location (/jobs/{id})."},
+                        429: {"description": "Quá số lượt kết xuất cùng lúc"}},
              description="Kết xuất các văn bản (có dấu DỰ THẢO) từ nội dung mới nhất; mỗi lần "
-                         "kết xuất tạo một phiên bản mới của từng văn bản.")
-def render(dossier_id: int, user: UserDep, workflow: WorkflowDep,
-           format: Annotated[list[str] | None, Query(
-               description=f"Định dạng: {', '.join(FORMATS)} (mặc định: tất cả).")] = None,
-           kind: Annotated[list[str] | None, Query(
-               description=f"Văn bản: {', '.join(DOCUMENTS)} (mặc định: tất cả).")] = None,
-           ) -> list[VersionOut]:
-    records = workflow.render(user, dossier_id, formats=format or tuple(FORMATS),
-                              kinds=kind or tuple(DOCUMENTS))
-    return [VersionOut.of(r) for r in records]
+                         "kết xuất tạo một phiên bản mới của từng văn bản. " + _ASYNC)
+async def render(dossier_id: int, request: Request, user: UserDep, workflow: WorkflowDep,
+                 format: Annotated[list[str] | None, Query(
+                     description=f"Định dạng: {', '.join(FORMATS)} (mặc định: tất cả).")] = None,
+                 kind: Annotated[list[str] | None, Query(
+                     description=f"Văn bản: {', '.join(DOCUMENTS)} (mặc định: tất cả).")] = None,
+                 ) -> list[VersionOut]:
+    job = await run_in_threadpool(lambda: queue_render(
+        workflow, render_queue(request), request.app.state.limits, user, dossier_id,
+        formats=format or tuple(FORMATS), kinds=kind or tuple(DOCUMENTS)))
+    return await answer(request, workflow, user, job, 201)
 
 
 _PREVIEW_DESCRIPTION = ("Kết xuất trong bộ nhớ (luôn có dấu DỰ THẢO) và trả về các tệp (base64) "
@@ -168,12 +181,15 @@ def send_back(dossier_id: int, user: UserDep, workflow: WorkflowDep,
                          "văn thư nhập số và ngày lấy từ sổ của cơ quan (number, date) hoặc bỏ "
                          "trống để lấy số tiếp theo của docgen, ngày hôm nay. Số đã dùng trong "
                          "sổ và năm đó bị từ chối (409) kèm văn bản đang mang số. Sau đó kết "
-                         "xuất và đóng băng bản ban hành (không còn dấu DỰ THẢO).")
-def issue(dossier_id: int, user: UserDep, workflow: WorkflowDep,
-          body: Annotated[IssueIn | None, Body()] = None) -> list[VersionOut]:
-    records = workflow.issue(user, dossier_id, number=body.number if body else None,
-                             issue_date=body.issue_date if body else None)
-    return [VersionOut.of(r) for r in records]
+                         "xuất và đóng băng bản ban hành (không còn dấu DỰ THẢO). " + _ASYNC,
+             responses={202: {"description": "Đã nhận; theo dõi ở Location (/jobs/{id})."},
+                        429: {"description": "Quá số lượt kết xuất cùng lúc"}})
+async def issue(dossier_id: int, request: Request, user: UserDep, workflow: WorkflowDep,
+                body: Annotated[IssueIn | None, Body()] = None) -> list[VersionOut]:
+    job = await run_in_threadpool(lambda: queue_issue(
+        workflow, render_queue(request), request.app.state.limits, user, dossier_id,
+        number=body.number if body else None, issue_date=body.issue_date if body else None))
+    return await answer(request, workflow, user, job, 200)
 
 
 @router.post("/{dossier_id}/signed", status_code=201, summary="Tải lên bản đã ký (văn thư)",
