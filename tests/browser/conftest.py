@@ -20,8 +20,11 @@ from staff import ARGS, CHROMIUM, TODAY, VIEWPORT, Person, Site
 from docgen.interfaces.http import Settings, create_app
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module. Not for the session: while Playwright's sync API is
+    open, its event loop counts as running in the test thread, and every later test that
+    calls ``asyncio.run`` (pyHanko's validators do) would fail."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run tools/system-packages.sh (installs chromium)")
     with sync_playwright() as playwright:
