@@ -467,17 +467,23 @@ def _cell_width(tc) -> int:
 
 
 def _stamp(document, meta: DocumentMeta) -> None:
-    """Write `meta` into the core properties; aware times are stored in UTC."""
-    created = meta.created.replace(microsecond=0)
-    if created.tzinfo is not None:
-        created = created.astimezone(UTC).replace(tzinfo=None)
+    """Write `meta` into the core properties; aware times are stored in UTC; without a
+    date (:attr:`DocumentMeta.created` None), the template's dates are removed."""
     props = document.core_properties
+    if meta.created is None:
+        for name in ("created", "modified"):
+            for element in props._element.findall(qn(f"dcterms:{name}")):
+                props._element.remove(element)
+    else:
+        created = meta.created.replace(microsecond=0)
+        if created.tzinfo is not None:
+            created = created.astimezone(UTC).replace(tzinfo=None)
+        props.created = created
+        props.modified = created
     props.title = meta.title
     props.subject = meta.subject
     props.author = meta.author
     props.last_modified_by = meta.author
-    props.created = created
-    props.modified = created
     props.revision = 1
     props.language = meta.language
 

@@ -219,10 +219,12 @@ def _head(meta: DocumentMeta) -> str:
     def esc(text: str) -> str:
         return html.escape(text, quote=True)
 
+    dates = "" if meta.created is None else (
+        f'<meta name="dcterms.created" content="{_w3c_date(meta)}">'
+        f'<meta name="dcterms.modified" content="{_w3c_date(meta)}">')
     return (f"<title>{esc(meta.title)}</title>"
             f'<meta name="author" content="{esc(meta.author)}">'
-            f'<meta name="dcterms.created" content="{_w3c_date(meta)}">'
-            f'<meta name="dcterms.modified" content="{_w3c_date(meta)}">'
+            + dates
             + (f'<meta name="description" content="{esc(meta.subject)}">'
                if meta.subject else ""))
 
