@@ -55,9 +55,15 @@ def shipped_templates_dir() -> Path:
 
 
 def fonts_dir() -> Path:
-    """The folder of the bundled Liberation Serif faces (or the configured one)."""
+    """The configured fonts folder (the agency's Times New Roman or a Liberation Serif
+    copy; see :func:`docgen.formatting.glyphs.typeface`), else the bundled one."""
     if "fonts" in _overrides:
         return _overrides["fonts"]
+    return bundled_fonts_dir()
+
+
+def bundled_fonts_dir() -> Path:
+    """The folder of the bundled Liberation Serif faces."""
     return Path(str(resources.files("docgen"))) / "render" / "fonts"
 
 

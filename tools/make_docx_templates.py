@@ -109,8 +109,13 @@ FIELD_COLS = {
     "tag_field_end": 6,
     "total": 13,
     "rank": 10,
-    "band": 10,
+    "band": 0,  # computed: the widest word of a band label (band_width_mm)
 }
+
+#: Words of the band labels ("XUẤT SẮC", "TRUNG BÌNH", …): the Biểu's Xếp loại column
+#: (10 pt) holds the widest one whole, so a label wraps between its words, never inside.
+BAND_WORDS = ("XUẤT", "SẮC", "TỐT", "KHÁ", "TRUNG", "BÌNH", "YẾU", "KÉM", "DƯỚI", "ĐẠT",
+              "CHƯA")
 
 DRAFT_BOX = 30  # mm, width of the DỰ THẢO box
 
@@ -165,6 +170,14 @@ def text_width_mm(text: str, size_pt: float, font_file: str) -> float:
     upm = font["head"].unitsPerEm
     units = sum(metrics[cmap[ord(ch)]][0] for ch in unicodedata.normalize("NFC", text))
     return units / upm * size_pt * 25.4 / 72
+
+
+def band_width_mm() -> float:
+    """The Biểu's Xếp loại column: the widest word of :data:`BAND_WORDS` at 10 pt, the
+    cell margins and 0,5 mm to spare, rounded up to 0,5 mm ("TRUNG": 12,1 mm → 15 mm)."""
+    widest = max(text_width_mm(word, 10, "LiberationSerif-Regular.ttf") for word in BAND_WORDS)
+    needed = widest + 2 * APPENDIX_CELL_MARGIN + 0.5
+    return -(-needed * 2 // 1) / 2
 
 
 # ---------------------------------------------------------------------------------------
@@ -962,6 +975,7 @@ def field_table(doc) -> None:
     para(doc, "Ten bang", "{%p if t %}")
     para(doc, "Ten bang", "Biểu số {{ t.number }}. Điểm các lĩnh vực của {{ b.name }}")
     cols = dict(FIELD_COLS)
+    cols["band"] = band_width_mm()
     cols["name"] = TEXT_W - sum(cols.values())
     order = ("stt", "name", "tag_lead", "lead", "tag_lead_end", "tag_field", "field",
              "tag_field_end", "total", "rank", "band")

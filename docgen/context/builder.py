@@ -40,10 +40,16 @@ def is_final(dossier: Dossier) -> bool:
     return dossier.decision.number is not None and day is not None
 
 
-def created_at(dossier: Dossier) -> datetime:
-    """Return the timestamp written into file metadata: the decision's date, never now."""
+def created_at(dossier: Dossier) -> datetime | None:
+    """Return the timestamp written into file metadata: the decision's date, never now.
+
+    None while the decision has no day (a draft dated "2025-12", or undated): the files
+    then carry no creation date rather than an invented one (the 1st).
+    """
     year, month, day = decision_date(dossier.decision)
-    return datetime(year or dossier.year, month or 1, day or 1)
+    if year is None or month is None or day is None:
+        return None
+    return datetime(year, month, day)
 
 
 def build_context(dossier: Dossier, result: RoundResult, *, draft: bool,

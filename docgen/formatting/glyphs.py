@@ -1,7 +1,11 @@
-"""Which characters the bundled font can draw, and which ones no document may carry.
+"""Which typeface the PDF is set in, which characters it can draw, and which ones no
+document may carry.
 
-The PDF sets every text in the bundled Liberation Serif (:func:`docgen.resources.fonts_dir`)
-and refuses to render a character that font lacks (:func:`docgen.render.pdf.check_glyphs`).
+The PDF sets every text in one typeface (:func:`typeface`): Times New Roman when the
+configured fonts folder (:func:`docgen.resources.fonts_dir`) holds the agency's four
+licensed Times New Roman faces, else Liberation Serif (metric-compatible; bundled, or the
+folder's own copy). It refuses to render a character that typeface lacks
+(:func:`docgen.render.pdf.check_glyphs`).
 The same coverage is checked when a dossier is read (:mod:`docgen.model.limits`), so such
 a character is refused as bad input naming its field instead of failing at render time.
 Bidirectional controls are refused too: an RTL override (U+202E) makes a unit's name show
@@ -12,10 +16,12 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from docgen.resources import fonts_dir
+from docgen.resources import bundled_fonts_dir, fonts_dir
 
 #: (file, font-weight, font-style) of the four bundled faces.
 FACES = (
@@ -25,6 +31,95 @@ FACES = (
     ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
 )
 
+#: The (font-weight, font-style) of each face, in the order of :data:`FACES`.
+_STYLES = tuple((weight, style) for _, weight, style in FACES)
+
+#: File names (lower case) under which each Times New Roman face is found, by style:
+#: Windows' own names first, then the family's full names.
+TIMES_NAMES = {
+    ("normal", "normal"): ("times.ttf", "times new roman.ttf"),
+    ("bold", "normal"): ("timesbd.ttf", "times new roman bold.ttf"),
+    ("normal", "italic"): ("timesi.ttf", "times new roman italic.ttf"),
+    ("bold", "italic"): ("timesbi.ttf", "times new roman bold italic.ttf"),
+}
+
+
+@dataclass(frozen=True)
+class Typeface:
+    """The four faces the PDF is set in."""
+
+    #: The family as messages and the README name it ("Times New Roman").
+    name: str
+    #: The private family name under which the faces are declared to WeasyPrint (no
+    #: system font can answer to it).
+    family: str
+    #: The folder holding the faces.
+    folder: Path
+    #: (file name, font-weight, font-style) of each face, in the order of :data:`FACES`.
+    faces: tuple[tuple[str, str, str], ...]
+
+    def paths(self) -> tuple[Path, ...]:
+        """The four face files."""
+        return tuple(self.folder / name for name, _, _ in self.faces)
+
+
+LIBERATION = "Liberation Serif"
+TIMES = "Times New Roman"
+
+
+def select_typeface(folder: Path, names: "list[str] | None" = None) -> Typeface:
+    """Return the typeface the PDF uses given the fonts folder `folder` (whose file names
+    are `names`, read from the folder when not given).
+
+    Times New Roman when the folder holds all four of its faces (``times.ttf``,
+    ``timesbd.ttf``, ``timesi.ttf``, ``timesbi.ttf``, or ``Times New Roman*.ttf``; any
+    case); else the folder's four Liberation Serif faces; else the bundled ones. A folder
+    with only some Times New Roman faces gets Liberation Serif: bold or italic must never
+    be synthesised from another face.
+
+    >>> select_typeface(Path("/f"), ["TIMES.TTF", "timesbd.ttf", "timesi.ttf", "timesbi.ttf"]).name
+    'Times New Roman'
+    >>> select_typeface(Path("/f"), ["times.ttf", "timesbd.ttf"]).folder == bundled_fonts_dir()
+    True
+    """
+    folder = Path(folder)
+    if names is None:
+        names = [entry.name for entry in folder.iterdir() if entry.is_file()] \
+            if folder.is_dir() else []
+    by_lower = {}
+    for name in sorted(names):  # the same pick whatever order the folder lists
+        by_lower.setdefault(name.lower(), name)
+    times = []
+    for weight, style in _STYLES:
+        found = next((by_lower[c] for c in TIMES_NAMES[weight, style] if c in by_lower), None)
+        if found is None:
+            break
+        times.append((found, weight, style))
+    if len(times) == len(_STYLES):
+        return Typeface(TIMES, "TimesNewRoman Docgen", folder, tuple(times))
+    if not all(name in names for name, _, _ in FACES):
+        folder = bundled_fonts_dir()
+    return Typeface(LIBERATION, "LiberationSerif Docgen", folder, FACES)
+
+
+def liberation_folder() -> Path:
+    """The folder of the Liberation Serif faces in use: the configured fonts folder when
+    it holds them, else the bundled one (charts are measured and drawn in them)."""
+    folder = fonts_dir()
+    if all((folder / name).is_file() for name, _, _ in FACES):
+        return folder
+    return bundled_fonts_dir()
+
+
+def typeface() -> Typeface:
+    """The typeface of the PDF for the fonts folder in use (see :func:`select_typeface`)."""
+    return _typeface_in(fonts_dir())
+
+
+@functools.cache
+def _typeface_in(folder: Path) -> Typeface:
+    return select_typeface(folder)
+
 #: Characters that HTML turns into spaces: they need no glyph.
 COLLAPSED_WHITESPACE = frozenset("\t\n\r\f")
 
@@ -33,12 +128,21 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                           "\u2066\u2067\u2068\u2069")
 
 
-@functools.cache
 def covered_codepoints() -> frozenset[int]:
-    """Return the code points that all four bundled faces can draw."""
+    """Return the code points that all the faces in use can draw: the PDF's four, and,
+    when those are Times New Roman, the Liberation Serif ones too (the DOCX's chart
+    pictures are drawn in Liberation Serif)."""
+    return _covered_by(typeface())
+
+
+@functools.cache
+def _covered_by(face: Typeface) -> frozenset[int]:
+    paths = face.paths()
+    if face.name != LIBERATION:
+        paths += select_typeface(bundled_fonts_dir()).paths()
     covered: set[int] | None = None
-    for name, _, _ in FACES:
-        font = TTFont(fonts_dir() / name, lazy=True)
+    for path in paths:
+        font = TTFont(path, lazy=True)
         try:
             cmap = set(font.getBestCmap())
         finally:
@@ -85,5 +189,5 @@ def unprintable(text: str) -> tuple[int, str, str] | None:
             return position, char, "ký tự điều khiển hướng chữ"
         if code not in covered and char not in COLLAPSED_WHITESPACE \
                 and unicodedata.category(char) != "Cc":
-            return position, char, "ký tự phông Liberation Serif không có"
+            return position, char, f"ký tự phông {typeface().name} không có"
     return None

@@ -21,7 +21,7 @@ from typing import Any
 
 from docgen import bounds
 from docgen.errors import InputError, Problem
-from docgen.formatting.glyphs import describe_char, unprintable
+from docgen.formatting.glyphs import describe_char, typeface, unprintable
 from docgen.formatting.numbers import format_plain
 from docgen.model.errors import describe_location
 
@@ -134,7 +134,9 @@ def _text_problem(text: str, limit: int) -> tuple[str, str] | None:
     if found is None:
         return None
     position, char, why = found
-    return _EXPECTED[why], f"{why} {describe_char(char)} ở vị trí {position + 1}"
+    expected = _EXPECTED.get(why) or (f"chữ có trong phông {typeface().name} của bản PDF "
+                                      "(chữ Việt, chữ Latinh, chữ số, dấu câu)")
+    return expected, f"{why} {describe_char(char)} ở vị trí {position + 1}"
 
 
 #: What a text was expected to be, by what was found in it (see glyphs.unprintable).

@@ -61,7 +61,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from docgen.formatting import format_plain
-from docgen.resources import fonts_dir
+from docgen.formatting.glyphs import liberation_folder
 
 __all__ = ["PNG_DPI", "Pictures", "clear_cache", "data_key", "png", "seed", "svg", "svg_texts",
            "take_saved", "warm_up"]
@@ -108,11 +108,12 @@ def _register_fonts() -> None:
     depend on the machine's fonts. So every other "Liberation Serif" is dropped first.
     """
     manager = font_manager.fontManager
-    bundled = fonts_dir().resolve()
+    folder = liberation_folder()
+    bundled = folder.resolve()
     manager.ttflist = [entry for entry in manager.ttflist
                        if entry.name != FAMILY or Path(entry.fname).resolve().parent == bundled]
     for name in FONT_FILES:
-        manager.addfont(str(fonts_dir() / name))
+        manager.addfont(str(folder / name))
 
 
 def warm_up() -> None:

@@ -43,6 +43,7 @@ from typing import Any
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.pkgwriter import PackageWriter
+from docx.oxml.ns import qn
 from docx.oxml.parser import element_class_lookup
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -179,6 +180,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
     except Exception as exc:
         raise RenderError(f"Không điền được mẫu {template.name}: {exc}") from exc
     try:
+        _caption_descriptions(doc.docx)
         _stamp(doc.docx, meta)
         return _package_bytes(doc.docx)
     except Exception as exc:  # python-docx/zipfile failures are not the template's fault
@@ -193,7 +195,83 @@ def _chart_image(doc: DocxTemplate, drawn: dict | None,
     data = charts.png(chart)
     if drawn is not None:
         drawn[hashlib.sha256(data).hexdigest()] = chart
-    return InlineImage(doc, io.BytesIO(data), width=Mm(charts.WIDTH_MM))
+    return _DescribedImage(doc, io.BytesIO(data), width=Mm(charts.WIDTH_MM),
+                           description=chart_description(chart))
+
+
+class _DescribedImage(InlineImage):
+    """An inline picture whose ``wp:docPr`` carries a description (its alt text)."""
+
+    def __init__(self, tpl: DocxTemplate, image: Any, width: Any, description: str):
+        super().__init__(tpl, image, width=width)
+        self.description = description
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(
+            self.image_descriptor, self.width, self.height)
+        inline.docPr.set("descr", self.description)
+        return ("</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r>"
+                '<w:t xml:space="preserve">' % inline.xml)
+
+
+#: Most entries an alt text lists one by one; a longer chart is summed up.
+_MAX_LISTED = 100
+
+
+def chart_description(chart: Mapping[str, Any]) -> str:
+    """Return the alt text of a chart: "Biểu đồ N" and the figures it draws.
+
+    After rendering, "Biểu đồ N" is replaced by the chart's caption when the paragraph
+    after the picture is that caption (:func:`_caption_descriptions`).
+
+    >>> chart_description({"number": "2", "kind": "hbars", "labels": ["LV1", "LV2"],
+    ...                    "value_labels": ["68,78%", "90,00%"]})
+    'Biểu đồ 2. Số liệu: LV1: 68,78%; LV2: 90,00%.'
+    >>> chart_description({"number": "1", "kind": "paired", "labels": ["Sở A"],
+    ...     "values": ["91.5"], "previous": ["90"], "series": ["2023", "2022"]})
+    'Biểu đồ 1. Số liệu (năm 2023; năm 2022): Sở A: 91,5; 90.'
+    """
+    def number(value: Any) -> str:
+        return str(value).replace(".", ",")
+
+    labels = list(chart.get("labels", []))
+    kind = chart.get("kind")
+    head = ""
+    if kind == "histogram":
+        edges = [number(e) for e in chart.get("edges", [])]
+        totals = [sum(int(row[i]) for row in chart.get("counts", []))
+                  for i in range(max(len(edges) - 1, 0))]
+        entries = [f"từ {edges[i]} đến dưới {edges[i + 1]} điểm: {count} đơn vị"
+                   for i, count in enumerate(totals) if count]
+        head = " (số đơn vị theo khoảng điểm)"
+    elif kind == "hbars":
+        entries = [f"{label}: {value}" for label, value in zip(labels, chart.get("value_labels", []))]
+    elif kind in ("paired", "scatter"):
+        series = chart.get("series", ["", ""])
+        head = f" (năm {series[0]}; năm {series[1]})"
+        entries = [f"{label}: {number(value)}; {number(previous)}" for label, value, previous
+                   in zip(labels, chart.get("values", []), chart.get("previous", []))]
+    else:
+        entries = [f"{label}: {number(value)}" for label, value in zip(labels, chart.get("values", []))]
+    if len(entries) > _MAX_LISTED:
+        entries = entries[:_MAX_LISTED] + [f"và {len(entries) - _MAX_LISTED} mục khác"]
+    return f"Biểu đồ {chart.get('number', '')}. Số liệu{head}: {'; '.join(entries)}."
+
+
+def _caption_descriptions(document: Any) -> None:
+    """Name each chart picture by its caption: when the paragraph after the picture starts
+    with "Biểu đồ N." (N the chart's number), its text replaces "Biểu đồ N." in the alt."""
+    paragraphs = document.element.body.iter(qn("w:p"))
+    previous = None
+    for paragraph in paragraphs:
+        if previous is not None:
+            text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+            for doc_pr in previous:
+                label, _, rest = doc_pr.get("descr", "").partition(". Số liệu")
+                if text.startswith(label + ". "):
+                    doc_pr.set("descr", f"{text.rstrip('.')}. Số liệu{rest}")
+        previous = [d for d in paragraph.iter(qn("wp:docPr"))
+                    if d.get("descr", "").startswith("Biểu đồ ")] or None
 
 
 # ---------------------------------------------------------------------------------------
@@ -389,17 +467,23 @@ def _cell_width(tc) -> int:
 
 
 def _stamp(document, meta: DocumentMeta) -> None:
-    """Write `meta` into the core properties; aware times are stored in UTC."""
-    created = meta.created.replace(microsecond=0)
-    if created.tzinfo is not None:
-        created = created.astimezone(UTC).replace(tzinfo=None)
+    """Write `meta` into the core properties; aware times are stored in UTC; without a
+    date (:attr:`DocumentMeta.created` None), the template's dates are removed."""
     props = document.core_properties
+    if meta.created is None:
+        for name in ("created", "modified"):
+            for element in props._element.findall(qn(f"dcterms:{name}")):
+                props._element.remove(element)
+    else:
+        created = meta.created.replace(microsecond=0)
+        if created.tzinfo is not None:
+            created = created.astimezone(UTC).replace(tzinfo=None)
+        props.created = created
+        props.modified = created
     props.title = meta.title
     props.subject = meta.subject
     props.author = meta.author
     props.last_modified_by = meta.author
-    props.created = created
-    props.modified = created
     props.revision = 1
     props.language = meta.language
 

@@ -11,12 +11,13 @@ class DocumentMeta:
     """Metadata written into DOCX core properties and PDF info.
 
     `created` comes from the dossier, never from ``datetime.now()``: the same dossier must
-    give the same bytes, since the archive hashes them.
+    give the same bytes, since the archive hashes them. None (a draft without a day) means
+    the files carry no creation or modification date at all.
     """
 
     title: str
     author: str
-    created: datetime
+    created: datetime | None
     language: str = "vi-VN"
     #: The decision's number and date as cited ("Quyết định số 15/QĐ-UBND ngày …").
     subject: str = ""

@@ -2,8 +2,9 @@
 
 This is the only module of docgen that imports WeasyPrint. It guarantees three things:
 
-* **One font.** Text is set in the bundled Liberation Serif (metric-compatible with Times
-  New Roman), declared here with ``@font-face`` under a private family name so that no
+* **One font.** Text is set in one typeface (:func:`docgen.formatting.glyphs.typeface`):
+  the agency's Times New Roman when the fonts folder holds its four faces, else Liberation
+  Serif (metric-compatible with Times New Roman, bundled), declared here with ``@font-face`` under a private family name so that no
   system font can stand in for it. Every character of the context is checked against the
   fonts' cmaps before layout, and the fonts actually used are checked after it; either
   failure raises :class:`~docgen.errors.RenderError` instead of a silent fallback.
@@ -40,18 +41,15 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
-from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, FACES, covered_codepoints
+from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, Typeface, covered_codepoints, typeface
 from docgen.render.meta import DocumentMeta
-from docgen.resources import fonts_dir
 
 __all__ = ["FONT_FAMILY", "render", "warm_up"]
 
 
-#: Family name under which the bundled faces are declared; templates/nd30.css uses it.
+#: Family name under which the bundled Liberation Serif faces are declared (the agency's
+#: Times New Roman ones are declared as "TimesNewRoman Docgen"; see :func:`typeface`).
 FONT_FAMILY = "LiberationSerif Docgen"
-
-#: (file, font-weight, font-style) of the four bundled faces.
-_FACES = FACES
 
 #: Archival PDF (ISO 19005-2, level B): XMP with pdfaid, an sRGB output intent, every font
 #: embedded; not validated here (see README, "Electronic signing").
@@ -144,18 +142,23 @@ class _HTML(weasyprint.HTML):
         return [_ua_stylesheet()]
 
 
-@functools.cache
 def _font_setup() -> tuple[FontConfiguration, weasyprint.CSS]:
-    """Return the shared font configuration and the ``@font-face`` stylesheet (built once)."""
+    """Return the shared font configuration and the ``@font-face`` stylesheet of the
+    typeface in use (built once per typeface)."""
+    return _font_setup_for(typeface())
+
+
+@functools.cache
+def _font_setup_for(face: Typeface) -> tuple[FontConfiguration, weasyprint.CSS]:
     rules = "\n".join(
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(fonts_dir() / name).as_uri()}");'
+        f'@font-face {{ font-family: "{face.family}"; src: url("{(face.folder / name).as_uri()}");'
         f" font-weight: {weight}; font-style: {style}; }}"
-        for name, weight, style in _FACES
+        for name, weight, style in face.faces
     )
     font_config = FontConfiguration()
-    with _weasyprint_errors("phông Liberation Serif"):
+    with _weasyprint_errors(f"phông {face.name}"):
         css = weasyprint.CSS(
-            string=rules, font_config=font_config, url_fetcher=_LocalFetcher((fonts_dir(),))
+            string=rules, font_config=font_config, url_fetcher=_LocalFetcher((face.folder,))
         )
     return font_config, css
 
@@ -174,7 +177,7 @@ def check_glyphs(context: Mapping[str, Any]) -> None:
         for char in text:
             if ord(char) not in covered and char not in _COLLAPSED_WHITESPACE:
                 raise RenderError(
-                    f"Ký tự {char!r} (U+{ord(char):04X}) không có trong phông Liberation Serif: "
+                    f"Ký tự {char!r} (U+{ord(char):04X}) không có trong phông {typeface().name}: "
                     f"{where} = {text!r}"
                 )
 
@@ -216,10 +219,12 @@ def _head(meta: DocumentMeta) -> str:
     def esc(text: str) -> str:
         return html.escape(text, quote=True)
 
+    dates = "" if meta.created is None else (
+        f'<meta name="dcterms.created" content="{_w3c_date(meta)}">'
+        f'<meta name="dcterms.modified" content="{_w3c_date(meta)}">')
     return (f"<title>{esc(meta.title)}</title>"
             f'<meta name="author" content="{esc(meta.author)}">'
-            f'<meta name="dcterms.created" content="{_w3c_date(meta)}">'
-            f'<meta name="dcterms.modified" content="{_w3c_date(meta)}">'
+            + dates
             + (f'<meta name="description" content="{esc(meta.subject)}">'
                if meta.subject else ""))
 
@@ -227,8 +232,8 @@ def _head(meta: DocumentMeta) -> str:
 def _chart_svg(charts: Mapping[str, Mapping[str, Any]], picture: bytes) -> bytes | None:
     """Return the SVG of the chart whose DOCX picture is `picture`, or None.
 
-    The SVG's labels are text in :data:`FONT_FAMILY`, so WeasyPrint sets them in the
-    bundled font it embeds for the body (the check after layout sees them too); every
+    The SVG's labels are text in the typeface's family, so WeasyPrint sets them in the
+    font it embeds for the body (the check after layout sees them too); every
     character they hold, tick values included, is checked against the font first.
     """
     chart = charts.get(hashlib.sha256(picture).hexdigest())
@@ -236,7 +241,7 @@ def _chart_svg(charts: Mapping[str, Mapping[str, Any]], picture: bytes) -> bytes
         return None
     from docgen.render import charts as drawing  # matplotlib loads only for charts
 
-    document = drawing.svg(chart, family=FONT_FAMILY)
+    document = drawing.svg(chart, family=typeface().family)
     check_glyphs({f"biểu đồ {chart.get('number', '')}": drawing.svg_texts(document)})
     return document.encode("utf-8")
 
@@ -295,10 +300,11 @@ def warm_up() -> None:
     _covered_codepoints()
     _ua_stylesheet()
     font_config, font_css = _font_setup()
+    face = typeface()
     faces = "".join(f'<p style="font-weight: {weight}; font-style: {style}">Ấn định</p>'
-                    for _, weight, style in _FACES)
+                    for _, weight, style in face.faces)
     with _weasyprint_errors("khởi động"):
-        _HTML(string=f'<body style="font-family: \'{FONT_FAMILY}\'">{faces}</body>').render(
+        _HTML(string=f'<body style="font-family: \'{face.family}\'">{faces}</body>').render(
             stylesheets=[font_css], font_config=font_config).write_pdf()
 
 
@@ -309,7 +315,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     both formats carry the same paragraphs, tables and sections. Raises
     :class:`TemplateError` when the template is missing, fails or holds something the
     conversion cannot reproduce, and :class:`RenderError` for a character the font lacks
-    or any font other than the bundled Liberation Serif in the output.
+    or any font other than the typeface in use (:func:`typeface`) in the output.
     """
     from docgen.render import docx
 
@@ -348,28 +354,29 @@ def typeset(html_text: str, resources: Mapping[str, bytes], meta: DocumentMeta,
     """
     html_text = html_text.replace("<head>", "<head>" + _head(meta), 1)
     html_text = html_text.replace("<html>", f'<html lang="{html.escape(meta.language)}">', 1)
+    face = typeface()
     font_config, font_css = _font_setup()
     identifier = hashlib.sha256(html_text.encode("utf-8")).hexdigest()[:32].encode("ascii")
     with _weasyprint_errors(name), _gc_paused():
         document = _HTML(
             string=html_text,
             base_url=f"{CHART_SCHEME}:/",
-            url_fetcher=_LocalFetcher((fonts_dir(),), resources),
-        ).render(stylesheets=[font_css, _body_font()], font_config=font_config)
+            url_fetcher=_LocalFetcher((face.folder,), resources),
+        ).render(stylesheets=[font_css, _body_font(face)], font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
 
-    others = sorted({font.family for font in document.fonts.values()} - {FONT_FAMILY})
+    others = sorted({font.family for font in document.fonts.values()} - {face.family})
     if others:
         raise RenderError(
-            f"{name}: văn bản dùng phông khác Liberation Serif: {', '.join(others)}"
+            f"{name}: văn bản dùng phông khác {face.name}: {', '.join(others)}"
         )
     return pdf
 
 
 @functools.cache
-def _body_font() -> weasyprint.CSS:
-    """Every text of the document in the bundled family, whatever the DOCX names."""
-    font_config, _ = _font_setup()
-    return weasyprint.CSS(string=f'html, body, p, span, td {{ font-family: "{FONT_FAMILY}"; }}'
-                          f' @page {{ font-family: "{FONT_FAMILY}"; }}',
+def _body_font(face: Typeface) -> weasyprint.CSS:
+    """Every text of the document in the typeface `face`, whatever the DOCX names."""
+    font_config, _ = _font_setup_for(face)
+    return weasyprint.CSS(string=f'html, body, p, span, td {{ font-family: "{face.family}"; }}'
+                          f' @page {{ font-family: "{face.family}"; }}',
                           font_config=font_config)

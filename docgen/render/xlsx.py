@@ -52,7 +52,7 @@ def number_format(decimals: int) -> str:
     return "0." + "0" * decimals if decimals else "0"
 
 
-def render_workbook(dossier: Dossier, result: RoundResult, created: datetime) -> bytes:
+def render_workbook(dossier: Dossier, result: RoundResult, created: datetime | None) -> bytes:
     """Return the .xlsx bytes of the results of every block of `dossier`."""
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -67,15 +67,24 @@ def render_workbook(dossier: Dossier, result: RoundResult, created: datetime) ->
     return save_reproducibly(workbook, created)
 
 
-def save_reproducibly(workbook: Workbook, created: datetime) -> bytes:
-    """Return the bytes of `workbook` with `created` as its dates and a deterministic zip."""
-    workbook.properties.created = created
-    workbook.properties.modified = created
+#: Stands in for a missing date while openpyxl writes (it needs one); then removed.
+_NO_DATE = datetime(2000, 1, 1)
+_CORE = "docProps/core.xml"
+_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def save_reproducibly(workbook: Workbook, created: datetime | None) -> bytes:
+    """Return the bytes of `workbook` with `created` as its dates (None: no dates at all,
+    see :class:`docgen.render.meta.DocumentMeta`) and a deterministic zip."""
+    workbook.properties.created = created or _NO_DATE
+    workbook.properties.modified = created or _NO_DATE
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # unlike openpyxl's save(), keeps `modified`
     with zipfile.ZipFile(raw) as source:
         members = {name: source.read(name) for name in source.namelist()}
+    if created is None:
+        members[_CORE] = _DATES.sub(b"", members[_CORE])
     return deterministic_zip(members, first=("[Content_Types].xml",))
 
 

@@ -303,7 +303,7 @@ def test_it_dates_files_by_the_decision_never_by_the_clock():
     final = load_dossier(FIXTURES / "phu-yen-2022.yaml")
     draft = load_dossier(FIXTURES / "son-la-2025.yaml")
     assert created_at(final) == datetime(2023, 1, 16)
-    assert created_at(draft) == datetime(2025, 12, 1)
+    assert created_at(draft) is None  # "2025-12": no day, so no invented 1st
     assert is_final(final) is True
     assert is_final(draft) is False
 

@@ -54,7 +54,8 @@ class Settings:
     port: int = 8000
     #: Templates folder (None: the shipped templates; or $DOCGEN_TEMPLATES).
     templates: Path | None = None
-    #: Fonts folder with the four Liberation Serif faces (None: the bundled ones).
+    #: Fonts folder: the agency's four Times New Roman faces (times.ttf, timesbd.ttf, …)
+    #: or four Liberation Serif ones (None: the bundled Liberation Serif).
     fonts: Path | None = None
     #: Longest wait for a database connection to open (seconds; at least 2).
     database_connect_timeout: float = 10
