@@ -21,7 +21,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -229,8 +229,9 @@ class _Progress(logging.Handler):
 
 
 @contextmanager
-def _progress(archive: Archive, job: RenderJob) -> Iterator[None]:
-    handler = _Progress(archive, job, threading.get_ident())
+def pipeline_steps(handler: logging.Handler) -> Iterator[None]:
+    """Let `handler` see the pipeline's step lines (logged at INFO) while the block runs:
+    a job's progress and the staff pages' preview both count them."""
     pipeline_log = logging.getLogger("docgen.pipeline")
     old_level = pipeline_log.level
     pipeline_log.addHandler(handler)
@@ -241,6 +242,10 @@ def _progress(archive: Archive, job: RenderJob) -> Iterator[None]:
     finally:
         pipeline_log.removeHandler(handler)
         pipeline_log.setLevel(old_level)
+
+
+def _progress(archive: Archive, job: RenderJob) -> AbstractContextManager[None]:
+    return pipeline_steps(_Progress(archive, job, threading.get_ident()))
 
 
 def _hold(job: RenderJob, point: str) -> None:

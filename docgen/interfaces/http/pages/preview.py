@@ -36,6 +36,7 @@ from docgen.interfaces.http.session import PageUserDep
 from docgen.pipeline import DOCUMENT_TITLES
 from docgen.render import DOCUMENTS, FORMATS
 from docgen.archive.errors import NotFoundError
+from docgen.workflow.jobs import pipeline_steps
 from docgen.workflow.service import Workflow
 
 LOG = logging.getLogger("docgen.pages")
@@ -124,14 +125,9 @@ def pdf_pages(pdf: bytes, dpi: int = PAGE_DPI) -> list[bytes]:
 
 def run_preview(workflow: Workflow, user: User, job: Job) -> None:
     """Render the job's dossier in memory, with progress; never raises."""
-    handler = _Progress(job, threading.get_ident())
-    pipeline_log = logging.getLogger("docgen.pipeline")
-    old_level = pipeline_log.level
-    pipeline_log.addHandler(handler)
-    if pipeline_log.getEffectiveLevel() > logging.INFO:
-        pipeline_log.setLevel(logging.INFO)
     try:
-        preview = workflow.preview(user, job.dossier_id)
+        with pipeline_steps(_Progress(job, threading.get_ident())):
+            preview = workflow.preview(user, job.dossier_id)
         job.summary = preview.blocks
         job.files = {(d.kind, d.format): d.data for d in preview.documents}
         job.stage = "Đang dựng ảnh các trang"
@@ -148,8 +144,6 @@ def run_preview(workflow: Workflow, user: User, job: Job) -> None:
         LOG.exception("preview failed")
         job.error = "Không kết xuất được bản xem trước; hãy báo cho quản trị hệ thống."
     finally:
-        pipeline_log.removeHandler(handler)
-        pipeline_log.setLevel(old_level)
         job.finished = time.monotonic()
 
 
