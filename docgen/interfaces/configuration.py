@@ -19,6 +19,7 @@ injected by tests) cannot be set from outside.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 import types
@@ -99,7 +100,21 @@ def load(options: Mapping[str, Any] | None = None, *, config: Path | None = None
             raise KeyError(f"not a settings field: {name}")  # a programming error
         if value is not None:
             values[name] = value
+    _check_proxies(values.get("trusted_proxies", ()))
     return Settings(**values)
+
+
+def _check_proxies(entries: Any) -> None:
+    """Every trusted proxy must be an IP address or network: a typo there would otherwise
+    stop the service at start-up with a library error, or trust nobody silently."""
+    for entry in entries or ():
+        try:
+            ipaddress.ip_network(str(entry).strip(), strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                f"trusted_proxies (--trusted-proxy, DOCGEN_TRUSTED_PROXIES): {str(entry)[:60]!r} "
+                "không phải địa chỉ IP hoặc mạng; hãy viết ví dụ 127.0.0.1 hoặc "
+                "10.0.0.0/24.") from None
 
 
 def _read_file(path: Path, fields: Mapping[str, Any]) -> dict[str, Any]:

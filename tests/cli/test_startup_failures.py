@@ -160,3 +160,12 @@ def test_a_settings_file_with_an_unknown_key_or_a_wrong_type_is_exit_6(tmp_path:
     line = one_line(docgen("archive", "list", cwd=tmp_path,
                            env={"DOCGEN_CONFIG": "khong-co.toml"}), 6)
     assert "không tìm thấy tệp cấu hình khong-co.toml" in line
+
+
+def test_a_trusted_proxy_that_is_no_address_is_exit_6(tmp_path: Path) -> None:
+    line = one_line(docgen("serve", "--trusted-proxy", "nginx-cua-so", cwd=tmp_path), 6)
+    assert "'nginx-cua-so' không phải địa chỉ IP hoặc mạng" in line
+    line = one_line(docgen("serve", cwd=tmp_path,
+                           env={"DOCGEN_TRUSTED_PROXIES": "127.0.0.1, 10.0.0/33"}), 6)
+    assert "'10.0.0/33' không phải địa chỉ IP hoặc mạng" in line
+    assert not (tmp_path / "data").exists()  # refused before anything was created
