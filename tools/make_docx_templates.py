@@ -628,16 +628,9 @@ def lines(container, style: str, key: str, item: str = "line") -> None:
 
 
 def narrative(doc, key: str) -> None:
-    """Staff-written entries: heading bold, subheading italic, the rest body text."""
-    para(doc, "Body", f"{{%p for e in {key} %}}")
-    para(doc, "Body", "{%p if e.kind == 'heading' %}")
-    para(doc, "Heading khoan", "{{ e.text }}")
-    para(doc, "Body", "{%p elif e.kind == 'subheading' %}")
-    para(doc, "Heading diem", "{{ e.text }}")
-    para(doc, "Body", "{%p else %}")
-    para(doc, "Body", "{{ e.text }}")
-    para(doc, "Body", "{%p endif %}")
-    para(doc, "Body", "{%p endfor %}")
+    """Staff-written entries (headings, lettered points, body) as one line: the filter
+    writes a paragraph per entry in the styles Heading khoan, Heading diem and Body."""
+    para(doc, "Body", f"{{{{p {key}|paragraphs }}}}")
 
 
 #: A change against last year, after a figure: ", giảm 5,22 điểm so với năm 2022" or
@@ -646,28 +639,11 @@ CHANGE = ("{{% if {when} %}}{{% if {d} == 'same' %}}, bằng năm {{{{ cmp.previ
           "{{% else %}}, {{% if {d} == 'up' %}}tăng{{% else %}}giảm{{% endif %}} "
           "{{{{ {a} }}}} {u} so với năm {{{{ cmp.previous_year }}}}{{% endif %}}{{% endif %}}")
 
-#: The chart caption after "Biểu đồ N. ", by chart kind (one wording for both formats).
-CHART_TITLE = (
-    "{% if c.kind == 'bars' %}Chỉ số CCHC năm {{ year }} của {{ b.name }}, từ cao xuống "
-    "thấp, màu theo xếp loại; đường nét đứt là ngưỡng xếp loại"
-    "{% elif c.kind == 'histogram' %}Phân bố Chỉ số CCHC năm {{ year }} của {{ b.name }}: "
-    "số đơn vị trong từng khoảng {{ c.width }} điểm, màu theo xếp loại; đường nét đứt là "
-    "ngưỡng xếp loại"
-    "{% elif c.kind == 'hbars' %}Điểm trung bình từng lĩnh vực của {{ b.name }} năm "
-    "{{ year }}, tính bằng tỷ lệ % so với điểm tối đa"
-    "{% elif c.kind == 'paired' %}Chỉ số CCHC của từng đơn vị thuộc {{ b.name }}: năm "
-    "{{ year }} (màu xanh) so với năm {{ b.comparison.previous_year }} (màu xám)"
-    "{% else %}Chỉ số CCHC của các đơn vị thuộc {{ b.name }}: năm "
-    "{{ b.comparison.previous_year }} (trục ngang) và năm {{ year }} (trục dọc); đơn vị "
-    "nằm trên đường chéo là đơn vị tăng điểm{% endif %}"
-)
-
-
 def chart(doc, key: str) -> None:
     """A chart of the context (a PNG drawn at render time) and its numbered caption."""
     para(doc, "Bieu do", f"{{%p set c = {key} %}}")
     para(doc, "Bieu do", "{{ chart_image(c) }}")
-    para(doc, "Chu thich bieu do", "Biểu đồ {{ c.number }}. " + CHART_TITLE)
+    para(doc, "Chu thich bieu do", "Biểu đồ {{ c.number }}. {{ c.caption }}")
 
 
 def draft_mark(doc) -> None:

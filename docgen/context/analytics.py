@@ -80,9 +80,39 @@ def block_analytics(result: BlockResult, scheme: Scheme, numbering: Numbering,
         charts["compare"] = _compare_chart(comparison, scheme, numbering, year, previous_year)
     if fields:
         charts["fields"] = _fields_chart(fields, scheme, numbering)
+    for chart in charts.values():
+        if chart is not None:
+            chart["caption"] = chart_caption(chart, result.block.name, year, previous_year)
     context["charts"] = charts
     context["letters"] = _letters(bool(fields), comparison is not None)
     return context
+
+
+def chart_caption(chart: Context, block_name: str, year: int,
+                  previous_year: int | None) -> str:
+    """Return what the chart shows, the text after "Biểu đồ N." under it.
+
+    The wording depends on the kind of chart the data called for (bars or a histogram, a
+    pair of bars or a scatter plot), so it is chosen here once; the template then reads
+    "Biểu đồ {{ c.number }}. {{ c.caption }}" wherever a chart is placed.
+    """
+    kind = chart["kind"]
+    if kind == "bars":
+        return (f"Chỉ số CCHC năm {year} của {block_name}, từ cao xuống thấp, màu theo xếp "
+                "loại; đường nét đứt là ngưỡng xếp loại")
+    if kind == "histogram":
+        return (f"Phân bố Chỉ số CCHC năm {year} của {block_name}: số đơn vị trong từng "
+                f"khoảng {chart['width']} điểm, màu theo xếp loại; đường nét đứt là ngưỡng "
+                "xếp loại")
+    if kind == "hbars":
+        return (f"Điểm trung bình từng lĩnh vực của {block_name} năm {year}, tính bằng tỷ lệ "
+                "% so với điểm tối đa")
+    if kind == "paired":
+        return (f"Chỉ số CCHC của từng đơn vị thuộc {block_name}: năm {year} (màu xanh) so "
+                f"với năm {previous_year} (màu xám)")
+    return (f"Chỉ số CCHC của các đơn vị thuộc {block_name}: năm {previous_year} (trục "
+            f"ngang) và năm {year} (trục dọc); đơn vị nằm trên đường chéo là đơn vị tăng "
+            "điểm")
 
 
 def _letters(has_fields: bool, has_comparison: bool) -> Context:

@@ -60,6 +60,20 @@ def paragraphs(path: Path) -> list[str]:
     return template_paragraphs(path)
 
 
+def _unknown_filters(tree: jinja2.nodes.Template, env: jinja2.Environment) -> list[str]:
+    """Names of the filters `tree` uses that neither Jinja nor the DOCX renderer provides."""
+    from docgen.render.docx import FILTERS
+
+    return [node.name for node in tree.find_all(jinja2.nodes.Filter)
+            if node.name not in env.filters and node.name not in FILTERS]
+
+
+def _docgen_filters() -> list[str]:
+    from docgen.render.docx import FILTERS
+
+    return sorted(FILTERS)
+
+
 def _tags(name: str, texts: list[str]) -> list[TemplateProblem]:
     problems: list[TemplateProblem] = []
     stack: list[tuple[str, str]] = []  # (block, paragraph where it opened)
@@ -69,12 +83,18 @@ def _tags(name: str, texts: list[str]) -> list[TemplateProblem]:
         for match in _TAG.finditer(text):
             expression, statement = match.group(1), match.group(2)
             if expression is not None:
+                # docxtpl's {{p …}} / {{r …}} put a value in place of the paragraph / run
+                expression = re.sub(r"^[pr]\s", " ", expression)
                 try:
-                    env.parse("{{" + expression + "}}")
+                    tree = env.parse("{{" + expression + "}}")
                 except jinja2.TemplateSyntaxError as exc:
                     problems.append(TemplateProblem(name, where, "biểu thức «{{"
                                                     f"{expression}}}}}» sai cú pháp: "
                                                     f"{_vietnamese(exc.message or '')}"))
+                    continue
+                problems += [TemplateProblem(name, where, f"bộ lọc không biết «{f}»; các bộ "
+                                             f"lọc của docgen: {', '.join(_docgen_filters())}")
+                             for f in _unknown_filters(tree, env)]
                 continue
             words = statement.split()
             if words and words[0] in ("p", "tr", "tc", "r"):
@@ -187,4 +207,5 @@ _MESSAGES = (
     (r"expected token '(.+?)', got '(.+?)'", "cần «{0}», gặp «{1}»"),
     (r"'(.+?)' is undefined", "không có khóa «{0}»"),
     (r"has no attribute '(.+?)'", "không có khóa «{0}»"),
+    (r"No filter named '(.+?)'", "bộ lọc không biết «{0}»"),
 )

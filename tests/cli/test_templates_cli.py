@@ -99,3 +99,20 @@ def test_render_refuses_a_missing_set(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [("templates", "check", "/nonexistent/mau")])
 def test_check_refuses_a_missing_folder(args) -> None:
     assert _run(*args).exit_code == 2
+
+
+def test_check_names_a_misspelt_filter_and_then_a_misspelt_free_text(tmp_path: Path) -> None:
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    path = folder / "bao_cao.docx"
+    path.write_bytes((SHIPPED / "bao_cao" / "bao_cao.docx").read_bytes())
+    _edit(path, "{{p report.direction|paragraphs }}", "{{p report.direction|paragrafs }}")
+    done = _run("templates", "check", folder)
+    assert done.exit_code == 2
+    assert ("đoạn «{{p report.direction|paragrafs }}»: bộ lọc không biết «paragrafs»; "
+            "các bộ lọc của docgen: paragraphs") in done.output
+    _edit(path, "{{p report.direction|paragrafs }}", "{{p report.metod|paragraphs }}")
+    done = _run("templates", "check", folder)
+    assert done.exit_code == 2
+    assert "không có khóa «report.metod»; các khóa có ở đây: assessment" in done.output
+    assert "No filter" not in done.output
