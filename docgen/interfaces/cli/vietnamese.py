@@ -161,8 +161,8 @@ class _Vietnamese:
         _translate_params(self.params)  # type: ignore[attr-defined]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),  # type: ignore[attr-defined]
-                              prefix=USAGE_PREFIX)
+        pieces = " ".join(self.collect_usage_pieces(ctx))  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, pieces, prefix=USAGE_PREFIX)
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -182,7 +182,8 @@ class _Vietnamese:
         # The parser's errors carry no context: name the command from its parent's.
         path = " ".join(p for p in (parent.command_path if parent else "", info_name) if p)
         with vietnamese_errors(path or "docgen"):
-            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
+            return super().make_context(  # type: ignore[misc]
+                info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
         with vietnamese_errors():
