@@ -21,13 +21,14 @@ from docgen.compute.compare import RoundComparison
 from docgen.compute.results import RoundResult, compute_round
 from docgen.context.summary import check_summary
 from docgen.errors import DocgenError, InputError, Problem
+from docgen.interfaces.cli.vietnamese import InvalidValue, Typer
 from docgen.model.dossier import Dossier, Scheme
 from docgen.model.loader import load_dossier
 from docgen.model.sources import SheetClaims
 from docgen.pipeline import render_package, write_files
 from docgen.render import FORMATS
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = Typer(name="docgen", add_completion=False, no_args_is_help=True,
                   help="Soạn Quyết định công bố Chỉ số CCHC, Báo cáo và Phụ lục (DOCX, PDF).")
 
 
@@ -87,7 +88,8 @@ def _formats(value: str) -> list[str]:
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise typer.BadParameter(f"cần một trong {', '.join(FORMATS)}; nhận được {value!r}")
+        raise InvalidValue(f"cần một trong {', '.join(FORMATS)}; nhận được {value!r}",
+                           param_hint="--format")
     return formats
 
 
@@ -333,7 +335,7 @@ def _import_block(dossier: Dossier, sheet: str | None, number: int | None) -> in
 # so the document commands above do not load the database and web libraries).
 # -----------------------------------------------------------------------------------------
 
-archive_app = typer.Typer(no_args_is_help=True, help="Xem, tải và kiểm tra kho lưu trữ.")
+archive_app = Typer(no_args_is_help=True, help="Xem, tải và kiểm tra kho lưu trữ.")
 app.add_typer(archive_app, name="archive")
 
 DataOption = Annotated[Path | None, typer.Option(

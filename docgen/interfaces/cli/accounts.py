@@ -21,10 +21,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from docgen.errors import DocgenError
-from docgen.interfaces.cli import DatabaseOption, DataOption, app, open_archive
+from docgen.interfaces.cli import DatabaseOption, DataOption, Typer, app, open_archive
 
-agency_app = typer.Typer(no_args_is_help=True, help="Quản lý các cơ quan dùng dịch vụ.")
-user_app = typer.Typer(no_args_is_help=True, help="Quản lý người dùng của dịch vụ.")
+agency_app = Typer(no_args_is_help=True, help="Quản lý các cơ quan dùng dịch vụ.")
+user_app = Typer(no_args_is_help=True, help="Quản lý người dùng của dịch vụ.")
 app.add_typer(agency_app, name="agency")
 app.add_typer(user_app, name="user")
 

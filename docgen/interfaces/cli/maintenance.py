@@ -19,6 +19,7 @@ from docgen.interfaces.cli import (
     DatabaseOption,
     DataOption,
     ProgressOption,
+    Typer,
     app,
     archive_app,
     archive_exit_code,
@@ -27,7 +28,7 @@ from docgen.interfaces.cli import (
     startup_errors,
 )
 
-db_app = typer.Typer(no_args_is_help=True,
+db_app = Typer(no_args_is_help=True,
                      help="Phiên bản lược đồ cơ sở dữ liệu: xem và nâng cấp (có sao lưu).")
 app.add_typer(db_app, name="db")
 

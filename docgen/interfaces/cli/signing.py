@@ -16,10 +16,10 @@ from typing import Annotated
 import typer
 
 from docgen.errors import DocgenError, InputError, Problem
-from docgen.interfaces.cli import DatabaseOption, DataOption, _fail, app
+from docgen.interfaces.cli import DatabaseOption, DataOption, Typer, _fail, app
 from docgen.interfaces.cli.accounts import _workflow, agency_app
 
-sign_app = typer.Typer(no_args_is_help=True, help="Chữ ký số: kiểm tra bản đã ký.")
+sign_app = Typer(no_args_is_help=True, help="Chữ ký số: kiểm tra bản đã ký.")
 app.add_typer(sign_app, name="sign")
 
 

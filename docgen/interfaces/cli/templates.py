@@ -15,10 +15,10 @@ from typing import Annotated
 
 import typer
 
-from docgen.interfaces.cli import app
+from docgen.interfaces.cli import Typer, app
 from docgen.resources import fixtures_dir
 
-templates_app = typer.Typer(no_args_is_help=True,
+templates_app = Typer(no_args_is_help=True,
                             help="Bộ mẫu văn bản của cơ quan: sao chép, kiểm tra.")
 app.add_typer(templates_app, name="templates")
 

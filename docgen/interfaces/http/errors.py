@@ -39,13 +39,17 @@ STATUS = {
     "render_error": 500,
 }
 
-#: Messages for the statuses Starlette raises by itself.
+#: Messages for the statuses Starlette raises by itself (its own texts are English).
 HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("unauthorized", "Cần mã truy cập hoặc đăng nhập."),
+    403: ("forbidden", "Không được phép thực hiện yêu cầu này."),
     404: ("not_found", "Không có địa chỉ này trong dịch vụ."),
     405: ("method_not_allowed", "Phương thức {method} không được phép với địa chỉ này; "
                                 "phiên bản đã lưu không thể bị xóa hay ghi đè."),
     413: ("too_large", "Nội dung yêu cầu quá lớn."),
+    415: ("unsupported_media_type", "Kiểu nội dung của yêu cầu không được hỗ trợ."),
+    429: ("throttled", "Quá nhiều yêu cầu; hãy thử lại sau."),
 }
 
 
@@ -93,30 +97,76 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     return response
 
 
-#: pydantic error type -> Vietnamese wording (context values are filled in).
+#: pydantic error type -> Vietnamese wording (context values are filled in). A type not
+#: listed gets a plain Vietnamese sentence: pydantic's own message is never shown.
 _PYDANTIC_WORDS = {
     "missing": "thiếu",
+    "extra_forbidden": "không có trường này",
     "int_parsing": "cần một số nguyên",
     "int_type": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "float_parsing": "cần một số",
+    "float_type": "cần một số",
+    "bool_parsing": "cần true hoặc false",
+    "bool_type": "cần true hoặc false",
+    "string_type": "cần một chuỗi ký tự",
+    "list_type": "cần một danh sách",
     "greater_than_equal": "cần lớn hơn hoặc bằng {ge}",
+    "greater_than": "cần lớn hơn {gt}",
     "less_than_equal": "cần nhỏ hơn hoặc bằng {le}",
+    "less_than": "cần nhỏ hơn {lt}",
     "string_too_short": "cần ít nhất {min_length} ký tự",
     "string_too_long": "tối đa {max_length} ký tự",
+    "too_short": "cần ít nhất {min_length} phần tử",
+    "too_long": "tối đa {max_length} phần tử",
+    "string_pattern_mismatch": "không đúng dạng quy định",
     "enum": "cần một trong {expected}",
+    "literal_error": "cần một trong {expected}",
+    "date_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_type": "cần một ngày dạng YYYY-MM-DD",
+    "date_from_datetime_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_from_datetime_inexact": "cần một ngày dạng YYYY-MM-DD (không kèm giờ)",
+    "datetime_parsing": "cần ngày giờ dạng YYYY-MM-DDTHH:MM:SS",
+    "datetime_type": "cần ngày giờ dạng YYYY-MM-DDTHH:MM:SS",
+    "datetime_from_date_parsing": "cần ngày giờ dạng YYYY-MM-DDTHH:MM:SS",
     "json_invalid": "cần JSON hợp lệ",
     "model_attributes_type": "cần một đối tượng JSON",
     "dict_type": "cần một đối tượng JSON",
 }
-_PLACES = {"query": "tham số", "path": "đường dẫn", "body": "nội dung", "header": "tiêu đề"}
+_PLACES = {"query": "tham số", "path": "đường dẫn", "body": "nội dung", "header": "tiêu đề",
+           "cookie": "cookie"}
+
+
+def _context(error: dict[str, Any]) -> dict[str, str]:
+    """pydantic's context values for the wording; its lists of choices end in English
+    ("'a', 'b' or 'c'")."""
+    return {key: str(value).replace(" or ", " hoặc ")
+            for key, value in (error.get("ctx") or {}).items()}
+
+
+def _found(error: dict[str, Any]) -> str:
+    value = error.get("input")
+    if isinstance(value, bool | int | float | str) and len(repr(value)) <= 60:
+        return f" (nhận được {value!r})"
+    return ""
 
 
 def _describe(error: dict[str, Any]) -> str:
     location = [str(part) for part in error.get("loc", ())]
     place = _PLACES.get(location[0], location[0]) if location else "yêu cầu"
+    kind = error.get("type", "")
+    if kind == "json_invalid":  # the location's second part is a character position
+        where = f" (lỗi ở ký tự {location[1]})" if len(location) > 1 else ""
+        return f"{place}: cần JSON hợp lệ{where}"
     name = ".".join(location[1:])
-    words = _PYDANTIC_WORDS.get(error.get("type", ""))
-    text = words.format(**error.get("ctx", {})) if words else error.get("msg", "")
-    return f"{place} {name}: {text}".replace("  ", " ")
+    words = _PYDANTIC_WORDS.get(kind)
+    try:
+        text = words.format(**_context(error)) if words else None
+    except (KeyError, IndexError):
+        text = None
+    if text is None:
+        text = f"giá trị không hợp lệ{_found(error)}"
+    return f"{place} {name}: {text}" if name else f"{place}: {text}"
 
 
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
