@@ -27,6 +27,7 @@ from nginx_site import (DEPLOY, SHARED, Ports, check, local_site, main_config, n
                         self_signed)
 from service import add_users, prepare_archive
 
+from docgen.archive.store import Archive
 from docgen.interfaces.http import Settings
 
 pytestmark = pytest.mark.e2e
@@ -59,11 +60,10 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path,
     pytest.fail(f"nothing listens on {port} after {seconds} s:\n{log.read_text(errors='replace')}")
 
 
-def started(command: list[str], log: Path, port: int,
-            env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def started(command: list[str], log: Path, port: int) -> subprocess.Popen[bytes]:
     """Start `command` with its output in `log`; return once `port` accepts."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     wait_for_port(port, process, log)
     return process
 
@@ -112,29 +112,30 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("nginx")
     data = root / "data"
     prepare_archive(data)  # docgen db upgrade
-    from docgen.archive.store import Archive
-    archive = Archive(data)
-    try:
-        token = add_users(archive, "ubnd-son-la")["van_thu"]
-    finally:
-        archive.close()
     docgen_port, ports = free_port(), Ports(http=free_port(), https=free_port())
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("DOCGEN_")},
            "PYTHONUNBUFFERED": "1", "DOCGEN_RENDER_WORKERS": "1"}
     docgen_log = root / "docgen.log"
-    # the unit's command line (deploy/docgen.service), on a free port
-    docgen = started([sys.executable, "-m", "docgen.interfaces.cli", "serve", "--data", str(data),
-                      "--host", "127.0.0.1", "--port", str(docgen_port),
-                      "--root-path", "/docgen", "--trusted-proxy", "127.0.0.1"],
-                     docgen_log, docgen_port, env)
+    # the unit's command line (deploy/docgen.service), on a free port; while it starts,
+    # the users, the certificate and nginx are made
+    with docgen_log.open("wb") as out:
+        docgen = subprocess.Popen(
+            [sys.executable, "-m", "docgen.interfaces.cli", "serve", "--data", str(data),
+             "--host", "127.0.0.1", "--port", str(docgen_port), "--root-path", "/docgen",
+             "--trusted-proxy", "127.0.0.1"], stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
+        archive = Archive(data)
+        try:
+            token = add_users(archive, "ubnd-son-la")["van_thu"]
+        finally:
+            archive.close()
         tls = self_signed(root / "tls")
         site = local_site(DEPLOY / "nginx.conf", root, ports=ports,
                           upstream=f"127.0.0.1:{docgen_port}", tls=tls)
-        conf = main_config(root, site)
-        nginx = started(nginx_command(conf, "-g", "daemon off;"), root / "nginx.out",
-                        ports.https)
+        nginx = started(nginx_command(main_config(root, site), "-g", "daemon off;"),
+                        root / "nginx.out", ports.https)
         try:
+            wait_for_port(docgen_port, docgen, docgen_log, seconds=60)
             yield Stack(https=f"https://127.0.0.1:{ports.https}",
                         http=f"http://127.0.0.1:{ports.http}",
                         direct=f"http://127.0.0.1:{docgen_port}", tls=tls, token=token,
