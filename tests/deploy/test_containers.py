@@ -179,7 +179,8 @@ def copied_sources(stage: list[tuple[str, str]]) -> list[tuple[list[str], str]]:
 @pytest.mark.package
 def test_the_build_stage_copies_what_builds_a_complete_package(tmp_path: Path) -> None:
     """The build context as the Dockerfile's COPY steps make it, built into a wheel: it
-    must carry the templates, fixtures and fonts (setup.py maps them into the package).
+    must carry every module, and the templates, fixtures and fonts (setup.py maps them
+    into the package).
     With the wheel tests (``make check-package``): building takes a while."""
     context = tmp_path / "src"
     context.mkdir()
@@ -202,6 +203,9 @@ def test_the_build_stage_copies_what_builds_a_complete_package(tmp_path: Path) -
     assert {"docgen/templates/quyet_dinh/quyet_dinh.docx", "docgen/fixtures/son-la-2025.yaml",
             "docgen/render/fonts/LiberationSerif-Regular.ttf",
             "docgen/interfaces/http/static/api-docs/swagger-ui-bundle.js"} <= names
+    # and every module: a folder without __init__.py is silently left out
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "docgen").rglob("*.py")}
+    assert modules - names == set()
 
 
 @pytest.mark.parametrize("stage", [BUILD, IMAGE], ids=["build", "image"])
