@@ -167,6 +167,10 @@ def test_redirects_carry_the_prefix_and_http_goes_to_https(stack: Stack) -> None
     assert to_sign_in.status_code == 303
     assert to_sign_in.headers["location"] == "/docgen/dang-nhap?next=/docgen/ho-so"
     assert sign_in.status_code == 200 and 'action="/docgen/dang-nhap' in sign_in.text
+    # the form's cookie: only for docgen's path, only over HTTPS (X-Forwarded-Proto)
+    cookie = sign_in.headers["set-cookie"]
+    assert cookie.startswith("docgen_csrf=") and "Path=/docgen;" in cookie
+    assert "; Secure" in cookie
     assert bare.status_code == 301 and bare.headers["location"].endswith("/docgen/")
     assert plain.status_code == 301
     assert plain.headers["location"] == "https://127.0.0.1/docgen/health"
