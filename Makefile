@@ -22,7 +22,7 @@ test: $(STAMP)
 
 # Build the wheel, install it in a fresh venv in an empty folder, render there.
 check-package: $(STAMP)
-	$(BIN)/python -m pytest tests/package -m package -q -p no:cacheprovider
+	$(BIN)/python -m pytest tests/package tests/deploy -m package -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.render $(BENCH)

@@ -9,8 +9,12 @@
 #   libharfbuzz-subset0 font subsetting in WeasyPrint (far faster than the fontTools path)
 #   libreoffice-writer-nogui  saving templates as Word users do; the LibreOffice peer in the benchmark
 #   fonts-liberation2   metric-compatible fallback fonts (with Vietnamese letters) LibreOffice uses for our DOCX
+#   nginx               the shipped nginx sites run in front of a real docgen serve (tests/deploy);
+#                       the tests start their own nginx on free ports (Debian may also start the
+#                       system one on port 80 after installing; the tests do not use it)
 set -euo pipefail
-PACKAGES=(chromium poppler-utils softhsm2 libharfbuzz-subset0 libreoffice-writer-nogui fonts-liberation2)
+PACKAGES=(chromium poppler-utils softhsm2 libharfbuzz-subset0 libreoffice-writer-nogui fonts-liberation2
+          nginx)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

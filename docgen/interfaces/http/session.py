@@ -71,6 +71,7 @@ from fastapi.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docgen.archive.schema import User
+from docgen.interfaces.http.guard import ROOT_PATH
 from docgen.workflow.errors import ForbiddenError
 from docgen.workflow.service import Workflow
 
@@ -194,9 +195,9 @@ def sign_in(request: Request, response: Response, username: str, password: str) 
     user = workflow.sign_in(username, password, _client(request))
     raw, csrf = workflow.open_session(user, replaces=request.cookies.get(COOKIE))
     lifetime = int(workflow.policy.lifetime.total_seconds())
-    response.set_cookie(COOKIE, raw, max_age=lifetime, path="/", secure=_https(request),
+    response.set_cookie(COOKIE, raw, max_age=lifetime, path=_cookie_path(), secure=_https(request),
                         httponly=True, samesite="lax")
-    response.delete_cookie(CSRF_COOKIE, path="/", secure=_https(request), httponly=True,
+    response.delete_cookie(CSRF_COOKIE, path=_cookie_path(), secure=_https(request), httponly=True,
                            samesite="lax")
     setattr(request.state, _STATE, (user, csrf))
     return user
@@ -207,14 +208,21 @@ def sign_out(request: Request, response: Response) -> None:
     raw = request.cookies.get(COOKIE)
     if raw:
         _workflow(request).close_session(session_user(request), raw)
-    response.delete_cookie(COOKIE, path="/", secure=_https(request), httponly=True,
+    response.delete_cookie(COOKIE, path=_cookie_path(), secure=_https(request), httponly=True,
                            samesite="lax")
     setattr(request.state, _STATE, None)
 
 
+def _cookie_path() -> str:
+    """The cookies' path: the root path the service is published under (``/docgen``), so
+    that other applications on the same host never receive docgen's session; ``/`` when
+    it is the site itself."""
+    return ROOT_PATH.get() or "/"
+
+
 def _cookie_header(name: str, value: str, *, https: bool) -> bytes:
     probe = Response()
-    probe.set_cookie(name, value, path="/", secure=https, httponly=True, samesite="lax")
+    probe.set_cookie(name, value, path=_cookie_path(), secure=https, httponly=True, samesite="lax")
     return probe.headers["set-cookie"].encode("latin-1")
 
 
