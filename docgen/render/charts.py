@@ -26,12 +26,17 @@ Guarantees:
   are kept by the hash of the chart's data (:func:`data_key`), so a package's PDF and
   DOCX, and the next render of the same round, reuse them: same bytes, no second drawing.
 
-Chart kinds (``chart["kind"]``): ``bars`` one bar per unit, high to low, coloured by band,
-band thresholds as dashed lines; ``histogram`` the number of units per score interval,
-stacked by band, for blocks too large for one bar per unit; ``hbars`` one horizontal
-bar per lĩnh vực (average as % of the maximum); ``paired`` this year's and last year's
-score side by side per unit; ``scatter`` last year against this year, one dot per unit,
-for blocks too large for paired bars.
+* **Legible as printed.** The picture is placed at the width it is drawn at, and no text
+  in it is under 7 pt: beyond 30 units the bars are set across in two columns rather than
+  upright with smaller names. The bands differ in grey value and by hatch, so a
+  black-and-white copy still tells them apart.
+
+Chart kinds (``chart["kind"]``): ``bars`` one bar per unit, high to low, coloured and
+hatched by band, band thresholds as dashed lines; ``histogram`` the number of units per
+score interval, stacked by band, for blocks too large for one bar per unit; ``hbars`` one
+horizontal bar per lĩnh vực (average as % of the maximum); ``paired`` this year's and last
+year's score side by side per unit; ``scatter`` last year against this year, one dot per
+unit, for blocks too large for paired bars.
 """
 
 from __future__ import annotations
