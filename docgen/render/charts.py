@@ -26,12 +26,17 @@ Guarantees:
   are kept by the hash of the chart's data (:func:`data_key`), so a package's PDF and
   DOCX, and the next render of the same round, reuse them: same bytes, no second drawing.
 
-Chart kinds (``chart["kind"]``): ``bars`` one bar per unit, high to low, coloured by band,
-band thresholds as dashed lines; ``histogram`` the number of units per score interval,
-stacked by band, for blocks too large for one bar per unit; ``hbars`` one horizontal
-bar per lĩnh vực (average as % of the maximum); ``paired`` this year's and last year's
-score side by side per unit; ``scatter`` last year against this year, one dot per unit,
-for blocks too large for paired bars.
+* **Legible as printed.** The picture is placed at the width it is drawn at, and no text
+  in it is under 7 pt: beyond 30 units the bars are set across in two columns rather than
+  upright with smaller names. The bands differ in grey value and by hatch, so a
+  black-and-white copy still tells them apart.
+
+Chart kinds (``chart["kind"]``): ``bars`` one bar per unit, high to low, coloured and
+hatched by band, band thresholds as dashed lines; ``histogram`` the number of units per
+score interval, stacked by band, for blocks too large for one bar per unit; ``hbars`` one
+horizontal bar per lĩnh vực (average as % of the maximum); ``paired`` this year's and last
+year's score side by side per unit; ``scatter`` last year against this year, one dot per
+unit, for blocks too large for paired bars.
 """
 
 from __future__ import annotations
@@ -58,7 +63,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from matplotlib.transforms import ScaledTranslation
 
 from docgen.formatting import format_plain
 from docgen.formatting.glyphs import liberation_folder
@@ -76,9 +80,16 @@ PNG_DPI = 200
 #: Width of every chart: the text width of the page (165 mm) less a margin.
 WIDTH_MM = 160
 
-#: Band colours, best band first: dark green, blue, amber, red, then greys. Distinct in
-#: print and for the common colour-vision deficiencies (no red/green pair side by side).
-BAND_COLOURS = ("#1b7837", "#2166ac", "#e08214", "#b2182b", "#6a6a6a", "#9a9a9a")
+#: Band colours, best band first: dark green, blue, amber, pale red, then greys. Distinct
+#: for the common colour-vision deficiencies (no red/green pair of like lightness), and on
+#: a black-and-white copy: the first four differ by at least 0.2 in grey value (ITU-R
+#: BT.601 luma 0.17, 0.42, 0.65, 0.90), darker for the better band.
+BAND_COLOURS = ("#00441b", "#2c7bb6", "#ec9a2e", "#ffdcdc", "#5a5a5a", "#c0c0c0")
+#: The hatch of each band and the colour of its lines (light on the dark fill, dark on
+#: the light ones), so that a photocopy tells the bands apart even where greys come close;
+#: the legend shows the same hatches.
+BAND_HATCHES = ("////", "\\\\\\\\", "xxx", "....", "----", "||||")
+BAND_INKS = ("#74c476", "#ffffff", "#7f3b08", "#b2182b", "#ffffff", "#333333")
 THIS_YEAR, LAST_YEAR = "#2166ac", "#b8b8b8"
 
 _RC = {
@@ -90,6 +101,7 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.linewidth": 0.6,
+    "hatch.linewidth": 0.5,
     "xtick.major.width": 0.6,
     "ytick.major.width": 0.6,
     "legend.frameon": False,
@@ -297,11 +309,14 @@ def _tick_labels(axis: Any, low: float, high: float) -> list[str]:
     return [formatter(v) for v in axis.get_majorticklocs() if low - 1e-9 <= v <= high + 1e-9]
 
 
-def _place(axes: Any, *, left: float, right: float, bottom: float, top: float) -> None:
-    """Put the plot area `left`, `right`, `bottom`, `top` points in from the edges."""
+def _place(axes: Any, *, left: float, right: float, bottom: float, top: float,
+           span: tuple[float, float] | None = None) -> None:
+    """Put the plot area `left`, `right`, `bottom`, `top` points in from the edges of the
+    picture, or from the edges of `span` (its left and right end, in points) across."""
     width, height = (v * 72 for v in axes.figure.get_size_inches())
-    axes.set_position([left / width, bottom / height, 1 - (left + right) / width,
-                       1 - (bottom + top) / height])
+    start, end = span or (0.0, width)
+    axes.set_position([(start + left) / width, bottom / height,
+                       (end - start - left - right) / width, 1 - (bottom + top) / height])
 
 
 def _number(value: float, _pos: Any = None) -> str:
@@ -330,136 +345,133 @@ def _threshold_labels(chart: Mapping[str, Any]) -> list[str]:
     return [format_plain(Decimal(t)) for t in chart.get("thresholds", [])]
 
 
-def _thresholds(axes: Any, chart: Mapping[str, Any], vertical: bool = False) -> None:
-    """Band thresholds as dashed lines, each with its value at the end of the line."""
+def _thresholds(axes: Any, chart: Mapping[str, Any]) -> None:
+    """Band thresholds as dashed lines up the score axis, each with its value above the
+    end of the line."""
     for threshold, label in zip(chart.get("thresholds", []), _threshold_labels(chart),
                                 strict=True):
         value = float(Decimal(threshold))
-        style = {"color": "#333333", "linewidth": 0.7, "linestyle": (0, (4, 2)), "zorder": 3}
-        if vertical:
-            axes.axvline(value, **style)
-            axes.annotate(label, (value, 1), xycoords=("data", "axes fraction"),
-                          xytext=(0, THRESHOLD_OFFSET), textcoords="offset points", ha="center",
-                          va="bottom", fontsize=THRESHOLD_SIZE)
-        else:
-            axes.axhline(value, **style)
-            axes.annotate(label, (1, value), xycoords=("axes fraction", "data"),
-                          xytext=(THRESHOLD_OFFSET, 0), textcoords="offset points", ha="left",
-                          va="center", fontsize=THRESHOLD_SIZE)
+        axes.axvline(value, color="#333333", linewidth=0.7, linestyle=(0, (4, 2)), zorder=3)
+        axes.annotate(label, (value, 1), xycoords=("data", "axes fraction"),
+                      xytext=(0, THRESHOLD_OFFSET), textcoords="offset points", ha="center",
+                      va="bottom", fontsize=THRESHOLD_SIZE)
 
 
-def _band_legend(axes: Any, chart: Mapping[str, Any], used: Sequence[int],
+def _band_style(band: int) -> dict[str, Any]:
+    """Fill, hatch and hatch colour of `band` (its lines follow the edge colour; the bars
+    themselves have no outline unless the caller draws one)."""
+    index = band % len(BAND_COLOURS)
+    return {"facecolor": BAND_COLOURS[index], "hatch": BAND_HATCHES[index],
+            "edgecolor": BAND_INKS[index]}
+
+
+def _band_legend(figure: Any, chart: Mapping[str, Any], used: Sequence[int],
                  below: bool = False) -> None:
-    """The legend of the bands present, in one row."""
-    handles = [Patch(color=BAND_COLOURS[i % len(BAND_COLOURS)], label=chart["band_names"][i])
+    """The legend of the bands present, in one row, each key with its band's hatch."""
+    handles = [Patch(**_band_style(i), linewidth=0, label=chart["band_names"][i])
                for i in sorted(set(used))]
-    _legend(axes, handles, [h.get_label() for h in handles], below)
+    _legend(figure, handles, [h.get_label() for h in handles], below)
 
 
-def _legend(axes: Any, handles: list, labels: list[str], below: bool) -> None:
+def _legend(figure: Any, handles: list, labels: list[str], below: bool) -> None:
     """One row of legend entries outside the plot, at the bottom edge of the picture when
-    threshold values sit on top, else at the top edge (the margins leave it room)."""
-    figure = axes.figure
+    threshold values sit on top, else at the top edge (the margins leave it room). The
+    keys are large enough to show a few lines of their hatch."""
     edge = EDGE / (figure.get_size_inches()[1] * 72)
     figure.legend(handles, labels, loc="lower center" if below else "upper center",
                   bbox_to_anchor=(0.5, edge if below else 1 - edge),
                   bbox_transform=figure.transFigure, borderaxespad=0, borderpad=0.4,
-                  ncols=len(handles), fontsize=LEGEND_SIZE, handlelength=1.2)
+                  ncols=len(handles), fontsize=LEGEND_SIZE, handlelength=KEY_LENGTH,
+                  handleheight=KEY_HEIGHT)
 
 
-#: Up to this many units, bars lie across with the names written out on the left.
+#: Size of a legend key, in units of the legend's font size (matplotlib's are 2 and 0.7).
+KEY_LENGTH, KEY_HEIGHT = 2.2, 1.0
+
+#: Up to this many units, the bars lie across in one column with the names written out
+#: on the left; more units (up to the 100 of a ranking chart) are set in two columns side
+#: by side, the ranking read down the left column and then down the right one, so that
+#: every name stays at ACROSS_SIZE (no name is printed smaller than 7 pt, none upright).
 ACROSS = 30
+#: Height of a row of bars, in millimetres, in one column and in two.
+ROW_MM, ROW_MM_TWO = 5.0, 3.8
+#: Height of a picture besides its rows: the numbers, the legend and the threshold values.
+FRAME_MM = 22.0
 
 
 def _draw_bars(chart: Mapping[str, Any]) -> Any:
-    """One bar per unit, high to low, coloured by band; thresholds dashed."""
+    """One bar per unit, high to low, coloured and hatched by band; thresholds dashed."""
     values = _values(chart)
     bands = [int(b) for b in chart["bands"]]
-    colours = [BAND_COLOURS[b % len(BAND_COLOURS)] for b in bands]
-    if len(values) <= ACROSS:
-        figure, axes = _across(chart["labels"])
-        axes.barh(range(len(values)), values, color=colours, height=0.7, linewidth=0)
-        _score_axis(axes, chart, across=True)
-    else:
-        figure, axes = _upright(chart["labels"])
-        axes.bar(range(len(values)), values, color=colours, width=0.75, linewidth=0)
-        _score_axis(axes, chart, across=False)
-    _band_legend(axes, chart, bands, below=len(values) <= ACROSS)
+    figure, panels = _across(chart["labels"])
+    for axes, rows in panels:
+        for band in sorted(set(bands[rows])):
+            at = [i for i in range(rows.start, rows.stop) if bands[i] == band]
+            axes.barh([i - rows.start for i in at], [values[i] for i in at], height=0.7,
+                      linewidth=0, **_band_style(band))
+        _score_axis(axes, chart, rows, panels)
+    _band_legend(figure, chart, bands, below=True)
     return figure
 
 
-def _score_axis(axes: Any, chart: Mapping[str, Any], *, across: bool) -> None:
-    """Finish a bar chart: the score axis from `axis_min` to the maximum, its numbers with a
-    decimal comma, the band thresholds dashed, and margins fitted to the labels."""
-    limits = float(Decimal(chart["axis_min"])), float(Decimal(chart["max"]))
-    score = axes.xaxis if across else axes.yaxis
-    (axes.set_xlim if across else axes.set_ylim)(*limits)
-    score.set_major_formatter(FuncFormatter(_number))
-    _thresholds(axes, chart, vertical=across)
-    (_place_across if across else _place_upright)(axes, chart)
+def _score_axis(axes: Any, chart: Mapping[str, Any], rows: slice,
+                panels: Sequence[tuple[Any, slice]]) -> None:
+    """Finish a panel of bars: the score axis from `axis_min` to the maximum, its numbers
+    with a decimal comma, the band thresholds dashed, and margins fitted to the labels."""
+    axes.set_xlim(float(Decimal(chart["axis_min"])), float(Decimal(chart["max"])))
+    axes.xaxis.set_major_formatter(FuncFormatter(_number))
+    _thresholds(axes, chart)
+    column = [axes for axes, _ in panels].index(axes)
+    _place_across(axes, chart, column, len(panels))
 
 
-def _across(labels: Sequence[str]) -> Any:
-    """A figure for horizontal bars, one row per label, the first label at the top."""
-    figure, axes = _figure(22 + 5.0 * len(labels))
-    axes.set_yticks(range(len(labels)), labels, fontsize=ACROSS_SIZE)
-    axes.set_ylim(len(labels) - 0.5, -0.5)
-    axes.tick_params(axis="y", length=0, pad=LABEL_PAD)
-    return figure, axes
+def _columns(labels: Sequence[str]) -> list[slice]:
+    """The units of each column: all in one up to ACROSS, else the first half (rounded up)
+    on the left and the rest on the right."""
+    if len(labels) <= ACROSS:
+        return [slice(0, len(labels))]
+    half = -(-len(labels) // 2)
+    return [slice(0, half), slice(half, len(labels))]
+
+
+def _across(labels: Sequence[str]) -> tuple[Any, list[tuple[Any, slice]]]:
+    """A figure for horizontal bars in one or two columns (:func:`_columns`), one row per
+    label, the first label at the top; returns the figure and each column's plot with
+    the units it shows."""
+    columns = _columns(labels)
+    rows = columns[0].stop
+    pitch = ROW_MM if len(columns) == 1 else ROW_MM_TWO
+    figure = Figure(figsize=(WIDTH_MM / 25.4, (FRAME_MM + pitch * rows) / 25.4),
+                    layout="none")
+    panels = []
+    for units in columns:
+        axes = figure.add_axes((0, 0, 1, 1))
+        axes.set_yticks(range(units.stop - units.start), labels[units], fontsize=ACROSS_SIZE)
+        axes.set_ylim(rows - 0.5, -0.5)
+        axes.tick_params(axis="y", length=0, pad=LABEL_PAD)
+        panels.append((axes, units))
+    return figure, panels
 
 
 #: Size of the names beside horizontal bars.
 ACROSS_SIZE = 7.5
 
 
-def _place_across(axes: Any, chart: Mapping[str, Any]) -> None:
-    """Margins of horizontal bars: names on the left, values under the plot, then the
-    legend; threshold values above the plot, centred on their lines."""
+def _place_across(axes: Any, chart: Mapping[str, Any], column: int, columns: int) -> None:
+    """Margins of horizontal bars in column `column` of `columns`: names on the left,
+    values under the plot, then the legend; threshold values above the plot, centred on
+    their lines. Both columns leave room for the widest name of all, so that their plots
+    have the same width and scale."""
     low, high = axes.get_xlim()
     numbers = _tick_labels(axes.xaxis, low, high)
     ends = [*numbers[-1:], *_threshold_labels(chart)]
+    width = axes.figure.get_size_inches()[0] * 72 / columns
     _place(axes, left=EDGE + _widest(chart["labels"], ACROSS_SIZE) + LABEL_PAD,
            right=EDGE + max(_widest(ends[:1], NUMBER_SIZE), _widest(ends[1:], THRESHOLD_SIZE))
            / 2,
            bottom=EDGE + _legend_height() + GAP + TICK + _height("", NUMBER_SIZE),
-           top=EDGE + THRESHOLD_OFFSET + _height("", THRESHOLD_SIZE))
-
-
-def _upright_size(labels: Sequence[str]) -> float:
-    return 6.5 if len(labels) <= 50 else 5.2
-
-
-#: Padding between an upright name and the plot.
-UPRIGHT_PAD = 2.0
-
-
-def _upright(labels: Sequence[str]) -> Any:
-    """A figure for vertical bars with the names written upwards under them."""
-    size = _upright_size(labels)
-    longest = max(len(label) for label in labels)
-    figure, axes = _figure(62 + longest * size * 0.19)
-    # The names are plain texts hung under their bars, not tick labels: matplotlib builds
-    # a tick (two lines, two texts) per name, three times the work for 75 names.
-    axes.set_xticks([])
-    below = axes.get_xaxis_transform() + ScaledTranslation(0, -UPRIGHT_PAD / 72,
-                                                           figure.dpi_scale_trans)
-    for position, label in enumerate(labels):
-        axes.text(position, 0, label, transform=below, rotation=90, ha="center", va="top",
-                  fontsize=size)
-    axes.set_xlim(-0.7, len(labels) - 0.3)
-    return figure, axes
-
-
-def _place_upright(axes: Any, chart: Mapping[str, Any]) -> None:
-    """Margins of upright bars: names under the plot, values on the left, the legend
-    above, threshold values on the right."""
-    low, high = axes.get_ylim()
-    numbers = _tick_labels(axes.yaxis, low, high)
-    labels = chart["labels"]
-    _place(axes, left=EDGE + _widest(numbers, NUMBER_SIZE) + TICK,
-           right=EDGE + THRESHOLD_OFFSET + _widest(_threshold_labels(chart), THRESHOLD_SIZE),
-           bottom=EDGE + _widest(labels, _upright_size(labels)) + UPRIGHT_PAD,
-           top=EDGE + _legend_height() + GAP + _height("", NUMBER_SIZE) / 2)
+           top=EDGE + THRESHOLD_OFFSET + _height("", THRESHOLD_SIZE),
+           span=(column * width, (column + 1) * width))
 
 
 def _draw_histogram(chart: Mapping[str, Any]) -> Any:
@@ -474,17 +486,16 @@ def _draw_histogram(chart: Mapping[str, Any]) -> Any:
         if not any(row):
             continue
         used.append(band)
-        axes.bar(edges[:-1], row, width=widths, bottom=bottom, align="edge",
-                 color=BAND_COLOURS[band % len(BAND_COLOURS)], linewidth=0.3,
-                 edgecolor="white")
+        axes.bar(edges[:-1], row, width=widths, bottom=bottom, align="edge", linewidth=0,
+                 **_band_style(band))
         bottom = [a + b for a, b in zip(bottom, row, strict=True)]
     axes.set_xlim(edges[0], edges[-1])
     axes.set_ylim(0, max(bottom) * 1.15)
     axes.xaxis.set_major_formatter(FuncFormatter(_number))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(FuncFormatter(_number))
-    _thresholds(axes, chart, vertical=True)
-    _band_legend(axes, chart, used)
+    _thresholds(axes, chart)
+    _band_legend(figure, chart, used)
     # values left and under, the legend on top of the threshold values
     x_numbers = _tick_labels(axes.xaxis, *axes.get_xlim())
     y_numbers = _tick_labels(axes.yaxis, *axes.get_ylim())
@@ -514,33 +525,27 @@ def _draw_hbars(chart: Mapping[str, Any]) -> Any:
     # their height when they run over several lines
     half_first = _height(labels[0], ACROSS_SIZE) / 2
     half_last = _height(labels[-1], ACROSS_SIZE) / 2
-    _place(axes, left=EDGE + _widest(labels, ACROSS_SIZE) + LABEL_PAD, right=EDGE,
+    _place(axes, left=EDGE + _widest(chart["labels"], ACROSS_SIZE) + LABEL_PAD, right=EDGE,
            bottom=EDGE + max(TICK + _height("", NUMBER_SIZE), half_last),
            top=EDGE + half_first)
     return figure
 
 
 def _draw_paired(chart: Mapping[str, Any]) -> Any:
-    """This year's and last year's totals side by side, one pair per unit."""
+    """This year's and last year's totals side by side, one pair per unit, in one or two
+    columns like the ranking."""
     current, previous = _values(chart), _values(chart, "previous")
-    count = len(current)
     this_year, last_year = chart["series"]
-    if count <= ACROSS:
-        figure, axes = _across(chart["labels"])
-        axes.barh([i + 0.19 for i in range(count)], previous, height=0.38, color=LAST_YEAR,
-                  label=last_year, linewidth=0)
-        axes.barh([i - 0.19 for i in range(count)], current, height=0.38, color=THIS_YEAR,
-                  label=this_year, linewidth=0)
-        _score_axis(axes, chart, across=True)
-    else:
-        figure, axes = _upright(chart["labels"])
-        axes.bar([i - 0.2 for i in range(count)], previous, width=0.4, color=LAST_YEAR,
-                 label=last_year, linewidth=0)
-        axes.bar([i + 0.2 for i in range(count)], current, width=0.4, color=THIS_YEAR,
-                 label=this_year, linewidth=0)
-        _score_axis(axes, chart, across=False)
-    handles, labels = axes.get_legend_handles_labels()
-    _legend(axes, handles[::-1], labels[::-1], below=count <= ACROSS)
+    figure, panels = _across(chart["labels"])
+    for axes, rows in panels:
+        count = rows.stop - rows.start
+        axes.barh([i + 0.19 for i in range(count)], previous[rows], height=0.38,
+                  color=LAST_YEAR, label=last_year, linewidth=0)
+        axes.barh([i - 0.19 for i in range(count)], current[rows], height=0.38,
+                  color=THIS_YEAR, label=this_year, linewidth=0)
+        _score_axis(axes, chart, rows, panels)
+    handles, labels = panels[0][0].get_legend_handles_labels()
+    _legend(figure, handles[::-1], labels[::-1], below=True)
     return figure
 
 

@@ -1,5 +1,6 @@
 """Charts carry alt text: the DOCX picture's description (wp:docPr descr) names the chart
-by its caption and lists its figures; the PDF's HTML gives it to <img alt>."""
+by its caption and lists its figures; the PDF's HTML gives it to <img alt>, and the
+tagged PDF to the /Alt of the chart's Figure."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
-from docgen.render import docx, docx_html
+from docgen.render import docx, docx_html, pdf
 from docgen.render.meta import DocumentMeta
 from docgen.render.templates import template_path
 
@@ -74,3 +77,37 @@ def test_a_histogram_is_described_by_its_intervals() -> None:
     assert docx.chart_description(chart) == (
         "Biểu đồ 4. Số liệu (số đơn vị theo khoảng điểm): từ 60 đến dưới 65 điểm: 3 đơn vị; "
         "từ 65 đến dưới 70 điểm: 3 đơn vị.")
+
+
+def _figure_alts(data: bytes) -> list[str]:
+    """The /Alt of every Figure of a PDF's structure tree, in document order."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, DictionaryObject):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"])
+    return found
+
+
+def test_the_pdf_figures_carry_the_same_alt_text(report) -> None:
+    """A PDF with charts is tagged: each chart is a Figure whose /Alt is the DOCX's
+    description; a document without charts stays untagged (no structure tree)."""
+    context, data = report
+    drawn: dict = {}
+    docx.render(template_path("bao_cao", "docx"), context, META, charts=drawn)
+    tagged = pdf.from_docx(data, drawn, META)
+    assert _figure_alts(tagged) == _descriptions(data)
+    assert pdf.from_docx(data, drawn, META) == tagged  # same bytes again
+    plain = pdf.typeset("<html><head></head><body><p>Ủy ban</p></body></html>", {}, META)
+    assert "/StructTreeRoot" not in PdfReader(io.BytesIO(plain)).trailer["/Root"]
