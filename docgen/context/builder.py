@@ -242,7 +242,10 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
     block = result.block
     size = result.size
 
-    def score(value: Decimal) -> str:
+    def score(value: Decimal) -> str:  # in running text
+        return fmt.format_score(value, decimals)
+
+    def cell(value: Decimal) -> str:  # in a table column
         return fmt.format_number(value, decimals)
 
     has_components = bool(result.components)
@@ -278,8 +281,8 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
             {
                 "index": str(i),
                 "name": u.name,
-                "components": [score(s) for s in u.scores],
-                "total": score(u.total),
+                "components": [cell(s) for s in u.scores],
+                "total": cell(u.total),
                 "rank": str(u.rank),
                 "band": scheme.bands[u.band].label,
             }
@@ -316,7 +319,7 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
         if stat is not None:
             blocks.append({
                 "name": block.block.name,
-                "average": fmt.format_number(stat.average, block.scheme.score_decimals),
+                "average": fmt.format_score(stat.average, block.scheme.score_decimals),
                 "max": fmt.format_plain(stat.max),
                 "below_ratio": fmt.format_ratio(stat.below, block.size),
             })
@@ -328,9 +331,9 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
         "title": survey.title,
         "entries": entries,
         "result_letter": fmt.point_letter(lettered),
-        "issued": fmt.format_number(survey.issued),
-        "returned": fmt.format_number(survey.returned),
-        "valid": fmt.format_number(survey.valid),
+        "issued": fmt.format_count(survey.issued),
+        "returned": fmt.format_count(survey.returned),
+        "valid": fmt.format_count(survey.valid),
         "return_rate": fmt.format_percent(result.survey.return_rate, decimals),
         "valid_rate": fmt.format_percent(result.survey.valid_rate, decimals),
         "blocks": blocks,
