@@ -74,7 +74,7 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool,
             "authority_name": dossier.issuer.authority_name,
         },
         "decision": _decision(dossier, decision_reference),
-        "report": _report(dossier, attachment_line),
+        "report": _report(dossier, attachment_line, draft),
         "appendix": {"title_lines": [fmt.keep_together(line, place)
                                      for line in dossier.appendix_title],
                      "attachment_line": attachment_line},
@@ -182,9 +182,45 @@ def signature_lines(signer: Signer) -> list[str]:
     return lines
 
 
-def _report(dossier: Dossier, attachment_line: str) -> Context:
+#: The sections of the Báo cáo in order, and where the dossier holds the narrative of those
+#: it may lack (None: computed, never empty), as the note of an empty one names them.
+SECTIONS: tuple[tuple[str, str | None], ...] = (
+    ("overview", None),
+    ("implementation", "“tình hình triển khai” của báo cáo (hoặc “điều tra xã hội học”)"),
+    ("results", None),
+    ("assessment", "“nhận xét đánh giá” của báo cáo"),
+    ("direction", "“phương hướng” của báo cáo"),
+)
+
+
+def report_sections(dossier: Dossier, draft: bool) -> Context:
+    """Return each section's Roman number, whether it is shown and the note of an empty one.
+
+    A section with no content is left out of the issued Báo cáo, and the sections after it
+    move up (I, II, III …, never a heading with nothing under it, never a gap in the
+    numbering). A draft shows it with an italic note that says what to fill in, so the
+    gap is seen before the document goes to be signed.
+    """
+    report = dossier.report
+    filled = {"implementation": bool(report.implementation) or dossier.survey is not None,
+              "assessment": bool(report.assessment), "direction": bool(report.direction)}
+    sections: Context = {}
+    number = 0
+    for key, source in SECTIONS:
+        empty = not filled.get(key, True)
+        shown = draft or not empty
+        number += shown
+        note = (f"[Nội dung phần này chưa có trong hồ sơ: bổ sung mục {source} trong hồ sơ "
+                "trước khi trình ký.]") if empty and shown else ""
+        sections[key] = {"number": fmt.roman(number) if shown else "", "shown": shown,
+                         "note": note}
+    return sections
+
+
+def _report(dossier: Dossier, attachment_line: str, draft: bool) -> Context:
     report = dossier.report
     return {
+        "sections": report_sections(dossier, draft),
         "title_lines": list(report.title_lines),
         "attachment_line": attachment_line,
         "method": [_body_entry(text) for text in report.method],

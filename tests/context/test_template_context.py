@@ -336,3 +336,25 @@ def test_every_leaf_of_the_context_is_text_or_a_boolean(fixture, request):
     assert wrong == []
     assert not any(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
                    for _, v in found)
+
+
+@pytest.mark.parametrize(("draft", "numbers"), [
+    (False, {"overview": "I", "implementation": "II", "results": "III", "assessment": "",
+             "direction": "IV"}),
+    (True, {"overview": "I", "implementation": "II", "results": "III", "assessment": "IV",
+            "direction": "V"}),
+])
+def test_an_empty_section_moves_the_next_ones_up_or_gets_a_note(draft, numbers):
+    """Phù Yên without its nhận xét đánh giá: left out of the issued report (phương hướng
+    becomes IV), kept in a draft with the note naming the dossier's field."""
+    dossier = load_dossier(FIXTURES / "phu-yen-2022.yaml")
+    dossier = dossier.model_copy(update={"report": dossier.report.model_copy(
+        update={"assessment": []})})
+    sections = build_context(dossier, compute_round(dossier), draft=draft)["report"]["sections"]
+    assert {key: s["number"] for key, s in sections.items()} == numbers
+    assert [key for key, s in sections.items() if not s["shown"]] == ([] if draft else
+                                                                     ["assessment"])
+    notes = {key: s["note"] for key, s in sections.items() if s["note"]}
+    assert notes == ({"assessment": "[Nội dung phần này chưa có trong hồ sơ: bổ sung mục "
+                                    "“nhận xét đánh giá” của báo cáo trong hồ sơ trước khi "
+                                    "trình ký.]"} if draft else {})

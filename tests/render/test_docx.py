@@ -356,10 +356,10 @@ def test_report_entry_kinds_have_their_styles(outputs):
     assert looks(find(document, "I. TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025")) == (
         14, True, False)
     assert looks(find(document, "1. Những kết quả đạt được")) == (14, True, False)
-    assert looks(find(document, "a) Tồn tại, hạn chế")) == (14, False, True)
+    assert looks(find(document, "a) Tồn tại, hạn chế")) == (14, False, False)
     assert looks(find(document, "- Một số đơn vị nộp hồ sơ chậm.")) == (14, False, False)
     assert looks(find(document, "b) Bộ tiêu chí xác định Chỉ số CCHC (Quyết định số "
-                                "2712/QĐ-UBND)")) == (14, False, True)
+                                "2712/QĐ-UBND)")) == (14, False, False)
     attachment = [p for p in document.paragraphs if p.text.startswith("(Kèm theo")][0]
     assert looks(attachment)[2] and attachment.style.paragraph_format.alignment == \
         WD_ALIGN_PARAGRAPH.CENTER
