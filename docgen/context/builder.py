@@ -17,7 +17,8 @@ from docgen import formatting as fmt
 from docgen.compute.compare import RoundComparison
 from docgen.compute.results import BlockResult, RoundResult
 from docgen.context.analytics import Numbering, block_analytics
-from docgen.model.dossier import Citation, Decision, Dossier, Point, Signer, Subsection
+from docgen.model.dossier import (ATTACHED_DOCUMENTS, Citation, Decision, Dossier, Point,
+                                  Signer, Subsection)
 from docgen.model.rules import parse_date
 
 #: The blank left for the number in a draft ("Số:        /QĐ-UBND").
@@ -103,14 +104,25 @@ def _decision_reference(dossier: Dossier) -> str:
 
 
 def _attachments(phrase: str) -> str:
-    """The attached documents as Điều 1 names them: the Phụ lục is always attached, so a
-    phrase that leaves it out gets it ("báo cáo" -> "báo cáo và Phụ lục").
+    """The attached documents as Điều 1 names them: every one of :data:`ATTACHED_DOCUMENTS`,
+    so a phrase that leaves one out gets it, in the documents' order.
 
     >>> _attachments("báo cáo"), _attachments("Báo cáo, Phụ lục kết quả")
     ('báo cáo và Phụ lục', 'Báo cáo, Phụ lục kết quả')
+    >>> _attachments("Phụ lục kết quả"), _attachments("bảng tổng hợp"), _attachments("")
+    ('Báo cáo và Phụ lục kết quả', 'bảng tổng hợp, Báo cáo và Phụ lục', 'Báo cáo và Phụ lục')
     """
     phrase = _clean(phrase)
-    return phrase if "phụ lục" in phrase.lower() else f"{phrase} và Phụ lục"
+    report, appendix = (name in phrase.lower() for name in
+                        (d.lower() for d in ATTACHED_DOCUMENTS))
+    if report and appendix:
+        return phrase
+    if appendix:
+        return f"{ATTACHED_DOCUMENTS[0]} và {phrase}"
+    if report:
+        return f"{phrase} và {ATTACHED_DOCUMENTS[1]}"
+    both = f"{ATTACHED_DOCUMENTS[0]} và {ATTACHED_DOCUMENTS[1]}"
+    return f"{phrase}, {both}" if phrase else both
 
 
 def _decision(dossier: Dossier, reference: str) -> Context:
