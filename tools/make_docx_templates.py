@@ -308,7 +308,10 @@ def setup_styles(doc) -> None:
         ("Dieu", "Body", None, False, False, None, {}),
         ("Heading muc", "Body", None, True, False, None, {"keep_next": True, "outline": 0}),
         ("Heading khoan", "Body", None, True, False, None, {"keep_next": True, "outline": 1}),
-        ("Heading diem", "Body", None, False, True, None, {"keep_next": True, "outline": 2}),
+        # ND30 Phụ lục I: "a) …" upright and regular, like the body.
+        ("Heading diem", "Body", None, False, False, None, {"keep_next": True, "outline": 2}),
+        # A draft's note under a section the dossier has no content for.
+        ("Nhac bo sung", "Body", None, False, True, None, {}),
         # Header block (ô 1, 2, 3, 4).
         ("Co quan chu quan", "Normal", 13, False, False, center, {}),
         ("Co quan ban hanh", "Normal", 13, True, False, center, {}),
@@ -639,6 +642,25 @@ CHANGE = ("{{% if {when} %}}{{% if {d} == 'same' %}}, bằng năm {{{{ cmp.previ
           "{{% else %}}, {{% if {d} == 'up' %}}tăng{{% else %}}giảm{{% endif %}} "
           "{{{{ {a} }}}} {u} so với năm {{{{ cmp.previous_year }}}}{{% endif %}}{{% endif %}}")
 
+#: The sections of the Báo cáo the dossier may leave empty (context ``report.sections``).
+OPTIONAL_SECTIONS = ("implementation", "assessment", "direction")
+
+
+def section(doc, key: str, title: str) -> None:
+    """A section heading numbered by the context. An optional section opens an ``if`` that
+    the caller closes after its content: an empty one is left out of an issued report (the
+    next ones move up) and shows its note in a draft."""
+    number = f"{{{{ report.sections.{key}.number }}}}"
+    if key not in OPTIONAL_SECTIONS:
+        para(doc, "Heading muc", f"{number}. {title}")
+        return
+    para(doc, "Body", f"{{%p if report.sections.{key}.shown %}}")
+    para(doc, "Heading muc", f"{number}. {title}")
+    para(doc, "Body", f"{{%p if report.sections.{key}.note %}}")
+    para(doc, "Nhac bo sung", f"{{{{ report.sections.{key}.note }}}}")
+    para(doc, "Body", "{%p endif %}")
+
+
 def chart(doc, key: str) -> None:
     """A chart of the context (a PNG drawn at render time) and its numbered caption."""
     para(doc, "Bieu do", f"{{%p set c = {key} %}}")
@@ -726,7 +748,7 @@ def build_bao_cao():
     rule(doc, "Gach trich yeu", TITLE_RULE, TEXT_W)
 
     # I. Tổng quan
-    para(doc, "Heading muc", "I. TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ year }}")
+    section(doc, "overview", "TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ year }}")
     para(doc, "Heading khoan", "1. Đối tượng đánh giá")
     para(doc, "Body", "{%p for b in blocks %}")
     para(doc, "Body", "- {{ b.description }} (gồm {{ b.size }} đơn vị gọi tắt là "
@@ -750,8 +772,7 @@ def build_bao_cao():
     para(doc, "Body", "{%p endfor %}")
 
     # II. Triển khai
-    para(doc, "Heading muc",
-         "II. TÌNH HÌNH TRIỂN KHAI XÁC ĐỊNH CHỈ SỐ CCHC NĂM {{ year }}")
+    section(doc, "implementation", "TÌNH HÌNH TRIỂN KHAI XÁC ĐỊNH CHỈ SỐ CCHC NĂM {{ year }}")
     narrative(doc, "report.implementation")
     para(doc, "Body", "{%p if survey %}")
     para(doc, "Heading khoan", "{{ survey.number }}. {{ survey.title }}")
@@ -767,9 +788,10 @@ def build_bao_cao():
          "điểm, có {{ sb.below_ratio }} đơn vị có điểm đạt được thấp hơn điểm trung bình.")
     para(doc, "Body", "{%p endfor %}")
     para(doc, "Body", "{%p endif %}")
+    para(doc, "Body", "{%p endif %}")  # the section
 
     # III. Kết quả
-    para(doc, "Heading muc", "III. KẾT QUẢ CHỈ SỐ CCHC NĂM {{ year }}")
+    section(doc, "results", "KẾT QUẢ CHỈ SỐ CCHC NĂM {{ year }}")
     narrative(doc, "report.results_intro")
     para(doc, "Body", "Kết quả Chỉ số CCHC của {{ subject }} năm {{ year }} được xếp hạng, "
          "xếp loại như sau:")
@@ -866,10 +888,12 @@ def build_bao_cao():
     para(doc, "Body", "{%p endfor %}")
 
     # IV, V
-    para(doc, "Heading muc", "IV. NHẬN XÉT, ĐÁNH GIÁ")
+    section(doc, "assessment", "NHẬN XÉT, ĐÁNH GIÁ")
     narrative(doc, "report.assessment")
-    para(doc, "Heading muc", "V. PHƯƠNG HƯỚNG THỜI GIAN TỚI")
+    para(doc, "Body", "{%p endif %}")
+    section(doc, "direction", "PHƯƠNG HƯỚNG THỜI GIAN TỚI")
     narrative(doc, "report.direction")
+    para(doc, "Body", "{%p endif %}")
     return doc
 
 

@@ -17,7 +17,7 @@ from docgen.claims.narrative import narrative_warnings
 from docgen.claims.renames import rename_warnings
 from docgen.compute.compare import RoundComparison
 from docgen.compute.results import RoundResult
-from docgen.model.dossier import Dossier
+from docgen.model.dossier import ATTACHED_DOCUMENTS, Dossier
 from docgen.model.sources import SheetClaims
 
 
@@ -36,4 +36,24 @@ def round_warnings(dossier: Dossier, result: RoundResult, sheets: Sequence[Sheet
     lines = [d.message for d in check_claims(result, sheets)]
     lines += rename_warnings(comparison, source, dossier.year)
     lines += narrative_warnings(dossier, Facts.of(dossier, result, comparison), source)
+    lines += attachment_warnings(dossier, source)
     return unique(lines)
+
+
+def attachment_warnings(dossier: Dossier, source: str) -> list[str]:
+    """The attached documents that Điều typed by staff (``quyết định › điều``) never name.
+
+    The template's own Điều 1 always names each of them; Điều written in the dossier are
+    printed as typed, so a Quyết định could otherwise announce a Báo cáo and a Phụ lục it
+    does not mention.
+    """
+    articles = dossier.decision.articles
+    if not articles:
+        return []
+    text = " ".join(articles).lower()
+    missing = [name for name in ATTACHED_DOCUMENTS if name.lower() not in text]
+    if not missing:
+        return []
+    return [f"{source}: quyết định › điều: không Điều nào nhắc đến {' và '.join(missing)} "
+            "kèm theo Quyết định; ghi vào Điều 1, ví dụ “(có Báo cáo, Phụ lục kết quả kèm "
+            "theo)”"]

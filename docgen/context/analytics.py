@@ -63,13 +63,16 @@ def block_analytics(result: BlockResult, scheme: Scheme, numbering: Numbering,
     """Return the analytics keys of one block (see docs/context.md, `blocks[]`)."""
     decimals = scheme.score_decimals
 
-    def score(value: Decimal) -> str:
+    def score(value: Decimal) -> str:  # in running text
+        return fmt.format_score(value, decimals)
+
+    def cell(value: Decimal) -> str:  # in a table column
         return fmt.format_number(value, decimals)
 
     fields = field_results(result, scheme)
     context: Context = {"table_number": numbering.table()}
     context["field_table"] = (
-        _field_table(fields, result.average, scheme, score, numbering) if fields else None)
+        _field_table(fields, result.average, scheme, cell, numbering) if fields else None)
     context["field_stats"] = _field_stats(fields, scheme, score) if fields else []
     context["comparison"] = (
         _comparison(comparison, scheme, score, previous_year) if comparison else None)
@@ -246,9 +249,9 @@ def _comparison(comparison: BlockComparison, scheme: Scheme, score: Callable[[De
         "removed": units(comparison.removed),
         "rose": _moves(comparison.rose, score_change, score),
         "fell": _moves(comparison.fell, score_change, score),
-        "up": _moves(comparison.up, rank_change, str),
-        "kept": _moves(comparison.kept, rank_change, str),
-        "down": _moves(comparison.down, rank_change, str),
+        "up": _moves(comparison.up, rank_change, fmt.format_count),
+        "kept": _moves(comparison.kept, rank_change, fmt.format_count),
+        "down": _moves(comparison.down, rank_change, fmt.format_count),
         "bands": band_changes,
     }
 

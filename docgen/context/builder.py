@@ -17,7 +17,8 @@ from docgen import formatting as fmt
 from docgen.compute.compare import RoundComparison
 from docgen.compute.results import BlockResult, RoundResult
 from docgen.context.analytics import Numbering, block_analytics
-from docgen.model.dossier import Citation, Decision, Dossier, Point, Signer, Subsection
+from docgen.model.dossier import (ATTACHED_DOCUMENTS, Citation, Decision, Dossier, Point,
+                                  Signer, Subsection)
 from docgen.model.rules import parse_date
 
 #: The blank left for the number in a draft ("Số:        /QĐ-UBND").
@@ -74,7 +75,7 @@ def build_context(dossier: Dossier, result: RoundResult, *, draft: bool,
             "authority_name": dossier.issuer.authority_name,
         },
         "decision": _decision(dossier, decision_reference),
-        "report": _report(dossier, attachment_line),
+        "report": _report(dossier, attachment_line, draft),
         "appendix": {"title_lines": [fmt.keep_together(line, place)
                                      for line in dossier.appendix_title],
                      "attachment_line": attachment_line},
@@ -103,14 +104,25 @@ def _decision_reference(dossier: Dossier) -> str:
 
 
 def _attachments(phrase: str) -> str:
-    """The attached documents as Điều 1 names them: the Phụ lục is always attached, so a
-    phrase that leaves it out gets it ("báo cáo" -> "báo cáo và Phụ lục").
+    """The attached documents as Điều 1 names them: every one of :data:`ATTACHED_DOCUMENTS`,
+    so a phrase that leaves one out gets it, in the documents' order.
 
     >>> _attachments("báo cáo"), _attachments("Báo cáo, Phụ lục kết quả")
     ('báo cáo và Phụ lục', 'Báo cáo, Phụ lục kết quả')
+    >>> _attachments("Phụ lục kết quả"), _attachments("bảng tổng hợp"), _attachments("")
+    ('Báo cáo và Phụ lục kết quả', 'bảng tổng hợp, Báo cáo và Phụ lục', 'Báo cáo và Phụ lục')
     """
     phrase = _clean(phrase)
-    return phrase if "phụ lục" in phrase.lower() else f"{phrase} và Phụ lục"
+    report, appendix = (name in phrase.lower() for name in
+                        (d.lower() for d in ATTACHED_DOCUMENTS))
+    if report and appendix:
+        return phrase
+    if appendix:
+        return f"{ATTACHED_DOCUMENTS[0]} và {phrase}"
+    if report:
+        return f"{phrase} và {ATTACHED_DOCUMENTS[1]}"
+    both = f"{ATTACHED_DOCUMENTS[0]} và {ATTACHED_DOCUMENTS[1]}"
+    return f"{phrase}, {both}" if phrase else both
 
 
 def _decision(dossier: Dossier, reference: str) -> Context:
@@ -182,9 +194,45 @@ def signature_lines(signer: Signer) -> list[str]:
     return lines
 
 
-def _report(dossier: Dossier, attachment_line: str) -> Context:
+#: The sections of the Báo cáo in order, and where the dossier holds the narrative of those
+#: it may lack (None: computed, never empty), as the note of an empty one names them.
+SECTIONS: tuple[tuple[str, str | None], ...] = (
+    ("overview", None),
+    ("implementation", "“tình hình triển khai” của báo cáo (hoặc “điều tra xã hội học”)"),
+    ("results", None),
+    ("assessment", "“nhận xét đánh giá” của báo cáo"),
+    ("direction", "“phương hướng” của báo cáo"),
+)
+
+
+def report_sections(dossier: Dossier, draft: bool) -> Context:
+    """Return each section's Roman number, whether it is shown and the note of an empty one.
+
+    A section with no content is left out of the issued Báo cáo, and the sections after it
+    move up (I, II, III …, never a heading with nothing under it, never a gap in the
+    numbering). A draft shows it with an italic note that says what to fill in, so the
+    gap is seen before the document goes to be signed.
+    """
+    report = dossier.report
+    filled = {"implementation": bool(report.implementation) or dossier.survey is not None,
+              "assessment": bool(report.assessment), "direction": bool(report.direction)}
+    sections: Context = {}
+    number = 0
+    for key, source in SECTIONS:
+        empty = not filled.get(key, True)
+        shown = draft or not empty
+        number += shown
+        note = (f"[Nội dung phần này chưa có trong hồ sơ: bổ sung mục {source} trong hồ sơ "
+                "trước khi trình ký.]") if empty and shown else ""
+        sections[key] = {"number": fmt.roman(number) if shown else "", "shown": shown,
+                         "note": note}
+    return sections
+
+
+def _report(dossier: Dossier, attachment_line: str, draft: bool) -> Context:
     report = dossier.report
     return {
+        "sections": report_sections(dossier, draft),
         "title_lines": list(report.title_lines),
         "attachment_line": attachment_line,
         "method": [_body_entry(text) for text in report.method],
@@ -242,7 +290,10 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
     block = result.block
     size = result.size
 
-    def score(value: Decimal) -> str:
+    def score(value: Decimal) -> str:  # in running text
+        return fmt.format_score(value, decimals)
+
+    def cell(value: Decimal) -> str:  # in a table column
         return fmt.format_number(value, decimals)
 
     has_components = bool(result.components)
@@ -278,8 +329,8 @@ def _block(result: BlockResult, number: int, dossier: Dossier) -> Context:
             {
                 "index": str(i),
                 "name": u.name,
-                "components": [score(s) for s in u.scores],
-                "total": score(u.total),
+                "components": [cell(s) for s in u.scores],
+                "total": cell(u.total),
                 "rank": str(u.rank),
                 "band": scheme.bands[u.band].label,
             }
@@ -316,7 +367,7 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
         if stat is not None:
             blocks.append({
                 "name": block.block.name,
-                "average": fmt.format_number(stat.average, block.scheme.score_decimals),
+                "average": fmt.format_score(stat.average, block.scheme.score_decimals),
                 "max": fmt.format_plain(stat.max),
                 "below_ratio": fmt.format_ratio(stat.below, block.size),
             })
@@ -328,9 +379,9 @@ def _survey(dossier: Dossier, result: RoundResult) -> Context | None:
         "title": survey.title,
         "entries": entries,
         "result_letter": fmt.point_letter(lettered),
-        "issued": fmt.format_number(survey.issued),
-        "returned": fmt.format_number(survey.returned),
-        "valid": fmt.format_number(survey.valid),
+        "issued": fmt.format_count(survey.issued),
+        "returned": fmt.format_count(survey.returned),
+        "valid": fmt.format_count(survey.valid),
         "return_rate": fmt.format_percent(result.survey.return_rate, decimals),
         "valid_rate": fmt.format_percent(result.survey.valid_rate, decimals),
         "blocks": blocks,

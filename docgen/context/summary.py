@@ -14,7 +14,7 @@ from typing import Any
 
 from docgen.compute.compare import BlockComparison, RoundComparison
 from docgen.compute.results import RoundResult
-from docgen.formatting.numbers import format_number, format_percent, format_ratio
+from docgen.formatting.numbers import format_count, format_percent, format_ratio, format_score
 from docgen.model.dossier import Dossier
 
 
@@ -25,8 +25,8 @@ def block_summaries(dossier: Dossier, result: RoundResult,
     blocks = []
     for index, block in enumerate(result.blocks):
         scheme = block.scheme
-        score = lambda v, s=scheme: format_number(v, s.score_decimals)  # noqa: E731
-        line = (f"{block.block.name}: {block.size} đơn vị, điểm trung bình {score(block.average)}, "
+        score = lambda v, s=scheme: format_score(v, s.score_decimals)  # noqa: E731
+        line = (f"{block.block.name}: {format_count(block.size)} đơn vị, điểm trung bình {score(block.average)}, "
                 f"cao nhất {score(block.highest[0].total)} "
                 f"({', '.join(u.name for u in block.highest)}), "
                 f"thấp nhất {score(block.lowest[0].total)} "
@@ -60,13 +60,13 @@ def _year_over_year(pair: BlockComparison, year: int, score: Callable[[Decimal],
     change = pair.average_change
     moved = "bằng" if change == 0 else ("tăng " if change > 0 else "giảm ") + score(abs(change))
     lines = [f"So với năm {year}: điểm trung bình {score(pair.previous.average)} → "
-             f"{score(pair.current.average)} ({moved}); {len(pair.moves)} đơn vị so sánh được: "
-             f"{len(pair.rose)} tăng điểm, {len(pair.fell)} giảm điểm; {len(pair.up)} tăng hạng, "
-             f"{len(pair.kept)} giữ hạng, {len(pair.down)} giảm hạng"]
+             f"{score(pair.current.average)} ({moved}); {format_count(len(pair.moves))} đơn vị so sánh được: "
+             f"{format_count(len(pair.rose))} tăng điểm, {format_count(len(pair.fell))} giảm điểm; {format_count(len(pair.up))} tăng hạng, "
+             f"{format_count(len(pair.kept))} giữ hạng, {format_count(len(pair.down))} giảm hạng"]
     if pair.new:
-        lines.append(f"Chưa có kết quả năm {year} ({len(pair.new)}): "
+        lines.append(f"Chưa có kết quả năm {year} ({format_count(len(pair.new))}): "
                      + ", ".join(u.name for u in pair.new))
     if pair.removed:
-        lines.append(f"Có năm {year}, không có năm nay ({len(pair.removed)}): "
+        lines.append(f"Có năm {year}, không có năm nay ({format_count(len(pair.removed))}): "
                      + ", ".join(u.name for u in pair.removed))
     return lines

@@ -20,6 +20,7 @@ from docgen.formatting.numbers import (
     format_percent,
     format_plain,
     format_ratio,
+    format_score,
 )
 from docgen.formatting.text import (join_names, keep_together, name_key, normalize_text,
                                     point_letter, roman)
@@ -36,6 +37,7 @@ __all__ = [
     "format_place_date",
     "format_plain",
     "format_ratio",
+    "format_score",
     "join_names",
     "keep_together",
     "name_key",

@@ -1,5 +1,12 @@
 """Vietnamese number text: decimal comma, thousands dot, padded counts, shares.
 
+The number style of every document (README, "Number style"): counts of things have at
+least two digits (:func:`format_count`); figures in prose are rounded half-up and then
+lose their trailing zeros (:func:`format_score`, :func:`format_percent`: "30/100 điểm",
+"100%", "86,8%"); figures in tables keep a fixed number of decimals so that a column
+lines up (:func:`format_number`); maxima are written as the scheme states them
+(:func:`format_plain`).
+
 Every function takes a `Decimal` (or an `int`) and returns text; none of them rounds by
 accident. Rounding is half-up and happens in :func:`docgen.rounding.round_half_up`
 before Babel sees the value, because Babel's own default is half-even (85,025 would become
@@ -63,6 +70,24 @@ def format_plain(value: Decimal | int) -> str:
     return format_number(value, decimals)
 
 
+def format_score(value: Decimal | int, decimals: int) -> str:
+    """Return a figure of running text: rounded half-up to `decimals` places, then written
+    without trailing zeros, as the published reports write "30/100 điểm" and "57,9/100".
+
+    Tables use :func:`format_number` instead, whose fixed decimals line a column up.
+
+    >>> format_score(Decimal("30.00"), 2), format_score(Decimal("57.90"), 2)
+    ('30', '57,9')
+    >>> format_score(Decimal("85.025"), 2), format_score(Decimal("18.3449"), 2)
+    ('85,03', '18,34')
+    >>> format_score(Decimal("99.996"), 2), format_score(Decimal("1574.5"), 0)
+    ('100', '1.575')
+    """
+    if isinstance(value, float):
+        raise TypeError(f"floats are not accepted, got {value!r}; use Decimal")
+    return format_plain(round_half_up(Decimal(value), decimals))
+
+
 def format_count(count: int) -> str:
     """Return a count padded to two digits, as administrative texts write counts below 10.
 
@@ -92,7 +117,9 @@ def format_ratio(part: int, whole: int) -> str:
 
 
 def format_percent(value: Decimal, decimals: int) -> str:
-    """Return a percentage (already in percent units) with a decimal comma and no space.
+    """Return a percentage (already in percent units) with a decimal comma and no space,
+    rounded half-up to `decimals` places and without trailing zeros (see
+    :func:`format_score`): percentages appear in prose and in chart labels only.
 
     >>> format_percent(Decimal("53.3333"), 2)
     '53,33%'
@@ -100,10 +127,12 @@ def format_percent(value: Decimal, decimals: int) -> str:
     '95,88%'
     >>> format_percent(Decimal("14.8148"), 1)
     '14,8%'
-    >>> format_percent(Decimal("100"), 2)
-    '100,00%'
+    >>> format_percent(Decimal("100"), 2), format_percent(Decimal("10.001"), 2)
+    ('100%', '10%')
+    >>> format_percent(Decimal("86.8"), 2), format_percent(Decimal("14.8148"), 1)
+    ('86,8%', '14,8%')
     """
-    return format_number(value, decimals) + "%"
+    return format_score(value, decimals) + "%"
 
 
 def format_band_range(lower: Decimal | None, upper: Decimal | None, unit: str = "%") -> str:

@@ -129,6 +129,11 @@ class Signer(Model):
     name: str = vi("name", "họ tên", min_length=1)
 
 
+#: The documents attached to the Quyết định, as its Điều 1 must name them (each one the
+#: pipeline renders besides the Quyết định itself).
+ATTACHED_DOCUMENTS = ("Báo cáo", "Phụ lục")
+
+
 class Decision(Model):
     """The Quyết định công bố: number, date, trích yếu, căn cứ, articles, signature."""
 

@@ -30,9 +30,9 @@ def test_it_checks_the_phu_yen_dossier_with_one_decimal_shares():
     result = runner.invoke(app, ["check", str(FIXTURES / "phu-yen-2022.yaml")])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "  Nhóm A: 00/27 (0,0%)" in lines
+    assert "  Nhóm A: 00/27 (0%)" in lines
     assert "  Nhóm B: 04/27 (14,8%)" in lines
-    assert ("điểm trung bình 57,90, cao nhất 77,14 (Tường Phù), thấp nhất 30,00 (Huy Tường)"
+    assert ("điểm trung bình 57,9, cao nhất 77,14 (Tường Phù), thấp nhất 30 (Huy Tường)"
             in result.output)
 
 

@@ -57,7 +57,7 @@ def test_it_gives_the_line_data_of_the_first_khoi_so_band(son_la):
 def test_it_flags_the_empty_khoi_so_bands(son_la):
     bands = son_la["blocks"][0]["bands"]
     assert [b["ratio"] for b in bands] == ["08/15", "07/15", "00/15", "00/15"]
-    assert [b["share"] for b in bands] == ["53,33%", "46,67%", "0,00%", "0,00%"]
+    assert [b["share"] for b in bands] == ["53,33%", "46,67%", "0%", "0%"]
     assert [b["empty"] for b in bands] == [False, False, True, True]
     assert [b["names"] for b in bands[2:]] == ["", ""]
 
@@ -99,7 +99,7 @@ def test_it_gives_the_survey_figures(son_la):
     assert survey["issued"] == "1.043"
     assert survey["valid"] == "1.000"
     assert survey["return_rate"] == "95,88%"
-    assert survey["valid_rate"] == "100,00%"
+    assert survey["valid_rate"] == "100%"
     assert survey["number"] == "3"
     assert survey["result_letter"] == "c"
     assert [b["name"] for b in survey["blocks"]] == ["khối sở", "khối xã"]
@@ -281,16 +281,16 @@ def test_it_names_phu_yen_groups_and_flags_the_empty_one(phu_yen):
     assert bands[0]["ratio"] == "00/27"
     assert bands[0]["names"] == ""
     assert bands[1]["share"] == "14,8%"
-    assert [b["share"] for b in bands] == ["0,0%", "14,8%", "59,3%", "25,9%"]
+    assert [b["share"] for b in bands] == ["0%", "14,8%", "59,3%", "25,9%"]
     assert [b["ratio"] for b in bands] == ["00/27", "04/27", "16/27", "07/27"]
     assert bands[1]["names"] == "Tường Phù, Thị trấn Phù Yên, Tường Tiến, Tường Phong"
 
 
 def test_it_gives_the_phu_yen_averages_and_extremes(phu_yen):
     (block,) = phu_yen["blocks"]
-    assert block["average"] == "57,90"
+    assert block["average"] == "57,9"
     assert block["highest"] == {"names": "Tường Phù", "total": "77,14"}
-    assert block["lowest"] == {"names": "Huy Tường", "total": "30,00"}
+    assert block["lowest"] == {"names": "Huy Tường", "total": "30"}
     assert block["gap"] == "47,14"
     assert block["below_average_ratio"] == "11/27"
     assert block["component_names"] == []
@@ -336,3 +336,25 @@ def test_every_leaf_of_the_context_is_text_or_a_boolean(fixture, request):
     assert wrong == []
     assert not any(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
                    for _, v in found)
+
+
+@pytest.mark.parametrize(("draft", "numbers"), [
+    (False, {"overview": "I", "implementation": "II", "results": "III", "assessment": "",
+             "direction": "IV"}),
+    (True, {"overview": "I", "implementation": "II", "results": "III", "assessment": "IV",
+            "direction": "V"}),
+])
+def test_an_empty_section_moves_the_next_ones_up_or_gets_a_note(draft, numbers):
+    """Phù Yên without its nhận xét đánh giá: left out of the issued report (phương hướng
+    becomes IV), kept in a draft with the note naming the dossier's field."""
+    dossier = load_dossier(FIXTURES / "phu-yen-2022.yaml")
+    dossier = dossier.model_copy(update={"report": dossier.report.model_copy(
+        update={"assessment": []})})
+    sections = build_context(dossier, compute_round(dossier), draft=draft)["report"]["sections"]
+    assert {key: s["number"] for key, s in sections.items()} == numbers
+    assert [key for key, s in sections.items() if not s["shown"]] == ([] if draft else
+                                                                     ["assessment"])
+    notes = {key: s["note"] for key, s in sections.items() if s["note"]}
+    assert notes == ({"assessment": "[Nội dung phần này chưa có trong hồ sơ: bổ sung mục "
+                                    "“nhận xét đánh giá” của báo cáo trong hồ sơ trước khi "
+                                    "trình ký.]"} if draft else {})

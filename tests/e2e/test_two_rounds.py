@@ -16,17 +16,17 @@ FACTS = [
     # year over year, sở block
     "Tổng điểm trung bình của các sở đạt: 85,97/100 điểm, giảm 5,22 điểm so với năm 2022",
     "không có đơn vị nào (giảm 01 đơn vị so với năm 2022)",
-    "trong đó đơn vị tăng nhiều bậc nhất là Sở Kế hoạch và Đầu tư (tăng 8 bậc)",
+    "trong đó đơn vị tăng nhiều bậc nhất là Sở Kế hoạch và Đầu tư (tăng 08 bậc)",
     "- Có 01 đơn vị tăng điểm so với năm 2022: Sở Lao động, Thương binh và Xã hội "
     "(tăng 0,15 điểm)",
     "Có 01 đơn vị lần đầu được đánh giá năm 2023, không so sánh với năm 2022: "
     "Ban Quản lý các khu công nghiệp tỉnh",
     # huyện block: a tie for the largest move down
     "trong đó các đơn vị giảm nhiều bậc nhất là UBND huyện Mai Sơn, UBND huyện Sốp Cộp "
-    "(giảm 3 bậc)",
+    "(giảm 03 bậc)",
     # per field, with a tie for the best
     "các đơn vị đạt điểm cao nhất: Ban Dân tộc tỉnh, Ban Quản lý các khu công nghiệp tỉnh "
-    "(10,50 điểm)",
+    "(10,5 điểm)",
     "(Biểu số 2, Biểu đồ 3)",
     "Biểu đồ 2. Chỉ số CCHC của từng đơn vị thuộc khối sở: năm 2023 (màu xanh) so với năm "
     "2022 (màu xám)",

@@ -12,6 +12,7 @@ from docgen.formatting.numbers import (
     format_percent,
     format_plain,
     format_ratio,
+    format_score,
 )
 
 
@@ -121,9 +122,9 @@ def test_it_pads_both_sides_of_a_ratio(part, whole, expected):
         (Decimal("53.3333"), 2, "53,33%"),
         (Decimal("46.6666"), 2, "46,67%"),
         (Decimal("95.875"), 2, "95,88%"),
-        (Decimal("100"), 2, "100,00%"),
-        (Decimal("0"), 2, "0,00%"),
-        (Decimal("0"), 1, "0,0%"),
+        (Decimal("100"), 2, "100%"),
+        (Decimal("0"), 2, "0%"),
+        (Decimal("0"), 1, "0%"),
         (Decimal("14.8"), 1, "14,8%"),
         (Decimal("59.25"), 1, "59,3%"),
     ],
@@ -149,3 +150,20 @@ def test_it_writes_a_percent_sign_without_a_space(value, decimals, expected):
 )
 def test_it_phrases_a_band_range_as_a_report_does(lower, upper, unit, expected):
     assert format_band_range(lower, upper, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "prose", "table"),
+    [
+        (Decimal("30"), 2, "30", "30,00"),          # Phù Yên's lowest: "30/100 điểm"
+        (Decimal("57.9"), 2, "57,9", "57,90"),      # the reference writes "57,9/100"
+        (Decimal("18.344"), 2, "18,34", "18,34"),
+        (Decimal("85.025"), 2, "85,03", "85,03"),   # half-up before the zeros go
+        (Decimal("29.996"), 2, "30", "30,00"),
+        (Decimal("1574"), 2, "1.574", "1.574,00"),
+        (Decimal("-5.20"), 2, "-5,2", "-5,20"),
+    ],
+)
+def test_prose_drops_trailing_zeros_that_a_table_keeps(value, decimals, prose, table):
+    assert format_score(value, decimals) == prose
+    assert format_number(value, decimals) == table

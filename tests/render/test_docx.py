@@ -315,7 +315,7 @@ def test_report_wording_and_order(outputs):
         "- Đối với khối sở: lãnh đạo cấp sở.",
         "b) Kết quả điều tra xã hội học",
         "- Tổng số phiếu thu về là 1.000/1.043 phiếu, đạt 95,88% số phiếu phát ra.",
-        "- Số phiếu hợp lệ là 1.000/1.000 phiếu (đạt 100,00%).",
+        "- Số phiếu hợp lệ là 1.000/1.000 phiếu (đạt 100%).",
         "- Kết quả điều tra:",
         "+ Đối với khối sở: Điểm trung bình 28,16/30 điểm, có 01/03 đơn vị có điểm đạt được "
         "thấp hơn điểm trung bình.",
@@ -333,7 +333,7 @@ def test_report_wording_and_order(outputs):
         "- Mức TRUNG BÌNH tương ứng với kết quả Chỉ số CCHC đạt từ 70% - dưới 80%: không có "
         "đơn vị nào.",
         f"- Đơn vị đạt điểm cao nhất: Sở Xây dựng (96,12/100 điểm); đơn vị đạt điểm thấp nhất: "
-        f"{ODD_NAME} (85,00/100 điểm); khoảng cách giữa điểm cao nhất và thấp nhất là 11,12 "
+        f"{ODD_NAME} (85/100 điểm); khoảng cách giữa điểm cao nhất và thấp nhất là 11,12 "
         f"điểm; có 01/03 đơn vị đạt điểm thấp hơn điểm trung bình.",
         "Biểu đồ 1. Chỉ số CCHC năm 2025 của khối sở, từ cao xuống thấp, màu theo xếp loại; "
         "đường nét đứt là ngưỡng xếp loại",
@@ -356,10 +356,10 @@ def test_report_entry_kinds_have_their_styles(outputs):
     assert looks(find(document, "I. TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025")) == (
         14, True, False)
     assert looks(find(document, "1. Những kết quả đạt được")) == (14, True, False)
-    assert looks(find(document, "a) Tồn tại, hạn chế")) == (14, False, True)
+    assert looks(find(document, "a) Tồn tại, hạn chế")) == (14, False, False)
     assert looks(find(document, "- Một số đơn vị nộp hồ sơ chậm.")) == (14, False, False)
     assert looks(find(document, "b) Bộ tiêu chí xác định Chỉ số CCHC (Quyết định số "
-                                "2712/QĐ-UBND)")) == (14, False, True)
+                                "2712/QĐ-UBND)")) == (14, False, False)
     attachment = [p for p in document.paragraphs if p.text.startswith("(Kèm theo")][0]
     assert looks(attachment)[2] and attachment.style.paragraph_format.alignment == \
         WD_ALIGN_PARAGRAPH.CENTER

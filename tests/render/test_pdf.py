@@ -148,7 +148,7 @@ def _lines_with_y(reader: PdfReader, index: int) -> list[tuple[float, str]]:
         "có 01/03 đơn vị chiếm tỷ lệ 33,33% (Sở Văn hóa & Thể thao <mới>).",
         "- Mức TRUNG BÌNH tương ứng với kết quả Chỉ số CCHC đạt từ 70% - dưới 80%: "
         "không có đơn vị nào.",
-        "đơn vị đạt điểm thấp nhất: Sở Văn hóa & Thể thao <mới> (85,00/100 điểm)",
+        "đơn vị đạt điểm thấp nhất: Sở Văn hóa & Thể thao <mới> (85/100 điểm)",
         "IV. NHẬN XÉT, ĐÁNH GIÁ", "V. PHƯƠNG HƯỚNG THỜI GIAN TỚI", "+ Tổ chức tập huấn."]),
     ("phu_luc", [
         "Phụ lục KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025",
