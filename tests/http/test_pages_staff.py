@@ -78,7 +78,8 @@ class Site:
                 archive.store_versions(who, dossier, [signed], allowed=["issued"],
                                        action="upload_signed", new_status="signed")
             else:
-                archive.transition(who, dossier, allowed=[before], to=after, action=after)
+                action = {"submitted": "submit", "approved": "approve", "issued": "issue"}[after]
+                archive.transition(who, dossier, allowed=[before], to=after, action=action)
         return dossier
 
 
@@ -289,3 +290,23 @@ def test_the_editor_names_the_ranking_rule_and_the_signing_authority_in_words(
     assert '<option value="dense" >Đồng hạng không bỏ bậc: 1, 2, 2, 3</option>' in page
     assert '<option value="KT." >KT. (ký thay)</option>' in page
     assert ">standard<" not in page and "dense:" not in page
+
+
+def test_the_audit_trail_reads_in_vietnamese_words(site: Site) -> None:
+    dossier = site.dossier("approved")
+    with site.client("luu_tru") as archivist:
+        page = archivist.get(f"/ho-so/{dossier}/nhat-ky").text
+        rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split())
+                for row in page.split('<tbody>')[1].split("</tbody>")[0].split("<tr>")[1:]]
+        none = archivist.get(f"/ho-so/{dossier}/nhat-ky?thao_tac=agency_sign").text
+    approved, submitted = rows[0], rows[1]
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d Người lanh_dao duyệt hồ sơ \d+ "
+                        r"từ đã trình sang đã duyệt", approved), approved
+    assert "từ dự thảo sang đã trình" in submitted
+    rendered = [r for r in rows if "lưu phiên bản dự thảo" in r]
+    assert len(rendered) == 3
+    assert re.search(r"phiên bản \d+ Quyết định, bản 1 \(dự thảo\); tệp DOCX, PDF [0-9a-f]{16}…$",
+                     rendered[-1]), rendered[-1]
+    assert "before:" not in page and "kind:" not in page and "{'" not in page
+    assert "Không có mục nào khớp bộ lọc" in text_of(none, "audit-empty")
+    assert 'id="audit"' not in none

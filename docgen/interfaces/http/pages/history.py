@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
+from docgen.interfaces.http.pages.trail import detail_text, object_text
 from docgen.interfaces.http.pages.view import PREFIX, render
 from docgen.interfaces.http.session import PageUserDep
 from docgen.render import DOCUMENTS
@@ -110,6 +111,9 @@ def audit(request: Request, dossier_id: int, user: PageUserDep, workflow: Workfl
     page_no = max(trang, 1)
     pages = max((len(shown) + AUDIT_PAGE - 1) // AUDIT_PAGE, 1)
     start = (page_no - 1) * AUDIT_PAGE
+    rows = [{"at": e.at, "actor": e.actor, "action": e.action, "sha256": e.sha256,
+             "object": object_text(e.object_type, e.object_id), "detail": detail_text(e.detail)}
+            for e in shown[start:start + AUDIT_PAGE]]
     return render(request, "audit.html", me=user, dossier=dossier,
-                  entries=shown[start:start + AUDIT_PAGE], count=len(shown), people=people,
+                  entries=rows, count=len(shown), people=people,
                   actions=actions, person=nguoi, action=thao_tac, page_no=page_no, pages=pages)
