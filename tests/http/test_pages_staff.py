@@ -310,3 +310,14 @@ def test_the_audit_trail_reads_in_vietnamese_words(site: Site) -> None:
     assert "before:" not in page and "kind:" not in page and "{'" not in page
     assert "Không có mục nào khớp bộ lọc" in text_of(none, "audit-empty")
     assert 'id="audit"' not in none
+
+
+def test_the_quan_tri_verifies_the_archive_from_the_admin_page(site: Site) -> None:
+    with site.client("quan_tri") as admin:
+        page = admin.get("/quan-tri").text
+        assert '<form method="post" action="/kiem-tra">' in page
+        assert "Tài khoản của bạn (không tự khóa được" in page
+        result = admin.post("/kiem-tra", data={"csrf_token": csrf_of(page)})
+    assert result.status_code == 200
+    assert text_of(result.text, "verify-result").startswith("Toàn vẹn: đã băm lại ")
+    assert '<a href="/quan-tri">Về trang quản trị</a>' in result.text
