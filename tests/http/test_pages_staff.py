@@ -290,6 +290,8 @@ def test_the_editor_names_the_ranking_rule_and_the_signing_authority_in_words(
     assert '<option value="dense" >Đồng hạng không bỏ bậc: 1, 2, 2, 3</option>' in page
     assert '<option value="KT." >KT. (ký thay)</option>' in page
     assert ">standard<" not in page and "dense:" not in page
+    # the criteria set's lĩnh vực start empty: the table says so, and how to add one
+    assert "Chưa có dòng nào; bấm “+ Thêm dòng” để thêm." in page.split('id="fields-empty"')[1]
 
 
 def test_the_audit_trail_reads_in_vietnamese_words(site: Site) -> None:
