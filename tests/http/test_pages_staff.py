@@ -323,3 +323,15 @@ def test_the_quan_tri_verifies_the_archive_from_the_admin_page(site: Site) -> No
     assert result.status_code == 200
     assert text_of(result.text, "verify-result").startswith("Toàn vẹn: đã băm lại ")
     assert '<a href="/quan-tri">Về trang quản trị</a>' in result.text
+
+
+def test_the_units_read_into_a_block_show_component_names_and_decimal_commas(
+        site: Site) -> None:
+    dossier = site.dossier("draft", rendered=False)
+    with site.client("chuyen_vien") as drafter:
+        page = drafter.get(f"/ho-so/{dossier}/sua").text
+    first = page.split('id="units-0"')[1].split("<tbody>")[1].split("</tr>")[0]
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", "<td" + cell).split())
+             for cell in first.split("<td")[1:]]
+    assert cells[1:] == ["Sở Xây dựng", "Điểm tự đánh giá, thẩm định: 67,94; "
+                                        "Điểm đánh giá qua điều tra xã hội học: 28,69"]
