@@ -2,8 +2,9 @@
 that say why they cannot be used yet, Vietnamese words and dates instead of codes, and
 links that lead somewhere the role may go.
 
-A plain HTTP client against a live server over a fresh archive; the dossiers move through the workflow with
-stand-in versions (no rendering), which is all these pages need to show their state.
+A plain HTTP client against a live server over a fresh archive; the dossiers move through
+the workflow with stand-in versions (no rendering), which is all these pages need to show
+their state.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ FACTS = {"name": "Ủy ban nhân dân tỉnh Sơn La", "issuer": "ỦY BAN NHÂN
          "authority_name": "Chủ tịch Ủy ban nhân dân tỉnh"}
 LEADER_SIGNATURE = {
     "role": "leader", "signer": "Nguyễn Thành Công", "organisation": "UBND tỉnh Sơn La",
-    "serial": "3e9", "issuer": "Common Name: CA gốc thử nghiệm, Country: VN", "signing_time": "2025-12-16T02:30:05+00:00",
+    "serial": "3e9", "issuer": "Common Name: CA gốc thử nghiệm, Country: VN",
+    "signing_time": "2025-12-16T02:30:05+00:00",
     "time_source": "signer", "untrusted_accepted": False, "accepted": True,
     "checks": [{"code": "intact", "ok": True, "name": "chữ ký còn nguyên vẹn", "message": None}]}
 
@@ -96,7 +98,8 @@ def csrf_of(html: str) -> str:
 def open_site(data_dir: object) -> Iterator[Site]:
     """A live service over a fresh archive: the agency and one user per role."""
     prepare_archive(data_dir)  # type: ignore[arg-type]
-    app = create_app(Settings(data_dir=data_dir, today=Clock(date(2025, 12, 20))))  # type: ignore[arg-type]
+    settings = Settings(data_dir=data_dir, today=Clock(date(2025, 12, 20)))  # type: ignore[arg-type]
+    app = create_app(settings)
     workflow: Workflow = app.state.workflow
     workflow.add_agency(None, AGENCY, FACTS)
     users = {role: workflow.add_user(None, name=f"Người {role}", role=role, agency=AGENCY,
