@@ -240,6 +240,12 @@ def test_the_issue_form_takes_the_date_as_staff_write_it(site: Site) -> None:
     assert wrong.status_code == 422
     assert ("ngày ban hành phải là một ngày dạng ngày/tháng/năm, ví dụ 16/12/2025; nhận được "
             "số &#39;945&#39;, ngày &#39;16.12.25&#39;.") in wrong.text
+    # the form comes back as typed (a reset form would take the register's next number)
+    assert re.search(r'id="mode-manual" name="mode" value="manual" checked>', wrong.text)
+    assert not re.search(r'id="mode-next" name="mode" value="next" checked>', wrong.text)
+    assert re.search(r'id="number" name="number" value="945"', wrong.text)
+    assert re.search(r'id="issue-date" name="issue_date" value="16.12.25"', wrong.text)
+    assert "ví dụ 16/12/2025" in text_of(wrong.text, "issue-error")
     assert site.workflow.archive.get_dossier(dossier).status == "approved"
 
 
@@ -338,3 +344,21 @@ def test_the_units_read_into_a_block_show_component_names_and_decimal_commas(
              for cell in first.split("<td")[1:]]
     assert cells[1:] == ["Sở Xây dựng", "Điểm tự đánh giá, thẩm định: 67,94; "
                                         "Điểm đánh giá qua điều tra xã hội học: 28,69"]
+
+
+def test_a_number_already_used_keeps_the_typed_number_in_the_form(site: Site) -> None:
+    holder, dossier = site.dossier("approved"), site.dossier("approved")
+    site.workflow.archive.allocate_number(
+        Actor.of(site.users["van_thu"]), holder, allowed=["approved"],
+        issue_date=date(2025, 12, 16), register="ỦY BAN NHÂN DÂN TỈNH SƠN LA", number=945)
+    with site.client("van_thu") as clerk:
+        page = clerk.get(f"/ho-so/{dossier}").text
+        taken = clerk.post(f"/ho-so/{dossier}/ban-hanh", data={
+            "csrf_token": csrf_of(page), "mode": "manual", "number": "945",
+            "issue_date": "16/12/2025"})
+    assert taken.status_code == 409, taken.text[:2000]
+    assert f"hồ sơ số {holder}" in taken.text.lower()
+    assert re.search(r'id="mode-manual" name="mode" value="manual" checked>', taken.text)
+    assert re.search(r'id="number" name="number" value="945"', taken.text)
+    assert re.search(r'id="issue-date" name="issue_date" value="16/12/2025"', taken.text)
+    assert site.workflow.archive.get_dossier(dossier).number is None

@@ -129,15 +129,16 @@ REFUSED = {"conflict": 409, "invalid_input": 422, "unsupported": 422,
 
 
 def act(request: Request, workflow: Workflow, user: User, dossier_id: int, done: str,
-        action: Any) -> Response:
-    """Run `action`; redirect with `done`, or show the page with the refusal."""
+        action: Any, **again: Any) -> Response:
+    """Run `action`; redirect with `done`, or show the page with the refusal (and `again`:
+    what the form held, so that it comes back as it was typed)."""
     try:
         action()
     except DocgenError as exc:
         if exc.code not in REFUSED:
             raise
         return dossier_page(request, workflow, user, dossier_id,
-                            status_code=REFUSED[exc.code], error=exc)
+                            status_code=REFUSED[exc.code], error=exc, **again)
     return redirect(f"{PREFIX}/ho-so/{dossier_id}?ok={done}", request)
 
 
@@ -237,7 +238,7 @@ async def update_from_file(request: Request, dossier_id: int, user: PageUserDep,
 
 
 def queued(request: Request, workflow: Workflow, user: User, dossier_id: int, done: str,
-           start: Any) -> Response:
+           start: Any, **again: Any) -> Response:
     """Queue a render or an issue job (`start(queue, limits)`) and wait for it like the API
     does; a job not done in time leaves the page showing its progress."""
     state = request.app.state
@@ -254,7 +255,7 @@ def queued(request: Request, workflow: Workflow, user: User, dossier_id: int, do
             raise HttpError(job.error_code or "render_error", job.error or "")
 
     try:
-        return act(request, workflow, user, dossier_id, done, run)
+        return act(request, workflow, user, dossier_id, done, run, **again)
     except _Pending:
         return redirect(f"{PREFIX}/ho-so/{dossier_id}#jobs", request)
 
@@ -330,16 +331,20 @@ def issue(request: Request, dossier_id: int, user: PageUserDep, workflow: Workfl
             if chosen_number < 1:
                 raise ValueError
         except ValueError:
+            message = ("Số văn bản phải là số nguyên dương và ngày ban hành phải là một ngày "
+                       "dạng ngày/tháng/năm, ví dụ 16/12/2025; nhận được số "
+                       f"{number.strip() or '(trống)'!r}, ngày {issue_date.strip() or '(trống)'!r}.")
+            # the form comes back as it was typed: a reset form would issue the next number
             return dossier_page(request, workflow, user, dossier_id, status_code=422,
-                                error=DocgenError(
-                                    "Số văn bản phải là số nguyên dương và ngày ban hành phải "
-                                    "là một ngày dạng ngày/tháng/năm, ví dụ 16/12/2025; nhận "
-                                    f"được số {number.strip() or '(trống)'!r}, ngày "
-                                    f"{issue_date.strip() or '(trống)'!r}."))
+                                error=DocgenError(message), issue_error=message,
+                                issue_form={"mode": "manual", "number": number.strip(),
+                                            "date": issue_date.strip()})
         return queued(request, workflow, user, dossier_id, "issued",
                       lambda queue, limits: queue_issue(workflow, queue, limits, user,
                                                         dossier_id, number=chosen_number,
-                                                        issue_date=chosen_date))
+                                                        issue_date=chosen_date),
+                      issue_form={"mode": "manual", "number": number.strip(),
+                                  "date": issue_date.strip()})
     return queued(request, workflow, user, dossier_id, "issued",
                   lambda queue, limits: queue_issue(workflow, queue, limits, user, dossier_id))
 
