@@ -213,6 +213,8 @@ def test_submitting_before_a_version_of_the_latest_content_is_explained(site: Si
         assert 'id="submit-hint"' not in ready
         assert '<button type="submit">Trình lãnh đạo</button>' in ready
         assert "bản 1 · dự thảo · " in ready  # the version column names what the 1 is
+        assert re.search(r"<dt>Cơ quan</dt><dd>Ủy ban nhân dân tỉnh Sơn La <span[^>]*>"
+                         r"\(ubnd-son-la\)</span></dd>", ready)
 
 
 def test_the_signature_shows_vietnamese_time_and_issuer(site: Site) -> None:

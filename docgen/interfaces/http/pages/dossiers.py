@@ -95,6 +95,7 @@ def dossier_context(workflow: Workflow, user: User, dossier_id: int) -> dict[str
     who, what = NEXT_STEP[dossier.status]
     return {
         "dossier": dossier, "documents": documents,
+        "agency_name": workflow.archive.get_agency(dossier.agency).name,
         "steps": [(name, label, i < reached, i == reached) for i, (name, label) in enumerate(STEPS)],
         "next_role": who, "next_text": what, "my_turn": user.role == who,
         "sent_back": send_back_reason(dossier) if dossier.status == "draft" else None,
