@@ -131,7 +131,7 @@ def test_the_staff_page_saves_through_a_job_and_lists_it(held: Service, hold: Pa
         assert saved.status_code == 303 and saved.headers["location"].endswith("?ok=saved")
         shown = browser.get(f"/ho-so/{dossier}").text
         assert "Kết xuất gần đây" in shown and 'data-status="done"' in shown
-        fragment = browser.get(f"/ho-so/{dossier}/tac-vu")
+        fragment = browser.get(f"/ho-so/{dossier}/tac-vu", headers={"HX-Request": "true"})
         assert fragment.headers.get("hx-refresh") == "true"  # nothing runs: reload the page
     (job,) = held.workflow.archive.list_jobs(dossier)
     assert (job.status, job.user_id, len(job.result or [])) == ("done", clerk.id, 3)

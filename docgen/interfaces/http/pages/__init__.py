@@ -72,8 +72,7 @@ def error_page(request: Request, status: int, message: str,
     try:
         return render(request, "error.html", status_code=status,
                       heading=HEADINGS.get(status, "Không thực hiện được"), message=message,
-                      problems=problems or [],
-                      back=f"{request.scope.get('root_path', '')}{PREFIX}/ho-so")
+                      problems=problems or [])
     except Exception:  # the session store itself may be what failed
         LOG.exception("error page failed")
         return HTMLResponse(LAST_RESORT, status_code=status, headers=HEADERS)

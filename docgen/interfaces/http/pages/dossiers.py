@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from docgen.archive.schema import User
 from docgen.errors import DocgenError, InputError
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
+from docgen.interfaces.http.pages.seal import MAX_SEAL_BYTES, seal_view
 from docgen.interfaces.http.pages.uploads import read_upload
 from docgen.interfaces.http.pages.view import PREFIX, redirect, render
 from docgen.interfaces.http.errors import HttpError
@@ -25,6 +26,7 @@ from docgen.interfaces.http.filenames import content_disposition
 from docgen.interfaces.http.routes.jobs import JOB_STATUS_NAMES
 from docgen.interfaces.http.session import PageUserDep
 from docgen.model.dump import dossier_yaml
+from docgen.model.rules import parse_date
 from docgen.workflow.canonical import load_canonical
 from docgen.workflow.jobs import queue_issue, queue_render
 from docgen.workflow.roles import PERMISSIONS, Role
@@ -41,7 +43,8 @@ NEXT_STEP = {
     "approved": ("van_thu", "Văn thư cấp số và ngày (số tiếp theo của sổ hoặc số đã vào sổ của "
                             "cơ quan) và ban hành."),
     "issued": ("van_thu", "Văn thư trình ký số bản PDF ban hành rồi tải bản đã ký lên."),
-    "signed": ("luu_tru", "Lưu trữ đưa hồ sơ vào lưu trữ."),
+    "signed": ("luu_tru", "Văn thư ký số của cơ quan (nếu cơ quan ký số), rồi lưu trữ đưa hồ "
+                          "sơ vào lưu trữ."),
     "archived": ("luu_tru", "Hồ sơ đã lưu trữ; có thể kiểm tra toàn vẹn kho lưu trữ."),
 }
 
@@ -77,6 +80,14 @@ def send_back_reason(dossier: Any) -> dict[str, Any] | None:
             "at": dossier.sent_back_at}
 
 
+def _latest_rendered(workflow: Workflow, dossier_id: int, documents: list[Any]) -> bool:
+    """Whether every document's latest version is of the dossier's latest content (what
+    submitting requires), so that the page can say so before the button is pressed."""
+    latest = workflow.archive.latest_revision(dossier_id).id
+    return all(record is not None and record.version.dossier_revision_id == latest
+               for _document, record, _count in documents)
+
+
 def dossier_context(workflow: Workflow, user: User, dossier_id: int) -> dict[str, Any]:
     dossier = workflow.dossier(user, dossier_id)
     documents = workflow.documents(user, dossier_id)
@@ -84,13 +95,20 @@ def dossier_context(workflow: Workflow, user: User, dossier_id: int) -> dict[str
     who, what = NEXT_STEP[dossier.status]
     return {
         "dossier": dossier, "documents": documents,
+        "agency_name": workflow.archive.get_agency(dossier.agency).name,
         "steps": [(name, label, i < reached, i == reached) for i, (name, label) in enumerate(STEPS)],
         "next_role": who, "next_text": what, "my_turn": user.role == who,
         "sent_back": send_back_reason(dossier) if dossier.status == "draft" else None,
         "can": {action: can(user, action) for action in PERMISSIONS},
-        "today": workflow.today().isoformat(),
+        "today": workflow.today().strftime("%d/%m/%Y"),
         "jobs": workflow.archive.list_jobs(dossier_id, limit=5),
         "JOB_STATUS_NAMES": JOB_STATUS_NAMES,
+        # submitting needs every document rendered from the latest content
+        "rendered": dossier.status != "draft" or _latest_rendered(workflow, dossier_id,
+                                                                  documents),
+        # asked only where the agency's signature is next: it needs the seal image
+        "has_seal": (dossier.status == "signed" and can(user, "agency_sign")
+                     and workflow.archive.agency_seal(user.agency) is not None),
     }
 
 
@@ -112,29 +130,48 @@ REFUSED = {"conflict": 409, "invalid_input": 422, "unsupported": 422,
 
 
 def act(request: Request, workflow: Workflow, user: User, dossier_id: int, done: str,
-        action: Any) -> Response:
-    """Run `action`; redirect with `done`, or show the page with the refusal."""
+        action: Any, **again: Any) -> Response:
+    """Run `action`; redirect with `done`, or show the page with the refusal (and `again`:
+    what the form held, so that it comes back as it was typed)."""
     try:
         action()
     except DocgenError as exc:
         if exc.code not in REFUSED:
             raise
         return dossier_page(request, workflow, user, dossier_id,
-                            status_code=REFUSED[exc.code], error=exc)
+                            status_code=REFUSED[exc.code], error=exc, **again)
     return redirect(f"{PREFIX}/ho-so/{dossier_id}?ok={done}", request)
 
 
 # -- list -----------------------------------------------------------------------------------
 
+#: Notices of the list page after a successful action (`?ok=…`).
+LIST_DONE = {"seal": "Đã cập nhật ảnh dấu của cơ quan."}
+
+
+def list_page(request: Request, workflow: Workflow, user: User, *, page_no: int = 1,
+              status_code: int = 200, error: DocgenError | None = None, what: str = "",
+              notice: str = "") -> Response:
+    """The list of the agency's dossiers, with the forms the user's role may use; a refused
+    form (`error`, about `what`) is shown at the top with its problems."""
+    size = 20
+    page_no = max(page_no, 1)
+    items, total = workflow.list_dossiers(user, limit=size, offset=(page_no - 1) * size)
+    problems = error.problems if isinstance(error, InputError) else []
+    if error is not None:
+        notice = f"{what}: " + ("dữ liệu chưa hợp lệ." if problems else str(error))
+    return render(request, "dossiers.html", status_code=status_code, me=user, dossiers=items,
+                  total=total, page_no=page_no, pages=max((total + size - 1) // size, 1),
+                  can_create=can(user, "create"), can_seal=can(user, "agency_seal"),
+                  seal=seal_view(workflow, user) if can(user, "agency_seal") else None,
+                  notice=notice, notice_kind="bad" if error is not None else "ok",
+                  problems=[p.message for p in problems])
+
+
 @page("GET", f"{PREFIX}/ho-so", "read")
 def dossier_list(request: Request, user: PageUserDep, workflow: WorkflowDep,
-                 trang: int = 1) -> Response:
-    size = 20
-    page_no = max(trang, 1)
-    items, total = workflow.list_dossiers(user, limit=size, offset=(page_no - 1) * size)
-    return render(request, "dossiers.html", me=user, dossiers=items, total=total,
-                  page_no=page_no, pages=max((total + size - 1) // size, 1),
-                  can_create=can(user, "create"))
+                 trang: int = 1, ok: str = "") -> Response:
+    return list_page(request, workflow, user, page_no=trang, notice=LIST_DONE.get(ok, ""))
 
 
 @page("POST", f"{PREFIX}/ho-so/tai-len", "create")
@@ -148,15 +185,24 @@ async def create_from_file(request: Request, user: PageUserDep, workflow: Workfl
     except DocgenError as exc:
         if exc.code not in REFUSED:
             raise
-        items, total = workflow.list_dossiers(user, limit=20, offset=0)
-        problems = exc.problems if isinstance(exc, InputError) else []
-        return render(request, "dossiers.html", status_code=REFUSED[exc.code], me=user,
-                      dossiers=items, total=total, page_no=1, pages=max((total + 19) // 20, 1),
-                      can_create=True, notice_kind="bad",
-                      notice="Chưa tạo được hồ sơ từ tệp: " + (
-                          "dữ liệu chưa hợp lệ." if problems else str(exc)),
-                      problems=[p.message for p in problems])
+        return list_page(request, workflow, user, status_code=REFUSED[exc.code], error=exc,
+                         what="Chưa tạo được hồ sơ từ tệp")
     return redirect(f"{PREFIX}/ho-so/{dossier.id}?ok=created", request)
+
+
+@page("POST", f"{PREFIX}/ho-so/anh-dau", "agency_seal")
+async def upload_seal(request: Request, user: PageUserDep, workflow: WorkflowDep,
+                      file: Annotated[UploadFile, File()]) -> Response:
+    """Keep the agency's seal image (as PUT /me/agency/seal and ``docgen agency seal``)."""
+    try:
+        name, body = await read_upload(file, MAX_SEAL_BYTES, ("png",), "ảnh dấu")
+        workflow.set_seal(user, body, name)
+    except DocgenError as exc:
+        if exc.code not in REFUSED:
+            raise
+        return list_page(request, workflow, user, status_code=REFUSED[exc.code], error=exc,
+                         what="Chưa cập nhật được ảnh dấu")
+    return redirect(f"{PREFIX}/ho-so?ok=seal#seal", request)
 
 
 # -- one dossier ----------------------------------------------------------------------------
@@ -193,7 +239,7 @@ async def update_from_file(request: Request, dossier_id: int, user: PageUserDep,
 
 
 def queued(request: Request, workflow: Workflow, user: User, dossier_id: int, done: str,
-           start: Any) -> Response:
+           start: Any, **again: Any) -> Response:
     """Queue a render or an issue job (`start(queue, limits)`) and wait for it like the API
     does; a job not done in time leaves the page showing its progress."""
     state = request.app.state
@@ -210,7 +256,7 @@ def queued(request: Request, workflow: Workflow, user: User, dossier_id: int, do
             raise HttpError(job.error_code or "render_error", job.error or "")
 
     try:
-        return act(request, workflow, user, dossier_id, done, run)
+        return act(request, workflow, user, dossier_id, done, run, **again)
     except _Pending:
         return redirect(f"{PREFIX}/ho-so/{dossier_id}#jobs", request)
 
@@ -222,8 +268,11 @@ class _Pending(Exception):
 @page("GET", f"{PREFIX}/ho-so/{{dossier_id:int}}/tac-vu", "read")
 def jobs_fragment(request: Request, dossier_id: int, user: PageUserDep,
                   workflow: WorkflowDep) -> Response:
-    """The recent jobs, polled by htmx while one runs; reloads the page once none does."""
+    """The recent jobs, polled by htmx while one runs; reloads the page once none does.
+    Opened as an address of its own (not by htmx), it is the dossier page at its jobs."""
     dossier = workflow.dossier(user, dossier_id)
+    if request.headers.get("hx-request") != "true":
+        return redirect(f"{PREFIX}/ho-so/{dossier_id}#jobs")
     jobs = workflow.archive.list_jobs(dossier_id, limit=5)
     active = any(j.status in ("queued", "running") for j in jobs)
     return render(request, "jobs.html", me=user, dossier=dossier, jobs=jobs,
@@ -263,6 +312,15 @@ def send_back(request: Request, dossier_id: int, user: PageUserDep, workflow: Wo
                lambda: workflow.send_back(user, dossier_id, reason.strip()[:2000]))
 
 
+def typed_date(text: str) -> date:
+    """The issue date as the văn thư types it: 16/12/2025 (or 2025-12-16, as a browser's
+    date field sends it); a month without a day is no issue date. Raises ValueError."""
+    year, month, day = parse_date(text)
+    if month is None or day is None:
+        raise ValueError(f"not a full date: {text!r}")
+    return date(year, month, day)
+
+
 @page("POST", f"{PREFIX}/ho-so/{{dossier_id:int}}/ban-hanh", "issue")
 def issue(request: Request, dossier_id: int, user: PageUserDep, workflow: WorkflowDep,
           mode: Annotated[str, Form()] = "next", number: Annotated[str, Form()] = "",
@@ -270,17 +328,24 @@ def issue(request: Request, dossier_id: int, user: PageUserDep, workflow: Workfl
     if mode == "manual":
         try:
             chosen_number = int(number.strip())
-            chosen_date = date.fromisoformat(issue_date.strip())
+            chosen_date = typed_date(issue_date)
             if chosen_number < 1:
                 raise ValueError
         except ValueError:
+            message = ("Số văn bản phải là số nguyên dương và ngày ban hành phải là một ngày "
+                       "dạng ngày/tháng/năm, ví dụ 16/12/2025; nhận được số "
+                       f"{number.strip() or '(trống)'!r}, ngày {issue_date.strip() or '(trống)'!r}.")
+            # the form comes back as it was typed: a reset form would issue the next number
             return dossier_page(request, workflow, user, dossier_id, status_code=422,
-                                error=DocgenError("Số văn bản phải là số nguyên dương và ngày "
-                                                  "ban hành phải là một ngày (ngày/tháng/năm)."))
+                                error=DocgenError(message), issue_error=message,
+                                issue_form={"mode": "manual", "number": number.strip(),
+                                            "date": issue_date.strip()})
         return queued(request, workflow, user, dossier_id, "issued",
                       lambda queue, limits: queue_issue(workflow, queue, limits, user,
                                                         dossier_id, number=chosen_number,
-                                                        issue_date=chosen_date))
+                                                        issue_date=chosen_date),
+                      issue_form={"mode": "manual", "number": number.strip(),
+                                  "date": issue_date.strip()})
     return queued(request, workflow, user, dossier_id, "issued",
                   lambda queue, limits: queue_issue(workflow, queue, limits, user, dossier_id))
 

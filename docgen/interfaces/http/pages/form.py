@@ -74,7 +74,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
     "scheme.band_term": (("scheme", "band_term"), "Từ trước tên mức", "text", "Mức hoặc Nhóm."),
     "scheme.range_unit": (("scheme", "range_unit"), "Đơn vị khoảng điểm", "text", "% hoặc điểm."),
     "scheme.tie_rule": (("scheme", "tie_rule"), "Cách xếp hạng khi bằng điểm", "choice",
-                        "standard: 1, 2, 2, 4; dense: 1, 2, 2, 3."),
+                        "Hai đơn vị bằng điểm cùng hạng; chọn hạng của đơn vị kế tiếp."),
     "scheme.score_decimals": (("scheme", "score_decimals"), "Số chữ số thập phân của điểm",
                               "int", "0 đến 4."),
     "scheme.share_decimals": (("scheme", "share_decimals"), "Số chữ số thập phân của tỷ lệ",
@@ -96,8 +96,13 @@ FIELDS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
     "appendix_title": (("appendix_title",), "Tên phụ lục", "lines", "Chữ in hoa, mỗi dòng một dòng."),
 }
 
-CHOICES = {"decision.signer.authority": ["", "KT.", "Q.", "TL.", "TUQ."],
-           "scheme.tie_rule": ["standard", "dense"]}
+#: The drop-downs: (value kept in the dossier, text the person reads).
+CHOICES = {"decision.signer.authority": [("", "(không ghi)"),
+                                         ("KT.", "KT. (ký thay)"), ("Q.", "Q. (quyền)"),
+                                         ("TL.", "TL. (thừa lệnh)"),
+                                         ("TUQ.", "TUQ. (thừa ủy quyền)")],
+           "scheme.tie_rule": [("standard", "Đồng hạng rồi bỏ bậc: 1, 2, 2, 4"),
+                               ("dense", "Đồng hạng không bỏ bậc: 1, 2, 2, 3")]}
 
 #: Vietnamese names of the paths, as the loader's messages name them.
 _VI = {"year": "năm", "subject": "đối tượng", "issuer": "cơ quan", "parent": "cơ quan chủ quản",

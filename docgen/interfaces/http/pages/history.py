@@ -3,12 +3,14 @@ diff of two versions of one document; the audit trail, newest first, filtered.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
+from docgen.interfaces.http.pages.trail import detail_text, object_text
 from docgen.interfaces.http.pages.view import PREFIX, render
 from docgen.interfaces.http.session import PageUserDep
 from docgen.render import DOCUMENTS
@@ -17,16 +19,19 @@ from docgen.workflow.errors import UnsupportedError
 AUDIT_PAGE = 50
 #: Entries of a dossier's trail the page filters (the newest; the API pages through all).
 AUDIT_READ = 2000
+#: The start lines of a unified diff's hunk header: ``@@ -29,6 +29,7 @@``.
+_HUNK = re.compile(r"@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 
 def side_by_side(lines: list[str]) -> list[tuple[str, str, str, str]]:
     """Turn a unified diff into rows (left class, left text, right class, right text).
 
     Removed lines go left, added lines right, paired in the order they come; context
-    lines appear on both sides; hunk headers span both.
+    lines appear on both sides; a hunk header (``@@ -29,6 +29,7 @@``, which means nothing
+    to a clerk) becomes the line each side's part starts at.
 
-    >>> side_by_side(["--- a", "+++ b", "@@ -1,2 +1,2 @@", " same", "-old", "+new"])
-    [('head', '@@ -1,2 +1,2 @@', 'head', ''), ('', 'same', '', 'same'), ('del', 'old', 'add', 'new')]
+    >>> side_by_side(["--- a", "+++ b", "@@ -1,2 +3,2 @@", " same", "-old", "+new"])
+    [('head', 'Từ dòng 1', 'head', 'Từ dòng 3'), ('', 'same', '', 'same'), ('del', 'old', 'add', 'new')]
     """
     rows: list[tuple[str, str, str, str]] = []
     removed: list[str] = []
@@ -46,7 +51,9 @@ def side_by_side(lines: list[str]) -> list[tuple[str, str, str, str]]:
             continue
         if line.startswith("@@"):
             flush()
-            rows.append(("head", line, "head", ""))
+            starts = _HUNK.match(line)
+            left, right = starts.groups() if starts else ("?", "?")
+            rows.append(("head", f"Từ dòng {left}", "head", f"Từ dòng {right}"))
         elif line.startswith("-"):
             removed.append(line[1:])
         elif line.startswith("+"):
@@ -104,6 +111,9 @@ def audit(request: Request, dossier_id: int, user: PageUserDep, workflow: Workfl
     page_no = max(trang, 1)
     pages = max((len(shown) + AUDIT_PAGE - 1) // AUDIT_PAGE, 1)
     start = (page_no - 1) * AUDIT_PAGE
+    rows = [{"at": e.at, "actor": e.actor, "action": e.action, "sha256": e.sha256,
+             "object": object_text(e.object_type, e.object_id), "detail": detail_text(e.detail)}
+            for e in shown[start:start + AUDIT_PAGE]]
     return render(request, "audit.html", me=user, dossier=dossier,
-                  entries=shown[start:start + AUDIT_PAGE], count=len(shown), people=people,
+                  entries=rows, count=len(shown), people=people,
                   actions=actions, person=nguoi, action=thao_tac, page_no=page_no, pages=pages)

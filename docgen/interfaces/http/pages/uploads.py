@@ -17,7 +17,7 @@ from docgen.errors import InputError, Problem
 CHUNK = 256 * 1024
 
 #: What the first bytes of a file of each kind must be (None: text, checked by its reader).
-MAGIC = {"pdf": b"%PDF-", "xlsx": b"PK\x03\x04"}
+MAGIC = {"pdf": b"%PDF-", "xlsx": b"PK\x03\x04", "png": b"\x89PNG\r\n\x1a\n"}
 
 
 def _mb(size: int) -> str:

@@ -52,6 +52,35 @@ def vn_datetime(moment: datetime | None) -> str:
     return (moment.astimezone(UTC) + _VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
+def vn_moment(iso: str | None) -> str:
+    """An ISO 8601 moment kept as text (a signature's time) as ``16/12/2025 09:30:05``, in
+    Vietnam's time; text that is not such a moment is shown as it is."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment.astimezone(UTC) + _VIETNAM).strftime("%d/%m/%Y %H:%M:%S")
+
+
+#: The attribute names of a certificate's distinguished name, as asn1crypto writes them.
+_NAME_PARTS = {"Common Name": "Tên", "Organization": "Tổ chức",
+               "Organizational Unit": "Đơn vị", "Country": "Quốc gia",
+               "State/Province": "Tỉnh/Thành phố", "Locality": "Địa phương",
+               "Email Address": "Thư điện tử", "Serial Number": "Số hiệu"}
+
+
+def certificate_name(text: str | None) -> str:
+    """A certificate issuer stored as "Common Name: …, Country: VN" in Vietnamese words."""
+    out = text or ""
+    for english, vietnamese in _NAME_PARTS.items():
+        out = out.replace(f"{english}: ", f"{vietnamese}: ")
+    return out
+
+
 def vn_date(day: date | None) -> str:
     return "" if day is None else day.strftime("%d/%m/%Y")
 
@@ -92,7 +121,8 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
-ENV.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, status_name=status_name,
+ENV.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, vn_moment=vn_moment,
+                   certificate_name=certificate_name, status_name=status_name,
                    role_name=role_name, audit_name=audit_name, size_text=size_text,
                    kind_name=lambda kind: DOCUMENT_TITLES.get(kind, kind))
 ENV.globals.update(PREFIX=PREFIX, ROOT="")
@@ -111,7 +141,9 @@ def render(request: Request, template: str, *, status_code: int = 200,
     root = request.scope.get("root_path", "")  # the proxy's prefix (Settings.root_path)
     html = ENV.get_template(template).render(
         request=request, me=me, csrf=csrf_token(request), CSRF_FIELD=CSRF_FIELD,
-        path=request.url.path, ROOT=root, PREFIX=root + PREFIX, **context)
+        path=request.url.path, ROOT=root, PREFIX=root + PREFIX,
+        HOME=root + PREFIX + ("/quan-tri" if me is not None and me.role == "quan_tri"
+                              else "/ho-so"), **context)
     return HTMLResponse(html, status_code=status_code, headers={**HEADERS, **(headers or {})})
 
 
