@@ -8,7 +8,6 @@ quản trị to upload or choose, everyone to read).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -67,10 +66,10 @@ def _any(code: str) -> str:
 def _routes(path: str, agency: Callable[..., str | None]) -> None:
     """Declare the four routes under `path`; `agency` gives the agency code (None: the
     user's own)."""
-    Code = Annotated[str | None, Depends(agency)]  # noqa: N806
+    code_of = Depends(agency)
 
     @router.get(path, summary="Các phiên bản bộ mẫu của cơ quan và phiên bản đang dùng")
-    def list_sets(user: UserDep, workflow: WorkflowDep, code: Code
+    def list_sets(user: UserDep, workflow: WorkflowDep, code: str | None = code_of
                   ) -> TemplateSetsOut:
         return _listing(workflow, user, code)
 
@@ -81,9 +80,10 @@ def _routes(path: str, agency: Callable[..., str | None]) -> None:
                              "chỉ ra đoạn văn) và không lưu gì; không lỗi thì thành phiên bản "
                              "mới và được dùng ngay. Văn bản không có tệp dùng mẫu có sẵn.")
     async def upload(request: Request, user: UserDep, workflow: WorkflowDep,
-                     code: Code) -> TemplateSetOut:
+                     code: str | None = code_of) -> TemplateSetOut:
         from starlette.concurrency import run_in_threadpool
 
+        workflow.allow(user, "manage_templates")  # before the body is read
         parts = await _files(request)
         item = await run_in_threadpool(workflow.upload_templates, user, parts, code)
         return TemplateSetOut.of(item, item.id, _base(code))
@@ -91,7 +91,7 @@ def _routes(path: str, agency: Callable[..., str | None]) -> None:
     @router.put(f"{path}/active", summary="Chọn bộ mẫu đang dùng (văn thư, quản trị)",
                 description="version: số phiên bản; null: trở lại bộ mẫu có sẵn.")
     def choose(body: TemplateChoiceIn, user: UserDep, workflow: WorkflowDep,
-               code: Code) -> TemplateSetsOut:
+               code: str | None = code_of) -> TemplateSetsOut:
         workflow.activate_templates(user, body.version, code)
         return _listing(workflow, user, code)
 
@@ -99,7 +99,7 @@ def _routes(path: str, agency: Callable[..., str | None]) -> None:
                 response_class=Response,
                 responses={200: {"content": {DOCX_MEDIA_TYPE: {}}}})
     def download(version: int, name: str, user: UserDep, workflow: WorkflowDep,
-                 code: Code) -> Response:
+                 code: str | None = code_of) -> Response:
         item, data = workflow.template_file(user, version, name, code)
         return Response(data, media_type=DOCX_MEDIA_TYPE, headers={
             "Content-Disposition": content_disposition(
