@@ -7,9 +7,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import httpx
 from extract import docx_text, pdf_pages
-from live import OTHER_AGENCY, SON_LA_TEXT, Service
+from live import AGENCY, OTHER_AGENCY, SON_LA_TEXT, Service, csrf_of, sign_in
 
 from docgen.render.templates import SHIPPED
 
@@ -200,3 +203,49 @@ def test_a_zip_of_the_set_and_the_quan_tri_acting_for_an_agency(service: Service
         assert theirs.get("/me/agency/templates").json()["active_version"] == \
             made.json()["version"]
         assert theirs.get("/agencies/ubnd-son-la/templates").status_code == 404
+
+
+@contextmanager
+def signed_in(service: Service, role: str) -> Iterator[httpx.Client]:
+    """A browser-like client signed in as a new user of the main agency with `role`."""
+    name = f"{role}-trang-{len(service.workflow.archive.list_users())}"
+    service.workflow.add_user(None, name=f"Người dùng {name}", role=role, agency=AGENCY,
+                              username=name, password="mat-khau-trang-bo-mau")
+    with httpx.Client(base_url=service.url, timeout=120) as client:
+        sign_in(client, name, "mat-khau-trang-bo-mau")
+        yield client
+
+
+def test_the_page_lists_the_versions_and_shows_a_refused_upload_s_errors(
+        service: Service) -> None:
+    typo = edited(SHIPPED_REPORT, "TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ year }}",
+                  "TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }}")
+    with signed_in(service, "van_thu") as clerk:
+        page = clerk.get("/bo-mau")
+        token = csrf_of(page.text)
+        good = clerk.post("/bo-mau", data={"csrf_token": token},
+                          files=[("files", ("Bao_Cao.DOCX", SHIPPED_REPORT, DOCX))])
+        assert good.status_code == 303 and good.headers["location"].endswith("?ok=uploaded")
+        listed = clerk.get(good.headers["location"])
+        bad = clerk.post("/bo-mau", data={"csrf_token": token},
+                         files=[("files", ("bao_cao.docx", typo, DOCX))])
+        shipped = clerk.post("/bo-mau/dung", data={"csrf_token": token, "version": ""})
+        after = clerk.get("/bo-mau")
+    version = service.workflow.archive.list_template_sets(AGENCY)[0][0]
+    assert "Kiểm tra và lưu" in page.text
+    assert f'id="set-{version.version}"' in listed.text
+    assert f'title="{version.sha256}"' in listed.text
+    assert f'/me/agency/templates/{version.version}/bao_cao.docx' in listed.text
+    assert "Đã kiểm tra và lưu bộ mẫu mới" in listed.text
+    row = listed.text.split(f'id="set-{version.version}"')[1].split("</tr>")[0]
+    assert "đang dùng" in row
+    assert bad.status_code == 422
+    assert "Bộ mẫu chưa được lưu: có 1 lỗi" in bad.text
+    assert ("bao_cao.docx, đoạn «I. TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }}»: "
+            "không có khóa «nam»") in bad.text
+    assert shipped.status_code == 303
+    assert "Bộ mẫu <strong>có sẵn</strong> của docgen." in after.text
+    with signed_in(service, "chuyen_vien") as drafter:
+        seen = drafter.get("/bo-mau")
+    assert seen.status_code == 200 and "Kiểm tra và lưu" not in seen.text
+    assert f'id="set-{version.version}"' in seen.text
