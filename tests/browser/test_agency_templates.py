@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from service import ensure_agency
 from staff import Person
 
 from docgen.render.templates import SHIPPED
@@ -33,11 +34,7 @@ def with_heading(heading: str) -> bytes:
 def test_the_clerk_uploads_a_set_and_sees_its_errors_then_its_version(
         person: Person, tmp_path: Path) -> None:
     me, page, workflow = person, person.page, person.site.workflow
-    workflow.add_agency(None, "ubnd-bo-mau", {
-        "name": "Ủy ban nhân dân tỉnh Sơn La", "issuer": "ỦY BAN NHÂN DÂN\nTỈNH SƠN LA",
-        "place": "Sơn La", "abbreviation": "UBND",
-        "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
-        "authority_name": "Chủ tịch Ủy ban nhân dân tỉnh"})
+    ensure_agency(workflow.archive, "ubnd-bo-mau")
     workflow.add_user(None, name="Lê Thị Văn Thư", role="van_thu", agency="ubnd-bo-mau",
                       username="vanthu.bo-mau", password="mat-khau-bo-mau-2026")
     wrong, right = tmp_path / "sai" / "bao_cao.docx", tmp_path / "dung" / "bao_cao.docx"
