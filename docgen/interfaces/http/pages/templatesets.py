@@ -15,7 +15,7 @@ from docgen.archive.schema import User
 from docgen.bounds import MAX_TEMPLATE_SET_BYTES
 from docgen.errors import DocgenError, InputError
 from docgen.interfaces.http.pages.guard import WorkflowDep, page
-from docgen.interfaces.http.pages.uploads import read_upload
+from docgen.interfaces.http.pages.uploads import read_uploads
 from docgen.interfaces.http.pages.view import PREFIX, redirect, render
 from docgen.interfaces.http.session import PageUserDep
 from docgen.render.templates import DOCUMENTS
@@ -56,11 +56,8 @@ def templates(request: Request, user: PageUserDep, workflow: WorkflowDep,
 async def upload(request: Request, user: PageUserDep, workflow: WorkflowDep) -> Response:
     from starlette.concurrency import run_in_threadpool
 
-    form = await request.form()
     try:
-        parts = [await read_upload(value, MAX_TEMPLATE_SET_BYTES, ("docx", "zip"), "bộ mẫu")
-                 for _key, value in form.multi_items() if not isinstance(value, str)
-                 and value.filename]
+        parts = await read_uploads(request, MAX_TEMPLATE_SET_BYTES, ("docx", "zip"), "bộ mẫu")
         await run_in_threadpool(workflow.upload_templates, user, parts)
     except TemplateSetRefused as exc:
         return templates_page(request, workflow, user, status_code=422, errors=exc.errors,
@@ -71,8 +68,6 @@ async def upload(request: Request, user: PageUserDep, workflow: WorkflowDep) -> 
         return templates_page(request, workflow, user, status_code=422,
                               errors=[p.message for p in exc.problems],
                               notice="Bộ mẫu chưa được lưu: tệp tải lên không dùng được.")
-    finally:
-        await form.close()
     return redirect(f"{HOME}?ok=uploaded", request)
 
 

@@ -11,13 +11,13 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from docgen.archive.records import MEDIA_TYPES
 from docgen.archive.schema import User
 from docgen.bounds import MAX_TEMPLATE_SET_BYTES
 from docgen.interfaces.http.deps import UserDep, WorkflowDep
 from docgen.interfaces.http.filenames import content_disposition
-from docgen.interfaces.http.pages.uploads import read_upload
+from docgen.interfaces.http.pages.uploads import read_uploads
 from docgen.interfaces.http.schemas import TemplateChoiceIn, TemplateSetOut, TemplateSetsOut
-from docgen.archive.records import MEDIA_TYPES
 from docgen.workflow.service import Workflow
 
 router = APIRouter(tags=["Bộ mẫu"])
@@ -44,15 +44,6 @@ def _listing(workflow: Workflow, user: User, code: str | None) -> TemplateSetsOu
                                                  for i in items],
                            active_version=next((i.version for i in items if i.id == active),
                                                None))
-
-
-async def _files(request: Request) -> list[tuple[str, bytes]]:
-    form = await request.form()
-    try:
-        return [await read_upload(value, MAX_TEMPLATE_SET_BYTES, ("docx", "zip"), "bộ mẫu")
-                for _key, value in form.multi_items() if not isinstance(value, str)]
-    finally:
-        await form.close()
 
 
 def _own() -> None:
@@ -84,7 +75,7 @@ def _routes(path: str, agency: Callable[..., str | None]) -> None:
         from starlette.concurrency import run_in_threadpool
 
         workflow.allow(user, "manage_templates")  # before the body is read
-        parts = await _files(request)
+        parts = await read_uploads(request, MAX_TEMPLATE_SET_BYTES, ("docx", "zip"), "bộ mẫu")
         item = await run_in_threadpool(workflow.upload_templates, user, parts, code)
         return TemplateSetOut.of(item, item.id, _base(code))
 
