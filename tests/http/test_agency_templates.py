@@ -243,6 +243,7 @@ def test_the_page_lists_the_versions_and_shows_a_refused_upload_s_errors(
                           files=[("files", ("Bao_Cao.DOCX", SHIPPED_REPORT, DOCX))])
         assert good.status_code == 303 and good.headers["location"].endswith("?ok=uploaded")
         listed = clerk.get(good.headers["location"])
+        dossier = clerk.get(f"/ho-so/{service.dossier_in('draft')}")
         bad = clerk.post("/bo-mau", data={"csrf_token": token},
                          files=[("files", ("bao_cao.docx", typo, DOCX))])
         shipped = clerk.post("/bo-mau/dung", data={"csrf_token": token, "version": ""})
@@ -253,6 +254,8 @@ def test_the_page_lists_the_versions_and_shows_a_refused_upload_s_errors(
     assert f'title="{version.sha256}"' in listed.text
     assert f'/me/agency/templates/{version.version}/bao_cao.docx' in listed.text
     assert "Đã kiểm tra và lưu bộ mẫu mới" in listed.text
+    assert dossier.text.count(f"bộ mẫu cơ quan, phiên bản {version.version} ") == 3
+    assert dossier.text.count(f'title="{version.sha256}"') == 3
     row = listed.text.split(f'id="set-{version.version}"')[1].split("</tr>")[0]
     assert "đang dùng" in row
     assert bad.status_code == 422
