@@ -54,7 +54,8 @@ def check_zip(handle: BinaryIO, source: str, kind: str = "xlsx") -> None:
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise InputError([Problem(source, "tệp", f"một tệp .{kind} nguyên vẹn",
-                                  f"tệp hỏng hoặc bị cắt cụt ({exc})")]) from exc
+                                  "tệp hỏng hoặc bị cắt cụt, không đọc được như tệp nén "
+                                  "ZIP")]) from exc
     if len(members) > MAX_MEMBERS:
         raise _refuse(source, f"tối đa {MAX_MEMBERS} thành phần trong tệp nén",
                       f"{len(members)} thành phần")

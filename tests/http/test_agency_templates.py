@@ -200,7 +200,8 @@ def test_files_that_are_no_set_are_refused_in_vietnamese(service: Service) -> No
         "found": "nội dung không phải tệp .docx"}]
     assert name.json()["problems"][0]["expected"] == (
         "một trong quyet_dinh.docx, bao_cao.docx, phu_luc.docx (hoặc một tệp .zip chứa chúng)")
-    assert "nghi là bom giải nén" in bomb.json()["message"]
+    assert bomb.json()["problems"] == [{"location": "tệp", "expected": (
+        "tối đa 50 MB khi giải nén"), "found": "khai báo 60 MB trở lên (nghi là bom giải nén)"}]
     assert extra.json()["problems"][0]["found"] == "'bo-mau/ghi-chu.txt'"
 
 
