@@ -163,6 +163,9 @@ class TemplateSetStore:
                     handle.flush()
                     os.fsync(handle.fileno())
             fsync_dir(work)
+            if _intact(folder, item.files):  # another process built it meanwhile
+                shutil.rmtree(work, ignore_errors=True)
+                return folder
             if folder.exists():  # damaged: rebuilt from the blobs
                 shutil.rmtree(folder, ignore_errors=True)
             os.rename(work, folder)
