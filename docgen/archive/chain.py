@@ -1,7 +1,8 @@
 """Tamper evidence: every written-once row, chained by SHA-256 to the one before it.
 
 Each row of ``documents``, ``dossier_revisions``, ``versions``, ``version_files``,
-``audit_log`` and ``template_sets`` gets one entry in ``integrity_chain``, in the transaction that writes it::
+``audit_log`` and ``template_sets`` gets one entry in ``integrity_chain``, in the
+transaction that writes it::
 
     row_sha256 = SHA-256 of the row's columns (a fixed list per kind, canonical JSON)
     sha256     = SHA-256 of "<previous sha256>\\n<seq>\\n<kind>\\n<row id>\\n<row_sha256>"

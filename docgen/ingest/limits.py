@@ -95,7 +95,8 @@ def _inflate_within(handle: BinaryIO, info: zipfile.ZipInfo, source: str,
     remaining = info.compress_size
     if info.compress_type == zipfile.ZIP_STORED:
         if remaining != info.file_size:
-            raise _refuse(source, f"một tệp .{kind} nguyên vẹn", f"'{info.filename}' sai kích thước")
+            raise _refuse(source, f"một tệp .{kind} nguyên vẹn",
+                          f"'{info.filename}' sai kích thước")
         return
     inflater = zlib.decompressobj(-15)
     produced = 0

@@ -163,7 +163,8 @@ def test_backup_and_restore_from_the_command_line(db: Database, tmp_path: Path) 
     done = runner.invoke(app, ["archive", "backup", str(tmp_path / "bundle"), "--data",
                                str(tmp_path / "data"), *database_option], env=db.cli_env)
     assert done.exit_code == 0, done.output
-    assert done.stdout.startswith(f"Đã sao lưu vào {tmp_path / 'bundle'}: lược đồ {head_revision()}")
+    assert done.stdout.startswith(
+        f"Đã sao lưu vào {tmp_path / 'bundle'}: lược đồ {head_revision()}")
     manifest = json.loads((tmp_path / "bundle" / "manifest.json").read_text())
     assert manifest["dialect"] == db.name and manifest["blobs"] == 7
     intact = runner.invoke(app, ["archive", "restore", str(tmp_path / "bundle"), "--check"])

@@ -51,15 +51,16 @@ def test_sets_are_numbered_per_agency_hashed_and_the_last_upload_is_active(
     assert [i.version for i in items] == [2, 1] and active == second.id
     assert archive.active_template_set("phu-yen").id == other.id  # type: ignore[union-attr]
     assert archive.read_template_file(first, "quyet_dinh.docx") == FIRST["quyet_dinh.docx"]
-    with pytest.raises(NotFoundError, match="không có tệp phu_luc.docx; có: bao_cao.docx, "
-                                            "quyet_dinh.docx"):
+    with pytest.raises(NotFoundError, match=r"không có tệp phu_luc\.docx; có: bao_cao\.docx, "
+                                            r"quyet_dinh\.docx\."):
         archive.read_template_file(first, "phu_luc.docx")
 
-    assert archive.activate_template_set(son_la, "son-la", 1).id == first.id  # type: ignore[union-attr]
+    chosen = archive.activate_template_set(son_la, "son-la", 1)
+    assert chosen is not None and chosen.id == first.id
     assert archive.active_template_set("son-la").id == first.id  # type: ignore[union-attr]
     assert archive.activate_template_set(son_la, "son-la", None) is None
     assert archive.active_template_set("son-la") is None
-    with pytest.raises(NotFoundError, match="Cơ quan son-la không có bộ mẫu phiên bản 7."):
+    with pytest.raises(NotFoundError, match=r"Cơ quan son-la không có bộ mẫu phiên bản 7\."):
         archive.activate_template_set(son_la, "son-la", 7)
 
     report = archive.verify()
