@@ -65,3 +65,11 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 #: Longest cell of a CSV file (Excel's own limit is 32.767 characters).
 MAX_FIELD_CHARS = 32_767
+
+# ---- An agency's template set (DOCX files, or a .zip of them) --------------------------
+
+#: Largest DOCX template of a set (the shipped ones are well under 100 KB), and largest
+#: .zip holding a whole set. Once inflated, each is bounded like a spreadsheet
+#: (MAX_UNPACKED_BYTES, MAX_RATIO, MAX_MEMBERS).
+MAX_TEMPLATE_BYTES = 10 * 2**20
+MAX_TEMPLATE_SET_BYTES = 20 * 2**20

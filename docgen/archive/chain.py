@@ -1,7 +1,8 @@
 """Tamper evidence: every written-once row, chained by SHA-256 to the one before it.
 
-Each row of ``documents``, ``dossier_revisions``, ``versions``, ``version_files`` and
-``audit_log`` gets one entry in ``integrity_chain``, in the transaction that writes it::
+Each row of ``documents``, ``dossier_revisions``, ``versions``, ``version_files``,
+``audit_log`` and ``template_sets`` gets one entry in ``integrity_chain``, in the
+transaction that writes it::
 
     row_sha256 = SHA-256 of the row's columns (a fixed list per kind, canonical JSON)
     sha256     = SHA-256 of "<previous sha256>\\n<seq>\\n<kind>\\n<row id>\\n<row_sha256>"
@@ -89,6 +90,11 @@ CHAINED: dict[str, Table] = {
                    Column("object_type", String), Column("object_id", Integer),
                    Column("dossier_id", Integer), Column("sha256", String),
                    Column("detail", JSON)),
+    "template_set": Table("template_sets", _meta, Column("id", Integer),
+                          Column("agency", String), Column("version", Integer),
+                          Column("sha256", String), Column("files", JSON),
+                          Column("created_by", Integer),
+                          Column("created_at", DateTime(timezone=True))),
 }
 
 #: The order rows of one transaction are chained in (parents before children).
@@ -130,6 +136,15 @@ def row_digests(connection: Connection, kind: str, ids: Iterable[int] | None = N
             return {}
         query = query.where(table.c.id.in_(wanted))
     return {row[0]: row_sha256(kind, row) for row in connection.execute(query)}
+
+
+def matches(connection: Connection, kind: str, row_id: int) -> bool:
+    """True when the row is chained and unchanged since (checked before its bytes are
+    served: a row repointed at other bytes with SQL must not serve them)."""
+    recorded = connection.execute(text(
+        "SELECT row_sha256 FROM integrity_chain WHERE kind = :k AND row_id = :i"),
+        {"k": kind, "i": row_id}).scalar()
+    return recorded is not None and recorded == row_digests(connection, kind, [row_id]).get(row_id)
 
 
 def head(connection: Connection) -> tuple[int, str]:

@@ -26,7 +26,7 @@ SHOWN = 20
 
 #: Triggers the migrations create, by dialect (their absence is itself a finding).
 _WRITTEN_ONCE = ("dossier_revisions", "versions", "version_files", "blobs", "audit_log",
-                 "documents", "integrity_chain")
+                 "documents", "integrity_chain", "template_sets")
 EXPECTED_TRIGGERS = {
     "sqlite": {f"{t}_no_{a}" for t in _WRITTEN_ONCE for a in ("update", "delete")}
     | {"dossiers_no_delete", "dossiers_guard_update", "dossiers_status_by_workflow",
@@ -41,7 +41,8 @@ _NAMES = {"document": "Văn bản (dòng documents) số {id}",
           "revision": "Bản nội dung (dòng dossier_revisions) số {id}",
           "version": "Phiên bản số {id}",
           "file": "Dòng tệp số {id} (version_files)",
-          "audit": "Dòng nhật ký số {id}"}
+          "audit": "Dòng nhật ký số {id}",
+          "template_set": "Bộ mẫu (dòng template_sets) số {id}"}
 
 
 @dataclass
@@ -101,7 +102,8 @@ def check_database(connection: Connection, checkpoint: Checkpoint | None,
         for row_id in sorted(set(rows) - set(chained[kind])):
             about(kind, row_id, f"{name.format(id=row_id)} không có trong chuỗi băm: được ghi "
                                 "thẳng vào cơ sở dữ liệu, không qua docgen.")
-    for owner, line in _dossiers(connection, intact["audit"]):
+    for owner, line in [*_dossiers(connection, intact["audit"]),
+                        *_active_sets(connection, intact["audit"])]:
         if agency is None or owner == agency:
             found.lines.append(line)
         else:
@@ -207,18 +209,48 @@ def _owners(connection: Connection) -> dict[str, dict[int, str]]:
                 "JOIN dossiers s ON s.id = d.dossier_id",
         "audit": "SELECT a.id, coalesce(s.agency, a.agency) FROM audit_log a "
                  "LEFT JOIN dossiers s ON s.id = a.dossier_id",
+        "template_set": "SELECT id, agency FROM template_sets",
     }
     return {kind: dict(connection.execute(text(sql)).all()) for kind, sql in queries.items()}
 
 
+def _active_sets(connection: Connection, intact_audit: set[int]) -> list[tuple[str, str]]:
+    """Each agency's active template set against its chained audit entries: the last
+    ``template_activate`` entry of the agency names the set it renders with (None: the
+    shipped one)."""
+    expected: dict[str, int | None] = {}
+    for entry_id, detail in connection.execute(text(
+            "SELECT id, detail FROM audit_log WHERE action = 'template_activate' "
+            "ORDER BY id")).all():
+        detail = _json(detail)
+        if entry_id in intact_audit and detail.get("agency_code"):
+            expected[detail["agency_code"]] = detail.get("set_id")
+
+    def named(set_id: int | None) -> str:
+        return f"bộ mẫu số {set_id}" if set_id else "bộ mẫu có sẵn"
+
+    lines = []
+    for code, set_id in connection.execute(text(
+            "SELECT code, template_set_id FROM agencies ORDER BY code")).all():
+        if expected.get(code) != set_id:
+            lines.append((code, f"Cơ quan {code} đang dùng {named(set_id)} nhưng nhật ký ghi "
+                                f"{named(expected.get(code))}: bộ mẫu đã bị đổi ngoài quy "
+                                "trình."))
+    return lines
+
+
 def agency_blobs(connection: Connection, agency: str) -> set[str]:
-    """The blobs an agency's dossiers refer to: contents, and versions' files."""
+    """The blobs an agency refers to: its dossiers' contents, versions' files, and the
+    files of its template sets."""
     found = connection.execute(text(
         "SELECT r.sha256 FROM dossier_revisions r JOIN dossiers s ON s.id = r.dossier_id "
         "WHERE s.agency = :a UNION SELECT f.sha256 FROM version_files f JOIN versions v ON "
         "v.id = f.version_id JOIN documents d ON d.id = v.document_id JOIN dossiers s ON "
         "s.id = d.dossier_id WHERE s.agency = :a"), {"a": agency}).all()
-    return {row[0] for row in found}
+    sets = connection.execute(text("SELECT files FROM template_sets WHERE agency = :a"),
+                              {"a": agency}).all()
+    return {row[0] for row in found} | {sha for (files,) in sets
+                                        for sha in _json(files).values()}
 
 
 def _triggers(connection: Connection) -> set[str]:

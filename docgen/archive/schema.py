@@ -3,9 +3,11 @@
 What may change after it is written: a dossier's status (only with the audit entry of the
 change), its title, year and send-back reason and, once, its number and issue date; a
 register counter (upwards); a user's ``active`` flag, password hash and tokens; an
-agency's facts; sign-in sessions and failed sign-in counts; a render job's
+agency's facts and the template set it renders with (only with the audit entry of the
+choice); sign-in sessions and failed sign-in counts; a render job's
 status and progress. Everything else — documents,
-dossier revisions, versions and their files, blobs, the audit log, the hash chain — is
+dossier revisions, versions and their files, template sets, blobs, the audit log, the
+hash chain — is
 written once. The migrations add database triggers that refuse what may not change, so
 the rule holds even for someone with a SQL prompt and the application's credentials; the
 hash chain (:mod:`docgen.archive.chain`) makes what a trigger cannot stop (triggers
@@ -43,7 +45,7 @@ NAMING = {
 
 #: Tables whose rows are never updated nor deleted (guarded by triggers).
 APPEND_ONLY = ("dossier_revisions", "versions", "version_files", "blobs", "audit_log",
-               "documents", "integrity_chain")
+               "documents", "integrity_chain", "template_sets")
 
 
 class Base(DeclarativeBase):
@@ -70,6 +72,8 @@ class Agency(Base):
     abbreviation: Mapped[str] = mapped_column(String(30), default="")  #: viết tắt
     authority: Mapped[str] = mapped_column(String(300), default="")  #: thẩm quyền
     authority_name: Mapped[str] = mapped_column(String(300), default="")  #: tên thẩm quyền
+    #: The template set the agency's documents are rendered with (None: the shipped one).
+    template_set_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -285,6 +289,28 @@ class AuditEntry(Base):
     dossier_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TemplateSet(Base):
+    """One version of an agency's own templates: written once, checked when uploaded.
+
+    `files` maps each file of the set (``quyet_dinh.docx``, ``bao_cao.docx``,
+    ``phu_luc.docx``; a document it lacks uses the shipped template) to the SHA-256 of its
+    blob; `sha256` is the hash of the whole set (see
+    :func:`docgen.archive.templatesets.set_sha256`).
+    """
+
+    __tablename__ = "template_sets"
+    __table_args__ = (UniqueConstraint("agency", "version",
+                                       name="uq_template_sets_agency_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)  #: 1, 2, … within the agency
+    sha256: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ChainEntry(Base):

@@ -59,15 +59,16 @@ from docgen.archive.schema import (
     ApiToken,
     AuditEntry,
     Blob,
-    ChainEntry,
     Document,
     Dossier,
     DossierRevision,
     RegisterCounter,
+    TemplateSet,
     User,
     Version,
     VersionFile,
 )
+from docgen.archive.templatesets import TemplateSetStore
 from docgen.atomic import os_reason
 
 
@@ -86,7 +87,7 @@ LOG = logging.getLogger("docgen.archive")
 #: Session.info key: the written-once rows a transaction added, to be chained.
 _CHAIN = "docgen_chain"
 _KIND_OF = {Document: "document", DossierRevision: "revision", Version: "version",
-            VersionFile: "file", AuditEntry: "audit"}
+            VersionFile: "file", AuditEntry: "audit", TemplateSet: "template_set"}
 
 
 class _ChainedSession(Session):
@@ -111,7 +112,7 @@ def upgrade_command(data_dir: Path | str, database_url: str | None) -> str:
     return command
 
 
-class Archive(AccountStore, JobStore):
+class Archive(AccountStore, JobStore, TemplateSetStore):
     """A data directory (blobs, and the SQLite file by default) plus a database.
 
     Opening one changes no schema: a database whose schema is not the code's is refused
@@ -623,11 +624,8 @@ class Archive(AccountStore, JobStore):
         """Refuse a file row that no longer matches its hash-chain entry (repointed at other
         bytes with SQL): its bytes are not the version's."""
         with self.engine.connect() as connection:
-            recorded = connection.execute(
-                select(ChainEntry.row_sha256).where(ChainEntry.kind == "file",
-                                                    ChainEntry.row_id == item.id)).scalar()
-            current = chain.row_digests(connection, "file", [item.id]).get(item.id)
-        if recorded is None or recorded != current:
+            intact = chain.matches(connection, "file", item.id)
+        if not intact:
             raise CorruptBlobError(item.sha256, "dòng tệp trong cơ sở dữ liệu đã bị sửa, không "
                                                 "khớp chuỗi băm")
 

@@ -44,14 +44,18 @@ def _mb(size: int) -> str:
     return f"{format_plain(round_half_up(Decimal(size) / _MB, 1))} MB"
 
 
-def check_zip(handle: BinaryIO, source: str) -> None:
-    """Raise InputError unless the zip in `handle` stays within the limits when inflated."""
+def check_zip(handle: BinaryIO, source: str, kind: str = "xlsx") -> None:
+    """Raise InputError unless the zip in `handle` stays within the limits when inflated.
+
+    `kind` names the file in the messages: ``xlsx``, or ``docx`` and ``zip`` for an
+    agency's template set (a DOCX is a zip too)."""
     try:
         archive = zipfile.ZipFile(handle)
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise InputError([Problem(source, "tệp", "một tệp .xlsx nguyên vẹn",
-                                  f"tệp hỏng hoặc bị cắt cụt ({exc})")]) from exc
+        raise InputError([Problem(source, "tệp", f"một tệp .{kind} nguyên vẹn",
+                                  "tệp hỏng hoặc bị cắt cụt, không đọc được như tệp nén "
+                                  "ZIP")]) from exc
     if len(members) > MAX_MEMBERS:
         raise _refuse(source, f"tối đa {MAX_MEMBERS} thành phần trong tệp nén",
                       f"{len(members)} thành phần")
@@ -60,7 +64,8 @@ def check_zip(handle: BinaryIO, source: str) -> None:
         if info.flag_bits & 0x1:
             raise _refuse(source, "một tệp không đặt mật khẩu", f"'{info.filename}' được mã hóa")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _refuse(source, "nén kiểu Excel (deflate)",
+            raise _refuse(source, "nén kiểu Excel (deflate)" if kind == "xlsx" else
+                          "nén kiểu deflate (như Word, Excel)",
                           f"'{info.filename}' nén kiểu số {info.compress_type}")
         declared += info.file_size
         if declared > MAX_UNPACKED_BYTES:
@@ -71,25 +76,27 @@ def check_zip(handle: BinaryIO, source: str) -> None:
             raise _refuse(source, f"tỷ lệ nén tối đa {MAX_RATIO}:1",
                           f"'{info.filename}' nén {ratio}:1 (nghi là bom giải nén)")
     for info in members:
-        _inflate_within(handle, info, source)
+        _inflate_within(handle, info, source, kind)
 
 
 def _refuse(source: str, expected: str, found: str) -> InputError:
     return InputError([Problem(source, "tệp", expected, found)])
 
 
-def _inflate_within(handle: BinaryIO, info: zipfile.ZipInfo, source: str) -> None:
+def _inflate_within(handle: BinaryIO, info: zipfile.ZipInfo, source: str,
+                    kind: str = "xlsx") -> None:
     """Inflate one member in bounded steps; refuse it if it gives more than it declares."""
     handle.seek(info.header_offset)
     header = handle.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise _refuse(source, "một tệp .xlsx nguyên vẹn", f"'{info.filename}' hỏng")
+        raise _refuse(source, f"một tệp .{kind} nguyên vẹn", f"'{info.filename}' hỏng")
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     handle.seek(info.header_offset + 30 + name_length + extra_length)
     remaining = info.compress_size
     if info.compress_type == zipfile.ZIP_STORED:
         if remaining != info.file_size:
-            raise _refuse(source, "một tệp .xlsx nguyên vẹn", f"'{info.filename}' sai kích thước")
+            raise _refuse(source, f"một tệp .{kind} nguyên vẹn",
+                          f"'{info.filename}' sai kích thước")
         return
     inflater = zlib.decompressobj(-15)
     produced = 0
@@ -97,7 +104,7 @@ def _inflate_within(handle: BinaryIO, info: zipfile.ZipInfo, source: str) -> Non
         while remaining > 0:
             chunk = handle.read(min(_STEP, remaining))
             if not chunk:
-                raise _refuse(source, "một tệp .xlsx nguyên vẹn",
+                raise _refuse(source, f"một tệp .{kind} nguyên vẹn",
                               f"tệp bị cắt cụt giữa '{info.filename}'")
             remaining -= len(chunk)
             data = inflater.decompress(chunk, _STEP)
@@ -111,5 +118,5 @@ def _inflate_within(handle: BinaryIO, info: zipfile.ZipInfo, source: str) -> Non
                               f"nhưng giải nén ra hơn {format_plain(produced)} byte "
                               "(nghi là bom giải nén)")
     except zlib.error as exc:
-        raise _refuse(source, "một tệp .xlsx nguyên vẹn",
+        raise _refuse(source, f"một tệp .{kind} nguyên vẹn",
                       f"'{info.filename}' hỏng ({exc})") from exc

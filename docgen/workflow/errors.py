@@ -31,3 +31,16 @@ class ThrottledError(DocgenError):
     def __init__(self, message: str, retry_after: int):
         self.retry_after = retry_after  #: seconds
         super().__init__(message)
+
+
+class TemplateSetRefused(DocgenError):
+    """Raised when an uploaded template set does not render the bundled fixture: `errors`
+    holds every problem (each naming the file and the paragraph's text); nothing was
+    stored."""
+
+    code = "invalid_templates"
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__(f"Bộ mẫu có {len(self.errors)} lỗi, chưa lưu gì; hãy sửa trong Word "
+                         "hoặc LibreOffice rồi tải lên lại: " + " | ".join(self.errors))

@@ -31,9 +31,11 @@ def docgen_version() -> str:
         return "unknown"
 
 
-def template_hashes(kind: str, formats: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """Return the SHA-256 of every template file that went into `kind` in `formats`."""
-    root = template_root()
+def template_hashes(kind: str, formats: list[str] | tuple[str, ...],
+                    root: Path | None = None) -> dict[str, str]:
+    """Return the SHA-256 of every template file that went into `kind` in `formats`
+    (from the set `root`, default the configured templates folder)."""
+    root = root or template_root()
     files: list[Path] = []
     if "docx" in formats or "pdf" in formats:  # the PDF is typeset from the DOCX
         files.append(template_path(kind, "docx", root))

@@ -48,6 +48,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "upload_signed": frozenset({Role.CLERK}),
     "agency_sign": frozenset({Role.CLERK}),
     "agency_seal": frozenset({Role.CLERK}),
+    # the agency's own templates: the văn thư keeps the thể thức; the quản trị, any agency's
+    "read_templates": _EVERYONE,
+    "manage_templates": frozenset({Role.CLERK, Role.ADMIN}),
     "archive": frozenset({Role.ARCHIVIST}),
     "verify": frozenset({Role.ARCHIVIST, Role.ADMIN}),  # lưu trữ: own agency; quản trị: all
     "manage_users": frozenset({Role.ADMIN}),
@@ -69,6 +72,8 @@ ACTION_NAMES = {
     "upload_signed": "tải lên bản đã ký",
     "agency_sign": "ký số của cơ quan",
     "agency_seal": "cập nhật ảnh dấu của cơ quan",
+    "read_templates": "xem bộ mẫu văn bản của cơ quan",
+    "manage_templates": "tải lên hoặc chọn bộ mẫu văn bản của cơ quan",
     "archive": "lưu trữ hồ sơ",
     "verify": "kiểm tra toàn vẹn kho lưu trữ",
     "manage_users": "quản lý người dùng",

@@ -56,6 +56,7 @@ from docgen.workflow.provenance import (
     template_hashes,
 )
 from docgen.workflow.roles import ACTION_NAMES, PERMISSIONS, ROLE_NAMES, Role
+from docgen.workflow.templatesets import TemplatesWorkflow
 from docgen.workflow.textdiff import EXTRACTORS, unified_diff
 
 #: Vietnam has one time zone and no daylight saving time.
@@ -99,7 +100,7 @@ class Preview:
     warnings: list[str]  #: what ``docgen check`` warns about (renames, narrative figures)
 
 
-class Workflow(AccountsWorkflow):
+class Workflow(AccountsWorkflow, TemplatesWorkflow):
     """The actions of the service over one archive."""
 
     def __init__(self, archive: Archive, *, today: Callable[[], date] = vietnam_today,
@@ -245,30 +246,37 @@ class Workflow(AccountsWorkflow):
         revision, model = self._latest(dossier_id)
         previous = self.previous_round(user.agency, model, f"hồ sơ số {dossier_id}", dossier_id)
         items = self._render(model, formats, kinds, status="draft", draft=True,
-                             number=None, issue_date=None, previous=previous)
+                             number=None, issue_date=None, previous=previous,
+                             agency=user.agency)
         return self.archive.store_versions(Actor.of(user), dossier_id, items, allowed=["draft"],
                                            action="render", expected_revision=revision.id,
                                            job_id=job_id)
 
     def _render(self, model: DossierModel, formats: Sequence[str], kinds: Sequence[str], *,
                 status: str, draft: bool, number: int | None, issue_date: date | None,
-                previous: PreviousUsed | None = None) -> list[NewVersion]:
-        """Render `model`; the versions' summary says which archived round it was compared
-        with (number, revision, SHA-256 of its canonical JSON), so the comparison can be
-        traced to the exact content it was made against."""
+                agency: str, previous: PreviousUsed | None = None) -> list[NewVersion]:
+        """Render `model` with the agency's active template set; the versions' summary says
+        which archived round it was compared with (number, revision, SHA-256 of its
+        canonical JSON), so the comparison can be traced to the exact content it was made
+        against, and which template set it was rendered with (``template_set``: agency,
+        version, SHA-256; absent: the shipped templates)."""
         result = compute_round(model)
+        root, used = self.templates_for(agency)
         documents = render_package(model, formats=formats, draft=draft, kinds=kinds,
-                                   result=result, previous=previous.model if previous else None)
+                                   result=result, previous=previous.model if previous else None,
+                                   template_root=root)
         figures = summary(result)
         if previous is not None:
             figures["previous"] = previous.provenance()
+        if used is not None:
+            figures["template_set"] = used
         items = []
         for kind in kinds:
             files = {d.format: d.data for d in documents if d.kind == kind}
             pages = page_count(files["pdf"]) if "pdf" in files else None
             items.append(NewVersion(
                 kind=kind, status=status, files=files, docgen_version=docgen_version(),
-                template_hashes=template_hashes(kind, tuple(files)), summary=figures,
+                template_hashes=template_hashes(kind, tuple(files), root), summary=figures,
                 metadata=nd30_metadata(model, kind, number=number, issue_date=issue_date,
                                        pages=pages)))
         return items
@@ -381,7 +389,7 @@ class Workflow(AccountsWorkflow):
             draft_model.model_copy(update={"decision": decision})))
         items = self._render(final, self.issue_formats, tuple(DOCUMENTS), status="final",
                              draft=False, number=dossier.number, issue_date=dossier.issue_date,
-                             previous=previous)
+                             previous=previous, agency=user.agency)
         return self.archive.store_versions(actor, dossier_id, items, allowed=["approved"],
                                            action="issue", new_status="issued",
                                            expected_revision=revision.id,
@@ -434,7 +442,8 @@ class Workflow(AccountsWorkflow):
         last_year = previous.model if previous else None
         result = compute_round(model)
         documents = render_package(model, formats=formats, draft=True, kinds=kinds,
-                                   result=result, previous=last_year)
+                                   result=result, previous=last_year,
+                                   template_root=self.templates_for(user.agency)[0])
         comparison = compare_with_previous(model, result, last_year)
         return Preview(documents=list(documents),
                        summary=check_summary(model, result, comparison),

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from versions import KINDS, make_dossier, new_version
 
 from docgen.archive.backup import backup, restore
+from docgen.archive.database import head_revision
 from docgen.archive.errors import BackupError, DamagedBackupError
 from docgen.archive.store import Actor, Archive
 from docgen.interfaces.cli import app
@@ -96,6 +97,37 @@ def test_a_backup_taken_while_writing_restores_clean_and_byte_identical(
         restored.close()
 
 
+@pytest.mark.parametrize("databases", [("sqlite", "postgresql"), ("postgresql", "sqlite")],
+                         indirect=True, ids=lambda pair: "-to-".join(pair))
+def test_agency_template_sets_are_carried_by_backup_and_restore(
+        databases: tuple[Database, Database], tmp_path: Path) -> None:
+    source_db, target_db = databases
+    source = source_db.open(tmp_path / "data")
+    actor = fill(source, rounds=1)
+    first = source.add_template_set(actor, "son-la", {"bao_cao.docx": b"PK report v1"})
+    source.add_template_set(actor, "son-la", {"bao_cao.docx": b"PK report v2",
+                                              "phu_luc.docx": b"PK appendix v2"})
+    source.activate_template_set(actor, "son-la", 1)
+    made = backup(source.engine, source.blobs, tmp_path / "bundle")
+    source.close()
+    assert made.tables["template_sets"] == 2
+
+    restore(tmp_path / "bundle", tmp_path / "restored", target_db.url, schema=target_db.schema)
+    restored = Archive(tmp_path / "restored", target_db.url, schema=target_db.schema)
+    try:
+        report = restored.verify()
+        assert report.clean, (report.problems, report.findings)
+        items, active = restored.list_template_sets("son-la")
+        assert [(i.version, i.sha256) for i in items][1] == (1, first.sha256)
+        assert active == first.id
+        assert restored.read_template_file(items[0], "phu_luc.docx") == b"PK appendix v2"
+        # Numbering goes on after the restored versions.
+        assert restored.add_template_set(actor, "son-la", {"bao_cao.docx": b"PK v3"}).version == 3
+        assert restored.verify().clean
+    finally:
+        restored.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest) -> Iterator[Database]:
     with database(request.param) as found:
@@ -131,7 +163,8 @@ def test_backup_and_restore_from_the_command_line(db: Database, tmp_path: Path) 
     done = runner.invoke(app, ["archive", "backup", str(tmp_path / "bundle"), "--data",
                                str(tmp_path / "data"), *database_option], env=db.cli_env)
     assert done.exit_code == 0, done.output
-    assert done.stdout.startswith(f"Đã sao lưu vào {tmp_path / 'bundle'}: lược đồ 9b14")
+    assert done.stdout.startswith(
+        f"Đã sao lưu vào {tmp_path / 'bundle'}: lược đồ {head_revision()}")
     manifest = json.loads((tmp_path / "bundle" / "manifest.json").read_text())
     assert manifest["dialect"] == db.name and manifest["blobs"] == 7
     intact = runner.invoke(app, ["archive", "restore", str(tmp_path / "bundle"), "--check"])

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from docgen.archive.blobs import BlobStore
 from docgen.archive.database import WRITE, head_revision, make_engine, sqlite_url, upgrade
 from docgen.archive.errors import SchemaError
-from docgen.archive.store import Archive
+from docgen.archive.store import Actor, Archive
 from docgen.interfaces.cli import app
 
 runner = CliRunner()
@@ -113,6 +113,7 @@ def test_an_old_archive_is_refused_until_db_upgrade_then_verifies_and_downloads_
     assert status.stdout.splitlines()[0].startswith(
         f"Lược đồ kho lưu trữ: 0001; phần mềm cần {head_revision()}.")
     assert "  9a01: cơ quan thành bản ghi" in status.stdout
+    assert "  9b15: bộ mẫu văn bản riêng của từng cơ quan" in status.stdout
 
     dry = cli(data, db, "db", "upgrade", "--dry-run")
     assert dry.exit_code == 0 and "(--dry-run: không thay đổi gì.)" in dry.stdout
@@ -139,6 +140,16 @@ def test_an_old_archive_is_refused_until_db_upgrade_then_verifies_and_downloads_
     verified = cli(data, db, "archive", "verify")
     assert verified.exit_code == 0, verified.output
     assert "Kho lưu trữ nguyên vẹn." in verified.stdout
+    upgraded = Archive(data, db.url, schema=db.schema)
+    try:  # the upgraded agency renders with the shipped set until it uploads its own
+        assert upgraded.active_template_set("ubnd-son-la") is None
+        made = upgraded.add_template_set(Actor("Phạm Thị Soạn", "ubnd-son-la", 1), "ubnd-son-la",
+                                         {"bao_cao.docx": b"PK agency report"})
+        assert (made.version, upgraded.active_template_set("ubnd-son-la").id) == (1, made.id)
+    finally:
+        upgraded.close()
+    again_verified = cli(data, db, "archive", "verify")
+    assert again_verified.exit_code == 0, again_verified.output
     for version_id, files in FILES.items():
         for fmt, data_bytes in files.items():
             out = tmp_path / f"v{version_id}.{fmt}"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import httpx
 from extract import SON_LA
-from live import SON_LA_TEXT
+from live import SON_LA_TEXT, csrf_of, sign_in
 from service import ROLES, Clock, LiveServer, prepare_archive
 
 from docgen.interfaces.http import Settings, create_app
@@ -50,18 +50,8 @@ class Pages:
         """A browser-like client, signed in as `role` of `agency` (None: nobody)."""
         with httpx.Client(base_url=self.url, follow_redirects=False, timeout=120) as client:
             if role is not None:
-                form = client.get("/dang-nhap")
-                response = client.post("/dang-nhap", data={
-                    "csrf_token": csrf_of(form.text), "username": f"{role}.{agency}",
-                    "password": password(role, agency)})
-                assert response.status_code == 303, response.text
+                sign_in(client, f"{role}.{agency}", password(role, agency))
             yield client
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF field on the page"
-    return found.group(1)
 
 
 @pytest.fixture(scope="module")

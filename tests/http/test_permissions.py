@@ -18,6 +18,7 @@ from service import ROLES
 
 from docgen.archive.passwords import hash_password
 from docgen.archive.store import Actor
+from docgen.render.templates import SHIPPED
 
 #: endpoint             chuyen_vien lanh_dao van_thu luu_tru quan_tri
 #: (upload_signed: the văn thư may, but a blank PDF over a DOCX-only issue has no issued PDF
@@ -67,6 +68,14 @@ preview_text            200         403      403     403     403
 report_audit            200         200      200     200     403
 get_job                 200         200      200     200     403
 cancel_job              200         403      403     403     403
+list_templates          200         200      200     200     200
+upload_templates        403         403      201     403     201
+choose_templates        403         403      200     403     200
+template_file           200         200      200     200     200
+agency_templates        404         404      404     404     200
+upload_agency_templates 403         403      404     403     201
+choose_agency_templates 403         403      404     403     200
+agency_template_file    404         404      404     404     200
 """
 EXPECTED = {line.split()[0]: dict(zip(ROLES, map(int, line.split()[1:]), strict=True))
             for line in MATRIX.strip().splitlines()}
@@ -105,6 +114,24 @@ def _yaml() -> dict[str, object]:
 
 def _pdf() -> dict[str, object]:
     return {"content": blank_pdf(), "headers": {"Content-Type": "application/pdf"}}
+
+
+PHU_LUC = (SHIPPED / "bao_cao" / "phu_luc.docx").read_bytes()
+
+
+def _template_set() -> dict[str, object]:
+    """A set of one checked template (the shipped Phụ lục)."""
+    return {"files": [("files", ("phu_luc.docx", PHU_LUC, "application/octet-stream"))]}
+
+
+def _has_set(agency: str) -> Callable[[Service, str], None]:
+    """Make sure `agency` has a template set version 1."""
+    def prepare(service: Service, _role: str) -> None:
+        archive = service.workflow.archive
+        if not archive.list_template_sets(agency)[0]:
+            archive.add_template_set(Actor.of(service.user("van_thu")), agency,
+                                     {"phu_luc.docx": PHU_LUC})
+    return prepare
 
 
 ENDPOINTS = {
@@ -160,6 +187,19 @@ ENDPOINTS = {
         "headers": {"Content-Type": "text/plain"}}),
     "get_job": Endpoint("GET", "/jobs/{j}", "draft"),
     "cancel_job": Endpoint("POST", "/jobs/{j}/cancel", "draft"),
+    "list_templates": Endpoint("GET", "/me/agency/templates", "draft"),
+    "upload_templates": Endpoint("POST", "/me/agency/templates", "draft", _template_set),
+    "choose_templates": Endpoint("PUT", "/me/agency/templates/active", "draft",
+                                 lambda: {"json": {"version": None}}),
+    "template_file": Endpoint("GET", "/me/agency/templates/1/phu_luc.docx", "draft",
+                              prepare=_has_set(AGENCY)),
+    "agency_templates": Endpoint("GET", f"/agencies/{OTHER_AGENCY}/templates", "draft"),
+    "upload_agency_templates": Endpoint("POST", f"/agencies/{OTHER_AGENCY}/templates", "draft",
+                                        _template_set),
+    "choose_agency_templates": Endpoint("PUT", f"/agencies/{OTHER_AGENCY}/templates/active",
+                                        "draft", lambda: {"json": {"version": None}}),
+    "agency_template_file": Endpoint("GET", f"/agencies/{OTHER_AGENCY}/templates/1/phu_luc.docx",
+                                     "draft", prepare=_has_set(OTHER_AGENCY)),
 }
 
 #: Endpoints that name a dossier or a version (another agency's must be invisible). Users
@@ -227,6 +267,7 @@ def test_the_table_covers_every_route_of_the_service(service: Service) -> None:
                 .replace("{v}", "{version_id}").replace("files/docx", "files/{format}")
                 .replace("documents/quyet_dinh", "documents/{kind}").replace("{u}", "{user_id}")
                 .replace("{j}", "{job_id}")
+                .replace("/templates/1/phu_luc.docx", "/templates/{version}/{name}")
                 .replace(f"/agencies/{AGENCY}", "/agencies/{code}")
                 .replace(f"/agencies/{OTHER_AGENCY}", "/agencies/{code}"))
                for e in ENDPOINTS.values()}

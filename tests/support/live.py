@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,21 @@ def blank_pdf() -> bytes:
     writer.add_blank_page(595, 842)
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of a page's forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def sign_in(client: httpx.Client, username: str, password: str) -> None:
+    """Sign `client` in on the sign-in page, as a browser does."""
+    form = client.get("/dang-nhap")
+    response = client.post("/dang-nhap", data={"csrf_token": csrf_of(form.text),
+                                               "username": username, "password": password})
+    assert response.status_code == 303, response.text
 
 
 @dataclass

@@ -16,15 +16,10 @@ from typing import Annotated
 import typer
 
 from docgen.interfaces.cli import Typer, app
-from docgen.resources import fixtures_dir
 
 templates_app = Typer(no_args_is_help=True,
                             help="Bộ mẫu văn bản của cơ quan: sao chép, kiểm tra.")
 app.add_typer(templates_app, name="templates")
-
-#: The fixture a set is checked with: it has lĩnh vực, charts and last year's round, so
-#: the optional parts of the templates are exercised too.
-CHECK_DOSSIER = fixtures_dir() / "son-la-2023.yaml"
 
 
 @templates_app.command("copy")
@@ -52,33 +47,13 @@ def copy_templates(
         typer.echo(f"Đã ghi {target}")
 
 
-def check_set(folder: Path) -> tuple[list[str], list[str]]:
-    """Return (the templates of `folder` that were checked, every problem found)."""
-    from docgen.context.builder import build_context
-    from docgen.model.loader import load_dossier
-    from docgen.pipeline import compare_with_previous, compute_round
-    from docgen.render.checking import check_template
-    from docgen.render.templates import DOCUMENTS, agency_template
-
-    dossier = load_dossier(CHECK_DOSSIER)
-    result = compute_round(dossier)
-    context = build_context(dossier, result, draft=True,
-                            comparison=compare_with_previous(dossier, result))
-    checked, problems = [], []
-    for kind in DOCUMENTS:
-        path = agency_template(kind, folder)
-        if path is None:
-            continue
-        checked.append(str(path))
-        problems.extend(check_template(kind, path, context))
-    return checked, problems
-
-
 @templates_app.command("check")
 def check_templates(
     folder: Annotated[Path, typer.Argument(help="Thư mục bộ mẫu của cơ quan.")],
 ) -> None:
     """Kiểm tra một bộ mẫu: liệt kê mọi lỗi cùng lúc, chỉ ra đoạn văn có lỗi."""
+    from docgen.workflow.templatesets import check_set  # the service checks uploads alike
+
     if not folder.is_dir():
         typer.echo(f"Lỗi: {folder}: cần một thư mục bộ mẫu; không tìm thấy.", err=True)
         raise typer.Exit(code=2)

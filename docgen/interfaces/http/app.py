@@ -20,6 +20,7 @@ from docgen.interfaces.http.routes import (
     dossiers,
     jobs,
     signing,
+    templates,
     versions,
 )
 from docgen.interfaces.http.schemas import ErrorOut
@@ -93,7 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     session.install(app)
     apidocs.install(app)
     for router in (dossiers.router, versions.router, admin.router, checks.router,
-                   agencies.router, signing.router, jobs.router):
+                   agencies.router, signing.router, jobs.router, templates.router):
         app.include_router(router)
     pages.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from docgen.errors import DocgenError, InputError
+from docgen.workflow.errors import TemplateSetRefused
 
 LOG = logging.getLogger("docgen.http")
 
@@ -36,6 +37,7 @@ STATUS = {
     "storage_full": 507,
     "schema_outdated": 503,
     "template_error": 500,
+    "invalid_templates": 422,
     "render_error": 500,
 }
 
@@ -75,6 +77,8 @@ async def _docgen_error(_request: Request, exc: DocgenError) -> JSONResponse:
     if isinstance(exc, InputError):
         extra["problems"] = [{"location": p.location, "expected": p.expected, "found": p.found}
                              for p in exc.problems]
+    if isinstance(exc, TemplateSetRefused):
+        extra["errors"] = exc.errors
     message = str(exc)
     if status == 503:
         LOG.warning("database unavailable: %s", exc)

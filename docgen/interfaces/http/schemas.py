@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from docgen.archive.records import as_utc
-from docgen.archive.schema import Agency, AuditEntry, Dossier, User, Version
+from docgen.archive.schema import Agency, AuditEntry, Dossier, TemplateSet, User, Version
 from docgen.archive.store import STATUS_NAMES, VerifyReport, VersionRecord
 from docgen.interfaces.http.guard import link
 from docgen.pipeline import DOCUMENT_TITLES
@@ -103,6 +103,9 @@ class VersionOut(BaseModel):
     docgen_version: str
     dossier_sha256: str = Field(description="SHA-256 của hồ sơ (JSON chuẩn hóa) đã dùng.")
     template_hashes: dict[str, Any]
+    template_set: dict[str, Any] | None = Field(
+        default=None, description="Bộ mẫu của cơ quan đã dùng để kết xuất: agency, version, "
+        "sha256 (trống: bộ mẫu có sẵn của docgen).")
     summary: dict[str, Any]
     note: str | None
     metadata: Nd30Metadata
@@ -120,7 +123,8 @@ class VersionOut(BaseModel):
             kind_name=DOCUMENT_TITLES[record.document.kind], seq=v.seq, status=v.status,
             created_at=as_utc(v.created_at), created_by=v.created_by,
             docgen_version=v.docgen_version, dossier_sha256=v.dossier_sha256,
-            template_hashes=v.template_hashes, summary=v.summary, note=v.note,
+            template_hashes=v.template_hashes,
+            template_set=(v.summary or {}).get("template_set"), summary=v.summary, note=v.note,
             metadata=Nd30Metadata(**{name: getattr(v, name) for name in _METADATA_FIELDS}),
             signatures=v.signatures,
             files=[FileOut(format=f.format, media_type=f.media_type, sha256=f.sha256,
@@ -322,3 +326,44 @@ class PreviewOut(BaseModel):
 
 class SendBackIn(BaseModel):
     reason: str = Field(default="", max_length=2000, description="Lý do trả lại.")
+
+
+class TemplateFileOut(BaseModel):
+    name: str = Field(description="quyet_dinh.docx, bao_cao.docx hoặc phu_luc.docx.")
+    sha256: str
+    url: str
+
+
+class TemplateSetOut(BaseModel):
+    """One version of an agency's template set."""
+
+    agency: str
+    version: int = Field(description="Số phiên bản bộ mẫu trong cơ quan (1, 2, …).")
+    sha256: str = Field(description="SHA-256 của bộ mẫu: của danh sách «<sha256>  <tên tệp>» "
+                                    "từng tệp, xếp theo tên (như SHA256SUMS).")
+    files: list[TemplateFileOut] = Field(description="Các tệp của bộ mẫu; văn bản không có "
+                                                     "tệp ở đây dùng mẫu có sẵn.")
+    created_by: int
+    created_at: datetime
+    active: bool = Field(description="Cơ quan đang kết xuất bằng bộ mẫu này.")
+
+    @classmethod
+    def of(cls, item: TemplateSet, active: int | None, base: str) -> TemplateSetOut:
+        return cls(agency=item.agency, version=item.version, sha256=item.sha256,
+                   files=[TemplateFileOut(name=name, sha256=sha,
+                                          url=link(f"{base}/{item.version}/{name}"))
+                          for name, sha in sorted(item.files.items())],
+                   created_by=item.created_by, created_at=as_utc(item.created_at),
+                   active=item.id == active)
+
+
+class TemplateSetsOut(BaseModel):
+    agency: str
+    active_version: int | None = Field(description="Phiên bản bộ mẫu đang dùng (trống: bộ mẫu "
+                                                   "có sẵn của docgen).")
+    items: list[TemplateSetOut] = Field(description="Mọi phiên bản, mới nhất trước.")
+
+
+class TemplateChoiceIn(BaseModel):
+    version: int | None = Field(description="Phiên bản bộ mẫu sẽ dùng; null: trở lại bộ mẫu "
+                                            "có sẵn của docgen.")

@@ -33,6 +33,10 @@ summary = ("chuỗi băm chống sửa dữ liệu (mọi văn bản, phiên b�
 #: Tables made append-only here (those of 0001 already are).
 APPEND_ONLY = ("documents", "integrity_chain")
 
+#: The kinds of rows that existed at this revision (later kinds are chained by their own
+#: migrations: their tables do not exist yet here).
+KINDS = ("document", "revision", "version", "file", "audit")
+
 _IDENTITY = ("id", "agency", "created_by", "created_at", "register_type")
 _NUMBER = ("number", "register", "register_year", "issue_date")
 
@@ -53,7 +57,7 @@ def upgrade() -> None:
     )
     moment = datetime.now(UTC)
     _baselines(bind, moment)
-    rows = [(kind, row_id) for kind, table in CHAINED.items()
+    rows = [(kind, row_id) for kind in KINDS for table in (CHAINED[kind],)
             for (row_id,) in bind.execute(sa.select(table.c.id).order_by(table.c.id))]
     append(bind, rows, moment)
     if bind.dialect.name == "postgresql":

@@ -33,6 +33,7 @@ from docgen.interfaces.http.pages import (  # noqa: F401  (their routes register
     history,
     preview,
     sheets,
+    templatesets,
 )
 from docgen.interfaces.http.pages.guard import ROUTES, router
 from docgen.interfaces.http.pages.view import HEADERS, PREFIX, render

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from fastapi import UploadFile
+from fastapi import Request, UploadFile
 
 from docgen.errors import InputError, Problem
 
@@ -48,3 +48,16 @@ async def read_upload(file: UploadFile, limit: int, kinds: tuple[str, ...],
         raise InputError([Problem(name, what, f"nội dung của một tệp .{suffix}",
                                   "nội dung không đúng loại tệp")])
     return name, data
+
+
+async def read_uploads(request: Request, limit: int, kinds: tuple[str, ...],
+                       what: str) -> list[tuple[str, bytes]]:
+    """Every file of a multipart form, each read as :func:`read_upload` does (a file input
+    left empty is skipped)."""
+    form = await request.form()
+    try:
+        return [await read_upload(value, limit, kinds, what)
+                for _key, value in form.multi_items()
+                if not isinstance(value, str) and value.filename]
+    finally:
+        await form.close()
