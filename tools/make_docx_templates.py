@@ -656,9 +656,6 @@ def section(doc, key: str, title: str) -> None:
         return
     para(doc, "Body", f"{{%p if report.sections.{key}.shown %}}")
     para(doc, "Heading muc", f"{number}. {title}")
-    para(doc, "Body", f"{{%p if report.sections.{key}.note %}}")
-    para(doc, "Nhac bo sung", f"{{{{ report.sections.{key}.note }}}}")
-    para(doc, "Body", "{%p endif %}")
 
 
 def chart(doc, key: str) -> None:

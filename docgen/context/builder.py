@@ -231,8 +231,15 @@ def report_sections(dossier: Dossier, draft: bool) -> Context:
 
 def _report(dossier: Dossier, attachment_line: str, draft: bool) -> Context:
     report = dossier.report
+    sections = report_sections(dossier, draft)
+
+    def noted(key: str, entries: list[dict[str, str]]) -> list[dict[str, str]]:
+        """The section's entries, led by the note of an empty section in a draft."""
+        note = sections[key]["note"]
+        return ([{"kind": "note", "text": note}] if note else []) + entries
+
     return {
-        "sections": report_sections(dossier, draft),
+        "sections": sections,
         "title_lines": list(report.title_lines),
         "attachment_line": attachment_line,
         "method": [_body_entry(text) for text in report.method],
@@ -245,10 +252,10 @@ def _report(dossier: Dossier, attachment_line: str, draft: bool) -> Context:
             for b in dossier.blocks if b.criteria is not None
         ],
         "criteria_source": report.criteria_source,
-        "implementation": narrative(report.implementation),
+        "implementation": noted("implementation", narrative(report.implementation)),
         "results_intro": [_body_entry(text) for text in report.results_intro],
-        "assessment": narrative(report.assessment),
-        "direction": narrative(report.direction),
+        "assessment": noted("assessment", narrative(report.assessment)),
+        "direction": noted("direction", narrative(report.direction)),
     }
 
 

@@ -188,8 +188,9 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
         raise RenderError(f"Không tạo được tệp DOCX từ mẫu {template.name}: {exc}") from exc
 
 
-#: Paragraph style of each kind of narrative entry; every other kind is body text.
-ENTRY_STYLES = {"heading": "Headingkhoan", "subheading": "Headingdiem"}
+#: Paragraph style of each kind of narrative entry (a note: what an empty section of a
+#: draft lacks); every other kind is body text.
+ENTRY_STYLES = {"heading": "Headingkhoan", "subheading": "Headingdiem", "note": "Nhacbosung"}
 
 
 def paragraphs(entries: Any) -> RichTextParagraph:

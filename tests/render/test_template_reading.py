@@ -24,13 +24,15 @@ def _paragraph_texts(kind: str) -> list[str]:
     return [t for t in texts if t]
 
 
-@pytest.mark.parametrize("kind", ["quyet_dinh", "bao_cao"])
-def test_most_template_paragraphs_are_the_document_text(kind: str) -> None:
-    """Logic lines ({%p for/if/endfor %}) are fewer than the document's own lines (the
-    report was 86 logic lines of 155 before its free texts became one line each)."""
+@pytest.mark.parametrize("kind, most", [("quyet_dinh", 13), ("bao_cao", 53)])
+def test_logic_lines_stay_few(kind: str, most: int) -> None:
+    """Logic lines ({%p for/if/set … %}) are counted so they cannot creep back: the report
+    had 86 of them among 155 lines before its free texts, chart captions and the notes of
+    empty sections became one line each (now about half of its lines, the loops over
+    blocks, bands and year-over-year moves); the decision has 13 of 27."""
     texts = _paragraph_texts(kind)
     logic = [t for t in texts if _LOGIC.match(t)]
-    assert len(logic) < len(texts) - len(logic), (len(logic), len(texts))
+    assert len(logic) <= most, (len(logic), len(texts))
 
 
 def test_the_report_has_one_line_per_free_text_of_the_dossier() -> None:
