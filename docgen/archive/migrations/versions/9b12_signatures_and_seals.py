@@ -19,6 +19,7 @@ revision = "9b12"
 down_revision = "9a01"
 branch_labels = None
 depends_on = None
+summary = "kết quả kiểm tra chữ ký số của từng phiên bản; ảnh dấu của từng cơ quan"
 
 
 def upgrade() -> None:

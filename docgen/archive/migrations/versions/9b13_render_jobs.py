@@ -13,6 +13,7 @@ revision = "9b13"
 down_revision = "9b12"
 branch_labels = None
 depends_on = None
+summary = "lượt kết xuất chạy trên tiến trình kết xuất, có trạng thái và tiến độ"
 
 
 def upgrade() -> None:
