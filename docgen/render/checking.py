@@ -47,9 +47,25 @@ class TemplateProblem:
         return f"{self.template}, {where}: {self.message}"
 
 
-def _short(text: str) -> str:
+def _short(text: str, room: int = 120) -> str:
+    """The paragraph's text as the message quotes it: a long one is cut, but never inside a
+    placeholder or a tag, so the clerk sees the whole ``{{ … }}`` the message is about.
+
+    >>> _short("Năm " * 40 + "{{ nam }} và thêm", room=20)
+    'Năm Năm Năm Năm Năm…'
+    >>> _short("{{ report.sections.overview.number }}. TỔNG QUAN {{ nam }} cuối", room=53)
+    '{{ report.sections.overview.number }}. TỔNG QUAN {{ nam }}…'
+    """
     text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= 90 else text[:89] + "…"
+    if len(text) <= room:
+        return text
+    cut = room - 1
+    opened = max(text.rfind("{{", 0, cut), text.rfind("{%", 0, cut))
+    if opened >= 0 and max(text.rfind("}}", 0, cut), text.rfind("%}", 0, cut)) < opened:
+        closed = min((i for i in (text.find("}}", cut), text.find("%}", cut)) if i >= 0),
+                     default=len(text) - 2)
+        cut = closed + 2
+    return text[:cut].rstrip() + ("…" if cut < len(text) else "")
 
 
 def paragraphs(path: Path) -> list[str]:

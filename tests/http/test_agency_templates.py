@@ -168,8 +168,9 @@ def test_a_set_with_errors_is_refused_with_every_error_at_once_and_nothing_is_st
     assert len(errors) == 2, errors
     assert errors[0].startswith("quyet_dinh.docx, đoạn «{{ decision.number_line ) }}»: biểu "
                                 "thức «{{ decision.number_line ) }}» sai cú pháp")
-    assert errors[1].startswith("bao_cao.docx, đoạn «I. TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH "
-                                "NĂM {{ nam }}»: không có khóa «nam»; các khóa có ở đây: ")
+    assert errors[1].startswith("bao_cao.docx, đoạn «{{ report.sections.overview.number }}. "
+                                "TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }}»: "
+                                "không có khóa «nam»; các khóa có ở đây: ")
     assert "year" in errors[1].split("các khóa có ở đây: ")[1].split(", ")
     assert body["message"].startswith("Bộ mẫu có 2 lỗi, chưa lưu gì")
     assert after == before
@@ -261,8 +262,8 @@ def test_the_page_lists_the_versions_and_shows_a_refused_upload_s_errors(
     assert "đang dùng" in row
     assert bad.status_code == 422
     assert "Bộ mẫu chưa được lưu: có 1 lỗi" in bad.text
-    assert ("bao_cao.docx, đoạn «I. TỔNG QUAN VỀ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }}»: "
-            "không có khóa «nam»") in bad.text
+    assert ("bao_cao.docx, đoạn «{{ report.sections.overview.number }}. TỔNG QUAN VỀ CHỈ SỐ "
+            "CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }}»: không có khóa «nam»") in bad.text
     assert shipped.status_code == 303
     assert "Bộ mẫu <strong>có sẵn</strong> của docgen." in after.text
     with signed_in(service, "chuyen_vien") as drafter:
