@@ -92,7 +92,7 @@ APPENDIX_COLS = {
     "tag_end": 12,
     "total": 16,
     "rank": 14,
-    "band": 28,  # "TRUNG BÌNH" (26 mm at 12 pt) on one line
+    "band": 0,  # computed: the widest band label at 12 pt whole (band_width_mm)
 }
 APPENDIX_CELL_MARGIN = 1.0  # mm left and right
 
@@ -111,6 +111,10 @@ FIELD_COLS = {
     "rank": 10,
     "band": 0,  # computed: the widest word of a band label (band_width_mm)
 }
+
+#: The usual band labels: the Phụ lục's Xếp loại column (12 pt) holds the widest one on
+#: one line.
+BAND_LABELS = ("XUẤT SẮC", "TỐT", "KHÁ", "TRUNG BÌNH", "YẾU", "KÉM", "ĐẠT", "CHƯA ĐẠT")
 
 #: Words of the band labels ("XUẤT SẮC", "TRUNG BÌNH", …): the Biểu's Xếp loại column
 #: (10 pt) holds the widest one whole, so a label wraps between its words, never inside.
@@ -172,10 +176,18 @@ def text_width_mm(text: str, size_pt: float, font_file: str) -> float:
     return units / upm * size_pt * 25.4 / 72
 
 
-def band_width_mm() -> float:
-    """The Biểu's Xếp loại column: the widest word of :data:`BAND_WORDS` at 10 pt, the
-    cell margins and 0,5 mm to spare, rounded up to 0,5 mm ("TRUNG": 12,1 mm → 15 mm)."""
-    widest = max(text_width_mm(word, 10, "LiberationSerif-Regular.ttf") for word in BAND_WORDS)
+def band_width_mm(texts: tuple[str, ...], size_pt: float) -> float:
+    """A Xếp loại column: the widest of `texts` at `size_pt`, the cell margins and 0,5 mm
+    to spare, rounded up to 0,5 mm. A column with no spare lets a label that fits on paper
+    wrap in one renderer and not in another (the PDF's line breaker needs the advance
+    width plus a hair; "TRUNG BÌNH" at 12 pt in 28 mm took a page more than LibreOffice).
+
+    >>> band_width_mm(BAND_WORDS, 10)  # "TRUNG" 12,1 mm
+    15.0
+    >>> band_width_mm(BAND_LABELS, 12)  # "TRUNG BÌNH" 26,0 mm
+    28.5
+    """
+    widest = max(text_width_mm(text, size_pt, "LiberationSerif-Regular.ttf") for text in texts)
     needed = widest + 2 * APPENDIX_CELL_MARGIN + 0.5
     return -(-needed * 2 // 1) / 2
 
@@ -910,6 +922,7 @@ def build_phu_luc():
     para(doc, "Ten bang", "Biểu số {{ b.table_number }}. Kết quả xếp hạng {{ b.name }}")
 
     cols = dict(APPENDIX_COLS)
+    cols["band"] = band_width_mm(BAND_LABELS, 12)
     cols["name"] = TEXT_W - sum(cols.values())
     widths = [cols[k] for k in ("stt", "name", "tag_for", "component", "tag_end",
                                 "total", "rank", "band")]
@@ -975,7 +988,7 @@ def field_table(doc) -> None:
     para(doc, "Ten bang", "{%p if t %}")
     para(doc, "Ten bang", "Biểu số {{ t.number }}. Điểm các lĩnh vực của {{ b.name }}")
     cols = dict(FIELD_COLS)
-    cols["band"] = band_width_mm()
+    cols["band"] = band_width_mm(BAND_WORDS, 10)
     cols["name"] = TEXT_W - sum(cols.values())
     order = ("stt", "name", "tag_lead", "lead", "tag_lead_end", "tag_field", "field",
              "tag_field_end", "total", "rank", "band")
