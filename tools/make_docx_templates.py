@@ -368,7 +368,7 @@ def setup_styles(doc) -> None:
         # A unit's TĐG line keeps with its TĐ line (Word: keep with next, in a table row).
         ("Bang nho giu", "Bang nho", None, False, False, None, {"keep_next": True}),
         ("Bang nho ten giu", "Bang nho ten", None, False, False, None, {"keep_next": True}),
-        ("Chu giai", "Normal", 11, False, False, left, {"before": 2}),
+        ("Chu giai", "Normal", 11, False, False, left, {"before": 2, "keep_next": True}),
     ]
     for name, base, size, bold, italic, align, extra in specs:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -1073,8 +1073,14 @@ def field_table(doc) -> None:
     para(doc, "Chu giai", "{%p if t.has_self %}")
     para(doc, "Chu giai", "TĐG: điểm tự đánh giá; TĐ: điểm thẩm định.")
     para(doc, "Chu giai", "{%p endif %}")
+    # The notes keep together (each with the next), the last one ends the chain.
     para(doc, "Chu giai", "{%p for f in t.fields %}")
+    para(doc, "Chu giai", "{%p if loop.last %}")
+    para(doc, "Chu giai", "{{ f.code }}: {{ f.name }} (tối đa {{ f.max }} điểm)."
+         ).paragraph_format.keep_with_next = False
+    para(doc, "Chu giai", "{%p else %}")
     para(doc, "Chu giai", "{{ f.code }}: {{ f.name }} (tối đa {{ f.max }} điểm).")
+    para(doc, "Chu giai", "{%p endif %}")
     para(doc, "Chu giai", "{%p endfor %}")
     para(doc, "Ten bang", "{%p endif %}")
 
