@@ -73,9 +73,11 @@ HEAD_COLS = (67.5, 100.0)
 SIGN_COLS = (63.5, 100.0)
 HEAD_CELL_MARGIN = 1.0  # mm left and right, so the quốc hiệu fits on one line at 13 pt
 
-# Rules (mm).
-AGENCY_RULE = 25.0  # ~3/8 of the 67.5 mm column (ND30: 1/3 to 1/2 of the name line)
-TITLE_RULE = 45.0  # under the trích yếu: about 1/3 of its 130 mm line
+# Rules (mm): what the template shows before rendering. docgen.render.rules sets each
+# rendered rule from the text above it (2/5 of the agency name's or the trích yếu's widest
+# line; ND30: 1/3 to 1/2), so these only matter when the template is opened as is.
+AGENCY_RULE = 25.0
+TITLE_RULE = 45.0
 
 # Baselines: Times New Roman ascent is 0.891 em, so a 14 pt line sits 0.891 pt lower
 # than a 13 pt one and 1.78 pt lower than a 12 pt one. The smaller text gets that much
@@ -92,7 +94,7 @@ APPENDIX_COLS = {
     "tag_end": 12,
     "total": 16,
     "rank": 14,
-    "band": 28,  # "TRUNG BÌNH" (26 mm at 12 pt) on one line
+    "band": 0,  # computed: the widest band label at 12 pt whole (band_width_mm)
 }
 APPENDIX_CELL_MARGIN = 1.0  # mm left and right
 
@@ -111,6 +113,10 @@ FIELD_COLS = {
     "rank": 10,
     "band": 0,  # computed: the widest word of a band label (band_width_mm)
 }
+
+#: The usual band labels: the Phụ lục's Xếp loại column (12 pt) holds the widest one on
+#: one line.
+BAND_LABELS = ("XUẤT SẮC", "TỐT", "KHÁ", "TRUNG BÌNH", "YẾU", "KÉM", "ĐẠT", "CHƯA ĐẠT")
 
 #: Words of the band labels ("XUẤT SẮC", "TRUNG BÌNH", …): the Biểu's Xếp loại column
 #: (10 pt) holds the widest one whole, so a label wraps between its words, never inside.
@@ -172,10 +178,18 @@ def text_width_mm(text: str, size_pt: float, font_file: str) -> float:
     return units / upm * size_pt * 25.4 / 72
 
 
-def band_width_mm() -> float:
-    """The Biểu's Xếp loại column: the widest word of :data:`BAND_WORDS` at 10 pt, the
-    cell margins and 0,5 mm to spare, rounded up to 0,5 mm ("TRUNG": 12,1 mm → 15 mm)."""
-    widest = max(text_width_mm(word, 10, "LiberationSerif-Regular.ttf") for word in BAND_WORDS)
+def band_width_mm(texts: tuple[str, ...], size_pt: float) -> float:
+    """A Xếp loại column: the widest of `texts` at `size_pt`, the cell margins and 0,5 mm
+    to spare, rounded up to 0,5 mm. A column with no spare lets a label that fits on paper
+    wrap in one renderer and not in another (the PDF's line breaker needs the advance
+    width plus a hair; "TRUNG BÌNH" at 12 pt in 28 mm took a page more than LibreOffice).
+
+    >>> band_width_mm(BAND_WORDS, 10)  # "TRUNG" 12,1 mm
+    15.0
+    >>> band_width_mm(BAND_LABELS, 12)  # "TRUNG BÌNH" 26,0 mm
+    28.5
+    """
+    widest = max(text_width_mm(text, size_pt, "LiberationSerif-Regular.ttf") for text in texts)
     needed = widest + 2 * APPENDIX_CELL_MARGIN + 0.5
     return -(-needed * 2 // 1) / 2
 
@@ -357,7 +371,7 @@ def setup_styles(doc) -> None:
         # A unit's TĐG line keeps with its TĐ line (Word: keep with next, in a table row).
         ("Bang nho giu", "Bang nho", None, False, False, None, {"keep_next": True}),
         ("Bang nho ten giu", "Bang nho ten", None, False, False, None, {"keep_next": True}),
-        ("Chu giai", "Normal", 11, False, False, left, {"before": 2}),
+        ("Chu giai", "Normal", 11, False, False, left, {"before": 2, "keep_next": True}),
     ]
     for name, base, size, bold, italic, align, extra in specs:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -702,7 +716,14 @@ def build_quyet_dinh():
     para(doc, "Quyet dinh", "QUYẾT ĐỊNH:")
     para(doc, "Dieu", "{%p if decision.articles %}")
     para(doc, "Dieu", "{%p for a in decision.articles %}")
+    para(doc, "Dieu", "{%p if loop.last %}")
+    # The last Điều keeps with the signature block and Nơi nhận that follow it, so a
+    # shorter căn cứ list can never leave them alone on the next page.
+    para(doc, "Dieu", ("{{ a.label }}", "Nhan dieu"),
+         " {{ a.text }}").paragraph_format.keep_with_next = True
+    para(doc, "Dieu", "{%p else %}")
     para(doc, "Dieu", ("{{ a.label }}", "Nhan dieu"), " {{ a.text }}")
+    para(doc, "Dieu", "{%p endif %}")
     para(doc, "Dieu", "{%p endfor %}")
     para(doc, "Dieu", "{%p else %}")
     para(doc, "Dieu", ("Điều 1.", "Nhan dieu"),
@@ -907,6 +928,7 @@ def build_phu_luc():
     para(doc, "Ten bang", "Biểu số {{ b.table_number }}. Kết quả xếp hạng {{ b.name }}")
 
     cols = dict(APPENDIX_COLS)
+    cols["band"] = band_width_mm(BAND_LABELS, 12)
     cols["name"] = TEXT_W - sum(cols.values())
     widths = [cols[k] for k in ("stt", "name", "tag_for", "component", "tag_end",
                                 "total", "rank", "band")]
@@ -949,15 +971,25 @@ def build_phu_luc():
     return doc
 
 
-def keep_with_next_line(cell) -> None:
-    """On a TĐG line (a unit's or the averages'), the STT cell's paragraph keeps the row
-    with the next one (its TĐ line): two variants of that one paragraph, chosen by
-    ``r.keep``. (A Jinja choice inside the style attribute would be simpler, but
-    LibreOffice drops the whole table when it saves a file with one.)"""
+def vertical_merge(cell, value: str) -> None:
+    """Make `cell` the first ("restart") or a later ("continue") cell of a vertical merge."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    node = el("w:vMerge", val=value) if value == "restart" else el("w:vMerge")
+    tc_pr.append(node)
+    # schema order: tcW, gridSpan, vMerge, …, vAlign
+    width = tc_pr.find(qn("w:tcW"))
+    if width is not None:
+        width.addnext(node)
+
+
+def keep_last_line(cell, text: str) -> None:
+    """A cell's paragraph of a Biểu line: on the averages' last line it keeps with
+    the next paragraph (Word keeps such a row with what follows), so the notes under the
+    table never start a page alone. Two variants chosen by ``r.average`` (a Jinja choice
+    inside the style attribute would not survive a LibreOffice save)."""
     first = cell.paragraphs[0]
-    text = first.text
     first.text = ""
-    first.add_run("{%p if r.keep %}")
+    first.add_run("{%p if r.average %}")
     para(cell, "Bang nho giu", text)
     para(cell, "Bang nho", "{%p else %}")
     para(cell, "Bang nho", text)
@@ -967,18 +999,29 @@ def keep_with_next_line(cell) -> None:
 def field_table(doc) -> None:
     """The Biểu of a block's lĩnh vực scores: a TĐG and a TĐ line per unit when the dossier
     has self-assessment (the "Điểm" column, a column loop over ``t.lead``), one column per
-    lĩnh vực (a column loop), total, rank and band; the "Trung bình" lines last."""
+    lĩnh vực (a column loop), total, rank and band; the "Trung bình" lines last.
+
+    A unit's two lines share one STT, name, rank and band cell (``w:vMerge``): three row
+    variants chosen by ``{%tr if %}`` — the TĐG line starts the merges and keeps with the
+    next row, the TĐ line after it continues them, a lone TĐ line (no self-assessment) has
+    them all. (A Jinja choice inside ``w:vMerge`` would be shorter, but LibreOffice drops
+    the whole table when it saves a file with one.)"""
     para(doc, "Ten bang", "{%p set t = b.field_table %}")
     para(doc, "Ten bang", "{%p if t %}")
     para(doc, "Ten bang", "Biểu số {{ t.number }}. Điểm các lĩnh vực của {{ b.name }}")
     cols = dict(FIELD_COLS)
-    cols["band"] = band_width_mm()
+    cols["band"] = band_width_mm(BAND_WORDS, 10)
     cols["name"] = TEXT_W - sum(cols.values())
     order = ("stt", "name", "tag_lead", "lead", "tag_lead_end", "tag_field", "field",
              "tag_field_end", "total", "rank", "band")
     widths = [cols[k] for k in order]
-    table = doc.add_table(rows=4, cols=len(widths))
-    header, loop_start, data, loop_end = table.rows
+    tags = ("{%tr for r in t.rows %}", "{%tr if r.kind == 'self' %}",
+            "{%tr elif t.has_self %}", "{%tr else %}", "{%tr endif %}", "{%tr endfor %}")
+    table = doc.add_table(rows=1 + len(tags) + 3, cols=len(widths))
+    rows = list(table.rows)
+    header = rows[0]
+    tag_rows = [rows[1], rows[2], rows[4], rows[6], rows[8], rows[9]]
+    first_line, second_line, lone_line = rows[3], rows[5], rows[7]
     head = [
         "STT", "Tên đơn vị", "{%tc for _ in t.lead %}", "Điểm", "{%tc endfor %}",
         "{%tc for f in t.fields %}", "{{ f.code }}", "{%tc endfor %}",
@@ -987,12 +1030,13 @@ def field_table(doc) -> None:
     for cell, text in zip(header.cells, head, strict=True):
         first_para(cell, "Bang nho tieu de", text)
     para(header.cells[6], "Bang nho toi da", "({{ f.max }})")
-    start = loop_start.cells[0].merge(loop_start.cells[-1])
-    first_para(start, "Bang nho ten", "{%tr for r in t.rows %}")
-    row = [
+    for row, tag in zip(tag_rows, tags, strict=True):
+        first_para(row.cells[0].merge(row.cells[-1]), "Bang nho ten", tag)
+    name = ("{% if r.average %}{% if r.first %}Trung bình{% endif %}{% else %}"
+            "{{ r.name }}{% endif %}")
+    line = [
         ("Bang nho", "{{ r.index }}"),
-        ("Bang nho ten", "{% if r.average %}{% if r.first %}Trung bình{% endif %}{% else %}"
-                         "{{ r.name }}{% endif %}"),
+        ("Bang nho ten", name),
         ("Bang nho", "{%tc for _ in t.lead %}"),
         ("Bang nho", "{% if r.kind == 'self' %}TĐG{% else %}TĐ{% endif %}"),
         ("Bang nho", "{%tc endfor %}"),
@@ -1003,19 +1047,37 @@ def field_table(doc) -> None:
         ("Bang nho", "{{ r.rank }}"),
         ("Bang nho", "{{ r.band }}"),
     ]
-    for cell, (style, text) in zip(data.cells, row, strict=True):
-        first_para(cell, style, text)
-    keep_with_next_line(data.cells[0])
-    end = loop_end.cells[0].merge(loop_end.cells[-1])
-    first_para(end, "Bang nho ten", "{%tr endfor %}")
+    merged = (0, 1, 9, 10)  # STT, name, rank, band
+    for row in (first_line, second_line, lone_line):
+        for index, (cell, (style, text)) in enumerate(zip(row.cells, line, strict=True)):
+            if row is second_line and index in merged:
+                first_para(cell, style)
+            elif row is first_line and index == 0:
+                first_para(cell, "Bang nho giu", text)  # keeps with its TĐ line
+            else:
+                first_para(cell, style, text)
+    # The table's last line keeps with the notes under it (its total cell: the STT cell
+    # of a TĐ line is merged into the line above).
+    for row in (second_line, lone_line):
+        keep_last_line(row.cells[8], "{{ r.total }}")
     set_table(table, widths, borders=True, header_rows=1, cell_margin_mm=APPENDIX_CELL_MARGIN)
-    for cell in header.cells + data.cells:
+    for cell in header.cells + first_line.cells + second_line.cells + lone_line.cells:
         valign(cell, "center")
+    starts, continues = first_line.cells, second_line.cells  # before any merge is set
+    for index in merged:
+        vertical_merge(starts[index], "restart")
+        vertical_merge(continues[index], "continue")
     para(doc, "Chu giai", "{%p if t.has_self %}")
     para(doc, "Chu giai", "TĐG: điểm tự đánh giá; TĐ: điểm thẩm định.")
     para(doc, "Chu giai", "{%p endif %}")
+    # The notes keep together (each with the next), the last one ends the chain.
     para(doc, "Chu giai", "{%p for f in t.fields %}")
+    para(doc, "Chu giai", "{%p if loop.last %}")
+    para(doc, "Chu giai", "{{ f.code }}: {{ f.name }} (tối đa {{ f.max }} điểm)."
+         ).paragraph_format.keep_with_next = False
+    para(doc, "Chu giai", "{%p else %}")
     para(doc, "Chu giai", "{{ f.code }}: {{ f.name }} (tối đa {{ f.max }} điểm).")
+    para(doc, "Chu giai", "{%p endif %}")
     para(doc, "Chu giai", "{%p endfor %}")
     para(doc, "Ten bang", "{%p endif %}")
 

@@ -157,7 +157,9 @@ def _field_stats(fields: FieldResults, scheme: Scheme,
 
 def _field_table(fields: FieldResults, average: Decimal, scheme: Scheme,
                  score: Callable[[Decimal], str], numbering: Numbering) -> Context:
-    """The Biểu of a block: per unit its TĐG line (when present) and its TĐ line."""
+    """The Biểu of a block: per unit its TĐG line (when present) and its TĐ line. The
+    TĐG line carries the unit's rank and band too: the template merges those cells (and
+    STT, name) over the unit's two lines, the merged cell showing the first line's text."""
     rows: list[Context] = []
     for index, row in enumerate(fields.rows, start=1):
         unit = row.unit
@@ -165,7 +167,8 @@ def _field_table(fields: FieldResults, average: Decimal, scheme: Scheme,
             rows.append({"index": str(index), "name": unit.name, "kind": "self",
                          "keep": True, "average": False, "first": True,
                          "scores": [score(v) for v in row.self_fields],
-                         "total": score(row.self_total), "rank": "", "band": ""})
+                         "total": score(row.self_total), "rank": str(unit.rank),
+                         "band": scheme.bands[unit.band].label})
         rows.append({"index": "" if fields.has_self else str(index),
                      "name": "" if fields.has_self else unit.name,
                      "kind": "appraised", "keep": False, "average": False,

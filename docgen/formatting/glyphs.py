@@ -191,3 +191,27 @@ def unprintable(text: str) -> tuple[int, str, str] | None:
                 and unicodedata.category(char) != "Cc":
             return position, char, f"ký tự phông {typeface().name} không có"
     return None
+
+
+def text_width(text: str, size_pt: float, bold: bool = False, italic: bool = False) -> float:
+    """Return the advance width in points of `text` set at `size_pt` in the face of the
+    PDF (Liberation Serif has Times New Roman's widths, so Word's line is as long). The
+    header's rules are measured against it (:mod:`docgen.render.docx`).
+
+    >>> round(text_width("Độc lập - Tự do - Hạnh phúc", 14, bold=True), 1)
+    171.4
+    """
+    style = ("bold" if bold else "normal", "italic" if italic else "normal")
+    advances, per_em = _advances(typeface().paths()[_STYLES.index(style)])
+    units = sum(advances.get(ord(char), 0) for char in unicodedata.normalize("NFC", text))
+    return units / per_em * size_pt
+
+
+@functools.cache
+def _advances(path: Path) -> tuple[dict[int, int], int]:
+    """{code point: advance width in font units} of the face at `path`, and its units
+    per em."""
+    with TTFont(str(path)) as font:
+        metrics = font["hmtx"]
+        return ({code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()},
+                font["head"].unitsPerEm)

@@ -25,7 +25,9 @@ This is the only module of docgen that imports docxtpl. It guarantees four thing
 
 Tables whose column count changed because a ``{%tc for %}`` loop ran get a new grid: each
 column keeps its template width, and the widest one absorbs the difference so the table
-keeps its template width (see :func:`_fit_widths`).
+keeps its template width (see :func:`_fit_widths`). The rules under the agency name, the
+tiêu ngữ and the trích yếu get their length from the text above them
+(:mod:`docgen.render.rules`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from docgen.errors import RenderError, TemplateError
 from docgen.render.environment import make_environment
 from docgen.render.meta import DocumentMeta
 from docgen.render.packaging import deterministic_zip
+from docgen.render.rules import fit_rules
 
 __all__ = ["render"]
 
@@ -125,6 +128,7 @@ class _Template(DocxTemplate):
         except etree.XMLSyntaxError as exc:
             raise _InvalidXml(str(exc)) from exc
         _fit_tables(root)
+        fit_rules(root, self.docx.styles.element)
         return root
 
     def fix_docpr_ids(self, tree):

@@ -869,6 +869,10 @@ class _Converter:
                 col += span
             layout.append(cells)
         ncols = len(grid)
+        # Word keeps a table whose last row keeps with the next with what follows it (the
+        # notes under a Biểu); the row's own break-after cannot reach past the table.
+        if rows and any(self._keeps_with_next(cell["tc"]) for cell in layout[-1]):
+            table_css.append("break-after: avoid")
         out = [f'<table class="{self._t_classes(table_css)}"><colgroup>']
         out.extend(f'<col style="width: {_pt(w)}">' for w in grid)
         out.append("</colgroup>")

@@ -71,8 +71,9 @@ def test_field_table_rows_pair_self_assessment_and_appraisal(son_la_2023):
     table = son_la_2023["blocks"][0]["field_table"]
     assert table["has_self"] and table["lead"] == [True]
     first, second = table["rows"][:2]
-    assert (first["index"], first["name"], first["kind"], first["rank"]) == (
-        "1", "Sở Giao thông vận tải", "self", "")
+    # the TĐG line carries rank and band too: the template merges them over both lines
+    assert (first["index"], first["name"], first["kind"], first["rank"], first["band"]) == (
+        "1", "Sở Giao thông vận tải", "self", "1", "A")
     assert (second["index"], second["name"], second["kind"], second["total"], second["rank"],
             second["band"]) == ("", "", "appraised", "95,44", "1", "A")
     averages = table["rows"][-2:]

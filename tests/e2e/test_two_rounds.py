@@ -71,9 +71,10 @@ def test_the_appendix_has_the_field_tables(package: Path) -> None:
                   "LV8: Tác động của cải cách hành chính đến người dân, tổ chức "
                   "(tối đa 10,5 điểm)."):
         assert title in text
-    # unit 1: its TĐG line, then its TĐ line with total, rank and band
+    # unit 1: its TĐG line with rank and band (cells merged over both lines), then its
+    # TĐ line
     assert ("1 Sở Giao thông vận tải TĐG 11,18 10,25 14,00 12,42 11,74 11,06 16,87 10,50 "
-            "98,02 TĐ 10,74 9,91 13,55 12,09 11,55 10,95 16,73 9,92 95,44 1 A") in text
+            "98,02 1 A TĐ 10,74 9,91 13,55 12,09 11,55 10,95 16,73 9,92 95,44") in text
     assert ("Trung bình TĐG 8,20 9,83 12,17 11,97 11,25 10,71 14,04 10,00 88,16 "
             "TĐ 7,91 9,59 11,92 11,72 10,94 10,48 13,74 9,67 85,97") in text
 
@@ -124,13 +125,18 @@ def test_a_previous_round_given_by_the_caller_with_no_unit_in_common() -> None:
 
 def test_in_word_a_units_tdg_line_keeps_with_its_td_line(package: Path) -> None:
     from docx import Document
+    from docx.oxml.ns import qn
 
     table = Document(str(package / "phu_luc.docx")).tables[1]  # Biểu số 2, khối sở
     kinds = {}
     for row in table.rows[1:]:
         kind = row.cells[2].text
-        # the STT cell's paragraph carries it (one paragraph variant chosen by ``r.keep``:
-        # a Jinja choice in the style attribute would not survive a LibreOffice save)
-        keep = {p.style.paragraph_format.keep_with_next for p in row.cells[0].paragraphs}
+        # the STT cell's own paragraph carries it (a row variant chosen by ``r.kind``: a
+        # Jinja choice in the style attribute would not survive a LibreOffice save); on the
+        # TĐ line that cell continues the TĐG line's (w:vMerge)
+        stt = row._tr.tc_lst[0]
+        merge = stt.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+        keep = {row.cells[0].paragraphs[0].style.paragraph_format.keep_with_next,
+                None if merge is None else merge.get(qn("w:val"), "continue")}
         kinds.setdefault(kind, set()).update(keep)
-    assert kinds == {"TĐG": {True}, "TĐ": {None}}
+    assert kinds == {"TĐG": {True, "restart"}, "TĐ": {True, "continue"}}

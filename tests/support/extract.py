@@ -41,12 +41,14 @@ def docx_text(data: bytes) -> str:
         if isinstance(block, Paragraph):
             parts.append(block.text)
         elif isinstance(block, Table):
+            seen = set()  # the cells themselves: the set keeps their proxies alive, so
+            # one cell is one object (an id() of a freed proxy can come back for another)
             for row in block.rows:
-                seen = set()
                 for cell in row.cells:
-                    if id(cell._tc) in seen:  # a merged cell repeats in row.cells
+                    if cell._tc in seen:  # a merged cell repeats in row.cells, and a
+                        # vertically merged one in the rows below it
                         continue
-                    seen.add(id(cell._tc))
+                    seen.add(cell._tc)
                     parts.extend(p.text for p in cell.paragraphs)
                     parts.extend(t.text for t in _nested_tables(cell))
     return "\n".join(parts)
