@@ -34,9 +34,7 @@ import functools
 import hashlib
 import io
 import re
-import threading
 import zipfile
-from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC
 from pathlib import Path
@@ -52,7 +50,7 @@ from docxtpl import DocxTemplate, InlineImage
 from lxml import etree
 
 from docgen.errors import RenderError, TemplateError
-from docgen.render.environment import make_environment, shared_environment
+from docgen.render.environment import TextCache, make_environment, shared_environment
 from docgen.render.meta import DocumentMeta
 from docgen.render.packaging import deterministic_zip
 
@@ -93,23 +91,12 @@ class _Template(DocxTemplate):
     python-docx's element classes, and that document replaces the old one.
     """
 
-    #: docxtpl's clean-up of a part's XML, by that XML's text (a pure function of it, and
-    #: about a tenth of a small document's filling time); shared by the threads.
-    _patched: OrderedDict[str, str] = OrderedDict()
-    _patched_lock = threading.Lock()
+    #: docxtpl's clean-up of a part's XML, by that XML's text (a pure function of it);
+    #: shared by every render and thread.
+    _patched = TextCache(_PATCHED_PARTS)
 
     def patch_xml(self, src_xml):
-        with self._patched_lock:
-            found = self._patched.get(src_xml)
-            if found is not None:
-                self._patched.move_to_end(src_xml)
-                return found
-        patched = super().patch_xml(src_xml)
-        with self._patched_lock:
-            self._patched[src_xml] = patched
-            while len(self._patched) > _PATCHED_PARTS:
-                self._patched.popitem(last=False)
-        return patched
+        return self._patched.get(src_xml, super().patch_xml)
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         # docxtpl's own steps, with plain string replaces instead of a regex whose

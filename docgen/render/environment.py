@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -26,29 +27,48 @@ import jinja2
 STRING_CACHE_SIZE = 32
 
 
+class TextCache:
+    """What was made from a text (a compiled template, a patched XML), the `size` most
+    recently used kept; thread-safe (two threads missing at once both make it, one is kept)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, make: Callable[[str], Any]) -> Any:
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+                return found
+        made = make(text)
+        with self._lock:
+            self._items[text] = made
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return made
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def values(self) -> list[Any]:
+        with self._lock:
+            return list(self._items.values())
+
+
 class _Environment(jinja2.Environment):
     """An environment that also keeps the templates it compiled from strings."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._from_strings: OrderedDict[str, jinja2.Template] = OrderedDict()
-        self._from_strings_lock = threading.Lock()
+        self.from_strings = TextCache(STRING_CACHE_SIZE)
 
     def from_string(self, source: Any, globals: Any = None,  # noqa: A002 (Jinja's name)
                     template_class: Any = None) -> jinja2.Template:
         if globals or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        with self._from_strings_lock:
-            template = self._from_strings.get(source)
-            if template is not None:
-                self._from_strings.move_to_end(source)
-                return template
-        template = super().from_string(source)
-        with self._from_strings_lock:
-            self._from_strings[source] = template
-            while len(self._from_strings) > STRING_CACHE_SIZE:
-                self._from_strings.popitem(last=False)
-        return template
+        return self.from_strings.get(source, super().from_string)
 
 
 def make_environment() -> jinja2.Environment:
