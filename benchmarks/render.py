@@ -18,6 +18,11 @@ the child and the children it waited for).
   same table (a plain HTML table in the same font, WeasyPrint's defaults, warm process).
 * **Pool throughput**: packages per minute with 1 and 2 client threads on 1 and 2 workers.
 
+* **Soak** (``--soak N``, instead of the above): N re-renders of the Sơn La package on a
+  pool of 2 workers, printing each worker's resident memory (``VmRSS``) and peak
+  (``VmHWM``) after the first render and then every N/4 renders: whether a long-running
+  worker's memory stays flat.
+
 ``--quick`` runs one repetition on 100 and 1.000 units only (a smoke run, not figures to
 quote). Ratios are "peer time / docgen time": above 1, docgen is faster.
 """
@@ -217,18 +222,41 @@ def _child_throughput(workers: int, clients: int, repeat: int) -> dict:
     return {"per_minute": clients * repeat * 60 / elapsed}
 
 
-def _peak_mb_of(pid: int) -> float:
-    """Peak resident memory of a live process (VmHWM), in MB."""
+def _peak_mb_of(pid: int, field: str = "VmHWM") -> float:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a live process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _child_soak(renders: int) -> dict:
+    """`renders` re-renders of the package on 2 workers; the workers' memory on the way."""
+    from docgen.pipeline import render_package
+    from docgen.render.pool import RenderPool
+
+    dossier = package_variant(0)
+    marks = sorted({1, *range(max(renders // 4, 1), renders + 1, max(renders // 4, 1)),
+                    renders})
+    rows = []
+    with RenderPool(2) as pool:
+        start = time.perf_counter()
+        for done in range(1, renders + 1):
+            render_package(dossier, pool=pool)
+            if done in marks:
+                rows.append({"renders": done, "seconds": time.perf_counter() - start,
+                             "rss": [_peak_mb_of(pid, "VmRSS") for pid in pool.pids()],
+                             "peak": [_peak_mb_of(pid) for pid in pool.pids()],
+                             "caller_rss": _peak_mb_of(os.getpid(), "VmRSS")})
+                print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # a long run's trace
+    return {"rows": rows}
 
 
 CHILDREN = {"phu_luc": lambda a: _child_phu_luc(int(a[0]), a[1], int(a[2])),
             "naive": lambda a: _child_naive(int(a[0]), int(a[1])),
             "package": lambda a: _child_package(a[0], int(a[1])),
-            "throughput": lambda a: _child_throughput(int(a[0]), int(a[1]), int(a[2]))}
+            "throughput": lambda a: _child_throughput(int(a[0]), int(a[1]), int(a[2])),
+            "soak": lambda a: _child_soak(int(a[0]))}
 
 
 # --- The parent: runs the children, prints the table -------------------------------------
@@ -278,16 +306,33 @@ def _s(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def _soak(renders: int) -> None:
+    print(f"Soak: {renders} Sơn La re-renders on a pool of 2 workers; MB (current/peak); "
+          f"load {os.getloadavg()[0]:.2f}", flush=True)
+    row = _child("soak", renders)
+    print(f"{'renders':>7} {'s':>7} {'worker 1':>13} {'worker 2':>13} {'caller':>7}")
+    for mark in row["rows"]:
+        workers = [f"{now:.0f}/{peak:.0f}" for now, peak in zip(mark["rss"], mark["peak"])]
+        print(f"{mark['renders']:>7} {_s(mark['seconds']):>7} "
+              + " ".join(f"{w:>13}" for w in workers) + f" {mark['caller_rss']:>7.0f}")
+    print(f"load at the end: {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,3321")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true",
                         help="one repetition, 100 and 1.000 units: a smoke run")
+    parser.add_argument("--soak", type=int, metavar="N",
+                        help="only: N package re-renders on a 2-worker pool, memory on the way")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(CHILDREN[args.child[0]](args.child[1:])))
+        return
+    if args.soak:
+        _soak(args.soak)
         return
     repeat, sizes = args.repeat, [int(s) for s in args.sizes.split(",")]
     if args.quick:

@@ -52,7 +52,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
 from lxml import etree
 
 from docgen.errors import RenderError, TemplateError
-from docgen.render.environment import make_environment
+from docgen.render.environment import TextCache, make_environment, shared_environment
 from docgen.render.meta import DocumentMeta
 from docgen.render.packaging import deterministic_zip
 from docgen.render.rules import fit_rules
@@ -72,7 +72,8 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 #: A run text holding a tab or a line feed: only then is docxtpl's slow pass needed.
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n]")
 
-#: Entry date of every zip member (the earliest a zip can hold).
+#: How many template parts (body, headers, footers) keep their patched XML.
+_PATCHED_PARTS = 32
 
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
 _PARSER.set_element_class_lookup(element_class_lookup)
@@ -92,6 +93,13 @@ class _Template(DocxTemplate):
     document, node by node. Here the string is parsed strictly, as a whole document with
     python-docx's element classes, and that document replaces the old one.
     """
+
+    #: docxtpl's clean-up of a part's XML, by that XML's text (a pure function of it);
+    #: shared by every render and thread.
+    _patched = TextCache(_PATCHED_PARTS)
+
+    def patch_xml(self, src_xml):
+        return self._patched.get(src_xml, super().patch_xml)
 
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
         # docxtpl's own steps, with plain string replaces instead of a regex whose
@@ -170,13 +178,16 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta,
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _error(f"Mẫu {template.name} không phải tệp DOCX đọc được: {exc}",
                      template) from exc
-    environment = make_environment()
-    if undefined is not None:
+    if undefined is None:
+        environment = shared_environment()  # compiled parts kept, by their text
+    else:  # a check that records missing keys: its own environment, nothing kept
+        environment = make_environment()
         environment.undefined = _recording(undefined)
-    environment.globals["chart_image"] = functools.partial(_chart_image, doc, charts)
-    environment.filters.update(FILTERS)
+    # Per document, so in the context, never in the shared environment's globals.
+    values = {**context, "chart_image": functools.partial(_chart_image, doc, charts)}
+    environment.filters.update(FILTERS)  # the same functions every time: safe when shared
     try:
-        doc.render(dict(context), jinja_env=environment, autoescape=True)
+        doc.render(values, jinja_env=environment, autoescape=True)
     except jinja2.TemplateError as exc:
         raise _jinja_error(template, exc) from exc
     except (_InvalidXml, etree.XMLSyntaxError) as exc:

@@ -1,15 +1,16 @@
-"""The one Jinja environment factory that both renderers use, and its compiled templates.
+"""The Jinja environment the DOCX renderer fills templates with, and its compiled templates.
 
 ``StrictUndefined`` makes a misspelt context key fail loudly instead of printing an empty
-cell; autoescape keeps a unit named "Sở Văn hóa & Thể thao <mới>" intact in HTML and in the
+cell; autoescape keeps a unit named "Sở Văn hóa & Thể thao <mới>" intact in the
 WordprocessingML of a DOCX.
 
-Compiling a template costs more than rendering a short one (the DOCX body of a decision is
-a long XML string), so :func:`shared_environment` makes one environment per templates
-folder and keeps what it compiled: files through Jinja's own cache (which reloads a file
-whose modification time changed), strings (docxtpl's patched XML) by their text. Anything
-that differs per document (the chart store of a render) must not be put in the globals of a
-shared environment; the renderers reach it through a context variable instead.
+Compiling a template costs more than rendering a short one (the body of a decision is a
+long XML string: compiling the Sơn La package's parts took about half of its DOCX time), so
+:func:`shared_environment` is made once per process and keeps what it compiled, by the
+text of the source (docxtpl's patched XML of a template part): a changed template file
+gives another text, so it is compiled again, and the options are those of the one
+environment. Its globals are shared by every render and every thread: anything that
+differs per document (the chart pictures of a render) goes into the render's context.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -26,44 +27,62 @@ import jinja2
 STRING_CACHE_SIZE = 32
 
 
+class TextCache:
+    """What was made from a text (a compiled template, a patched XML), the `size` most
+    recently used kept; thread-safe (two threads missing at once both make it, one is kept)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, make: Callable[[str], Any]) -> Any:
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+                return found
+        made = make(text)
+        with self._lock:
+            self._items[text] = made
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return made
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def values(self) -> list[Any]:
+        with self._lock:
+            return list(self._items.values())
+
+
 class _Environment(jinja2.Environment):
     """An environment that also keeps the templates it compiled from strings."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._from_strings: OrderedDict[str, jinja2.Template] = OrderedDict()
-        self._from_strings_lock = threading.Lock()
+        self.from_strings = TextCache(STRING_CACHE_SIZE)
 
     def from_string(self, source: Any, globals: Any = None,  # noqa: A002 (Jinja's name)
                     template_class: Any = None) -> jinja2.Template:
         if globals or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        with self._from_strings_lock:
-            template = self._from_strings.get(source)
-            if template is not None:
-                self._from_strings.move_to_end(source)
-                return template
-        template = super().from_string(source)
-        with self._from_strings_lock:
-            self._from_strings[source] = template
-            while len(self._from_strings) > STRING_CACHE_SIZE:
-                self._from_strings.popitem(last=False)
-        return template
+        return self.from_strings.get(source, super().from_string)
 
 
-def make_environment(search_path: Path | None = None) -> jinja2.Environment:
-    """Return a fresh strict, autoescaping environment, loading files from `search_path`."""
-    loader = jinja2.FileSystemLoader(str(search_path)) if search_path else None
+def make_environment() -> jinja2.Environment:
+    """Return a fresh strict, autoescaping environment."""
     return _Environment(
-        loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
     )
 
 
-@functools.lru_cache(maxsize=16)
-def shared_environment(search_path: Path | None = None) -> jinja2.Environment:
-    """Return the environment of `search_path`, made once per process, with its compiled
-    templates cached. Its globals are shared by every render: set none per document."""
-    return make_environment(search_path)
+@functools.cache
+def shared_environment() -> jinja2.Environment:
+    """Return the environment made once per process, with its compiled templates kept
+    (thread-safe: compiling and looking up are behind a lock, rendering a compiled
+    template changes nothing in it). Set no globals per document."""
+    return make_environment()
