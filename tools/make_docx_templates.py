@@ -350,7 +350,9 @@ def setup_styles(doc) -> None:
         ("Ho ten ky", "Normal", 14, True, False, center, {"before": 84}),
         ("Noi nhan label", "Normal", 12, True, True, left,
          {"before_twips": 240 + round((14 - 12) * ASCENT * 20), "keep_next": True}),
-        ("Noi nhan", "Normal", 11, False, False, left, {}),
+        # A wrapped recipient starts under the recipient, not under the dash (hanging
+        # indent of "- " at 11 pt: 2.3 mm).
+        ("Noi nhan", "Normal", 11, False, False, left, {"hanging_mm": 2.3}),
         # Page number in the header; the DỰ THẢO box.
         ("So trang", "Normal", 14, False, False, center, {}),
         ("Du thao", "Normal", 13, True, False, center, {"box": True}),
@@ -389,6 +391,9 @@ def setup_styles(doc) -> None:
             fmt.alignment = align
         if "first_line" in extra:
             fmt.first_line_indent = Twips(twips(extra["first_line"]))
+        if "hanging_mm" in extra:
+            fmt.left_indent = Mm(extra["hanging_mm"])
+            fmt.first_line_indent = Mm(-extra["hanging_mm"])
         if "before" in extra:
             fmt.space_before = Pt(extra["before"])
         if "after" in extra:

@@ -82,7 +82,8 @@ def join_names(names: list[str]) -> str:
 #: never break across lines (matched case-insensitively).
 SET_PHRASES = (
     "Ủy ban nhân dân", "Hội đồng nhân dân", "Phó Chủ tịch", "Chủ tịch", "thành phố",
-    "Văn phòng", "Mặt trận Tổ quốc", "Quyết định số", "cải cách hành chính",
+    "Văn phòng", "Mặt trận Tổ quốc", "Quyết định số", "cải cách hành chính", "thị xã",
+    "thị trấn",
 )
 
 _NBSP = "\u00a0"

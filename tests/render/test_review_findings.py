@@ -95,3 +95,33 @@ def test_headings_have_outline_levels_and_become_pdf_bookmarks() -> None:
     outline = PdfReader(io.BytesIO(files["bao_cao.pdf"])).outline
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert any(t.startswith("I. TỔNG QUAN") for t in titles), titles
+
+
+def test_phu_luc_titles_keep_thi_xa_together() -> None:
+    """"THỊ / XÃ" (a kind of unit, like "thành phố") never ends a line of the title."""
+    dossier = load_dossier(SON_LA.parent / "thanh-hoa-2024.yaml")
+    (pdf,) = render_package(dossier, kinds=["phu_luc"], formats=["pdf"])
+    lines = [line.strip().replace(NBSP, " ") for line in pdf_pages(pdf.data)[0].splitlines()]
+    assert "THỊ XÃ, THÀNH PHỐ" in lines, lines[:8]
+    assert not [line for line in lines if re.search(r"\b(THỊ|thị)$", line)]
+
+
+def test_wrapped_recipients_hang_under_the_recipient(son_la: dict[str, bytes]) -> None:
+    """A Nơi nhận entry that wraps continues under its text, not under the dash."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(son_la["quyet_dinh.pdf"])) as pdf:
+        page = next(p for p in pdf.pages if "Nơi nhận" in (p.extract_text() or ""))
+        words = [w for w in page.extract_words() if w["x0"] < page.width / 2]
+    label = next(w for w in words if w["text"].startswith("Nơi"))
+    dashes = [w for w in words if w["text"] == "-" and w["top"] > label["top"]]
+    assert len(dashes) >= 8
+    dash_x = min(d["x0"] for d in dashes)
+    text_x = min(w["x0"] for w in words
+                 if any(abs(w["top"] - d["top"]) < 1 and w["x0"] > d["x1"] for d in dashes))
+    block = [w for w in words if dashes[0]["top"] - 1 <= w["top"] <= dashes[-1]["top"] + 1]
+    lines = {round(w["top"]): min(v["x0"] for v in block if abs(v["top"] - w["top"]) < 1)
+             for w in block}
+    wrapped = [x for x in lines.values() if x > dash_x + 1]
+    assert wrapped, "the fixture has recipients that wrap"
+    assert all(abs(x - text_x) < 1 for x in wrapped), (dash_x, text_x, wrapped)
