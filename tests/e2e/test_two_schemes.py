@@ -121,9 +121,9 @@ def test_check_prints_the_warnings_and_the_year_over_year_summary() -> None:
     # khối huyện: 1.095,01 / 13 = 84,23 this year; 2023's 12 totals (Hương Khê included)
     # add to 1.082,33 (/ 13 = 83,2562 -> 83,26): up 0,97
     assert ("  So với năm 2023: điểm trung bình 83,26 → 84,23 (tăng 0,97); 12 đơn vị so sánh "
-            "được: 9 tăng điểm, 3 giảm điểm; 4 tăng hạng, 4 giữ hạng, 4 giảm hạng"
+            "được: 09 tăng điểm, 03 giảm điểm; 04 tăng hạng, 04 giữ hạng, 04 giảm hạng"
             ) in done.stdout.splitlines()
-    assert "  Chưa có kết quả năm 2023 (1): Huyện Hương Khe" in done.stdout.splitlines()
+    assert "  Chưa có kết quả năm 2023 (01): Huyện Hương Khe" in done.stdout.splitlines()
 
 
 def test_import_of_one_sheet_gives_that_sheets_warnings_and_the_rename() -> None:

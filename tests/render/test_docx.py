@@ -243,8 +243,11 @@ def test_signature_block_and_recipients(outputs):
     assert [p.text for p in recipients] == example()["decision"]["recipients"]
     for p in recipients:
         assert looks(p) == (11, False, False)
-        assert not p.paragraph_format.left_indent and not p.style.paragraph_format.left_indent
-        assert not p.style.paragraph_format.first_line_indent
+        # the dash at the margin, a wrapped line under the recipient's text (hanging indent)
+        assert not p.paragraph_format.left_indent
+        hanging = p.style.paragraph_format
+        assert hanging.left_indent.mm == pytest.approx(2.3, abs=0.01)
+        assert hanging.first_line_indent == -hanging.left_indent
         assert p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT
     signer = [p.text for p in right.paragraphs]
     assert signer == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Thành Công"]
