@@ -35,6 +35,11 @@ def decision_date(decision: Decision) -> tuple[int | None, int | None, int | Non
     return parse_date(decision.date)
 
 
+#: Điều 3 of a draft whose dossier does not yet say who carries the decision out (an issued
+#: decision cannot lack them: see docgen.model.rules).
+MISSING_EXECUTORS = "[bổ sung mục “tổ chức thực hiện” của quyết định trong hồ sơ]"
+
+
 def is_final(dossier: Dossier) -> bool:
     """Return True when the decision has its number and its full date."""
     year, month, day = decision_date(dossier.decision)
@@ -144,7 +149,7 @@ def _decision(dossier: Dossier, reference: str) -> Context:
         "proposal": punctuated[-1] if closing else "",
         "articles": [{"label": f"Điều {i}.", "text": text}
                      for i, text in enumerate(decision.articles, start=1)],
-        "executors": decision.executors or "",
+        "executors": decision.executors or MISSING_EXECUTORS,
         "attachments_phrase": _attachments(decision.attachments_phrase),
         "signature": {"lines": signature_lines(decision.signer), "name": decision.signer.name},
         "recipients": recipients,

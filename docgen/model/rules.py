@@ -50,6 +50,7 @@ def check_rules(dossier: Dossier, source: str) -> list[Problem]:
             problems += _check_scheme(dossier.scheme_of(block), source,
                                       f"khối thứ {number} ({block.name}) › thang điểm")
     problems += _check_dates(dossier, source)
+    problems += _check_executors(dossier, source)
     problems += _check_previous(dossier, source)
     if problems:  # unit checks read the scheme; a broken scheme would only add noise
         return problems
@@ -75,6 +76,25 @@ def _check_previous(dossier: Dossier, source: str) -> list[Problem]:
     found = "cả hai" if previous.file is not None else "không có cái nào"
     return [Problem(source, "kỳ trước", "đúng một trong 'tệp' (tệp hồ sơ kỳ trước) và 'hồ sơ' "
                     "(số hồ sơ kỳ trước trong kho lưu trữ)", found)]
+
+
+def _check_executors(dossier: Dossier, source: str) -> list[Problem]:
+    """An issued decision that uses the template's Điều 3 names who carries it out: without
+    them the article would read "Điều 3.  chịu trách nhiệm thi hành …". A draft may still
+    lack them (it then shows what to fill in)."""
+    decision = dossier.decision
+    if decision.articles or decision.executors or decision.number is None:
+        return []
+    try:
+        _year, _month, day = parse_date(decision.date or "")
+    except ValueError:
+        return []  # reported by the date check, or undated: a draft
+    if day is None:
+        return []
+    return [Problem(source, "quyết định › tổ chức thực hiện",
+                    "những người chịu trách nhiệm thi hành Quyết định (Điều 3 của mẫu), ví dụ "
+                    "«Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Thủ trưởng các "
+                    "sở, ban, ngành»; hoặc ghi đủ các Điều ở «điều»", "không có")]
 
 
 def _check_dates(dossier: Dossier, source: str) -> list[Problem]:

@@ -120,6 +120,11 @@ def impossible_decision_date(d):
     d["quyết định"]["ngày"] = "2025-02-30"
 
 
+def issued_decision_without_executors(d):
+    d["quyết định"].update({"số": 15, "ngày": "2025-12-16"})
+    del d["quyết định"]["tổ chức thực hiện"]
+
+
 def unreadable_decision_date(d):
     d["quyết định"]["ngày"] = "tháng 12/2025"
 
@@ -188,6 +193,9 @@ BAD_INPUTS = [
                             "không quá số phiếu thu về (1000)", "nhận được 1001"]),
     (impossible_decision_date, ["quyết định › ngày", "ngày dạng YYYY-MM-DD",
                                 "nhận được '2025-02-30'"]),
+    (issued_decision_without_executors, [
+        "quyết định › tổ chức thực hiện", "những người chịu trách nhiệm thi hành Quyết định",
+        "hoặc ghi đủ các Điều ở «điều»", "nhận được không có"]),
     (unreadable_decision_date, ["quyết định › ngày", "ngày dạng YYYY-MM-DD",
                                 "nhận được 'tháng 12/2025'"]),
     (components_not_adding_to_max_total, ["thang điểm › thành phần",
@@ -344,3 +352,15 @@ def test_it_refuses_a_missing_file(tmp_path):
 def test_it_refuses_a_directory(tmp_path):
     message, _ = messages_of(tmp_path)
     assert message == f"{tmp_path}: tệp: cần một tệp; nhận được một thư mục"
+
+
+def test_a_draft_without_executors_shows_what_to_fill_in(tmp_path):
+    from docgen.compute.results import compute_round
+    from docgen.context.builder import MISSING_EXECUTORS, build_context
+
+    data = copy.deepcopy(SON_LA_DATA)  # a draft: no number, a month only
+    del data["quyết định"]["tổ chức thực hiện"]
+    dossier = load_dossier(write_yaml(tmp_path, data))
+    context = build_context(dossier, compute_round(dossier), draft=True)
+    assert context["decision"]["executors"] == MISSING_EXECUTORS
+    assert MISSING_EXECUTORS.startswith("[bổ sung mục “tổ chức thực hiện”")
