@@ -15,7 +15,7 @@ from decimal import Decimal
 from docgen.errors import Problem
 from docgen.formatting.numbers import format_plain
 from docgen.formatting.text import name_key
-from docgen.model.dossier import Block, Citation, Dossier, Scheme, Unit
+from docgen.model.dossier import Block, Citation, Decision, Dossier, Scheme, Unit
 
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})/(\d{4})$")
@@ -83,7 +83,7 @@ def _check_executors(dossier: Dossier, source: str) -> list[Problem]:
     them the article would read "Điều 3.  chịu trách nhiệm thi hành …". A draft may still
     lack them (it then shows what to fill in)."""
     decision = dossier.decision
-    if decision.articles or decision.executors or decision.number is None:
+    if not lacks_executors(decision) or decision.number is None:
         return []
     try:
         _year, _month, day = parse_date(decision.date or "")
@@ -91,10 +91,20 @@ def _check_executors(dossier: Dossier, source: str) -> list[Problem]:
         return []  # reported by the date check, or undated: a draft
     if day is None:
         return []
-    return [Problem(source, "quyết định › tổ chức thực hiện",
-                    "những người chịu trách nhiệm thi hành Quyết định (Điều 3 của mẫu), ví dụ "
-                    "«Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Thủ trưởng các "
-                    "sở, ban, ngành»; hoặc ghi đủ các Điều ở «điều»", "không có")]
+    return [executors_problem(source)]
+
+
+def lacks_executors(decision: Decision) -> bool:
+    """True when the decision takes the template's Điều 3 but names nobody in it."""
+    return not decision.articles and not decision.executors
+
+
+def executors_problem(source: str) -> Problem:
+    """What an issued decision lacking its executors is told (at load and before issuing)."""
+    return Problem(source, "quyết định › tổ chức thực hiện",
+                   "những người chịu trách nhiệm thi hành Quyết định (Điều 3 của mẫu), ví dụ "
+                   "«Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Thủ trưởng các "
+                   "sở, ban, ngành»; hoặc ghi đủ các Điều ở «điều»", "không có")
 
 
 def _check_dates(dossier: Dossier, source: str) -> list[Problem]:

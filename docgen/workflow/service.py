@@ -33,7 +33,7 @@ from docgen.model.dossier import Dossier as DossierModel
 from docgen.model.loader import check_previous, decode_text, load_data, parse_text
 from docgen.audit import audit_report
 from docgen.claims.statements import Finding
-from docgen.model.rules import parse_date
+from docgen.model.rules import executors_problem, lacks_executors, parse_date
 from docgen.pipeline import (
     RenderedDocument,
     compare_with_previous,
@@ -377,6 +377,8 @@ class Workflow(AccountsWorkflow, TemplatesWorkflow):
         previous = self.previous_round(user.agency, draft_model, f"hồ sơ số {dossier_id}",
                                        dossier_id)
         self._require_approved_comparison(user, dossier_id, previous)
+        if lacks_executors(draft_model.decision):  # before a number is taken from the register
+            raise InputError([executors_problem(f"hồ sơ số {dossier_id}")])
         number, issue_date = self.issue_number(draft_model, number, issue_date)
         dossier = self.archive.allocate_number(actor, dossier_id, allowed=["approved"],
                                                issue_date=issue_date, number=number,

@@ -153,6 +153,7 @@ decision:
     - {type: Quyết định, number: 1/QĐ-UBND, date: 2024-01-02, issuer: UBND tỉnh}
   signer: {title: CHỦ TỊCH, name: Nguyễn Văn A}
   recipients: [Bộ Nội vụ]
+  executors: Giám đốc Sở Nội vụ
   archive: VT
 scheme:
   bands:
@@ -189,6 +190,7 @@ quyết định:
     - {loại: Quyết định, số: 1/QĐ-UBND, ngày: 2024-01-02, cơ quan: UBND tỉnh}
   người ký: {chức vụ: CHỦ TỊCH, họ tên: Nguyễn Văn A}
   nơi nhận: [Bộ Nội vụ]
+  tổ chức thực hiện: Giám đốc Sở Nội vụ
   lưu: VT
 thang điểm:
   xếp loại:

@@ -131,3 +131,22 @@ def test_a_preview_renders_in_memory_and_archives_nothing(wf: Workflow,
     assert wf.documents(drafter, dossier.id)[0][2] == 0  # no version of any document
     with pytest.raises(Exception, match="không được phép xem trước"):
         wf.preview(staff["lanh_dao"], dossier.id)
+
+
+def test_a_decision_naming_nobody_in_its_article_3_is_refused_before_a_number_is_taken(
+        wf: Workflow, staff: dict[str, User]) -> None:
+    body = SON_LA_TEXT.decode("utf-8")
+    start = body.index("  tổ chức thực hiện:")
+    end = body.index("\n  kèm theo:", start)
+    dossier_id = approved(wf, staff, (body[:start] + body[end + 1:]).encode("utf-8"))
+    with pytest.raises(InputError) as refused:
+        wf.issue(staff["van_thu"], dossier_id, number=77, issue_date=date(2025, 12, 16))
+    assert str(refused.value) == (
+        f"hồ sơ số {dossier_id}: quyết định › tổ chức thực hiện: cần những người chịu trách "
+        "nhiệm thi hành Quyết định (Điều 3 của mẫu), ví dụ «Chánh Văn phòng Ủy ban nhân dân "
+        "tỉnh, Giám đốc Sở Nội vụ, Thủ trưởng các sở, ban, ngành»; hoặc ghi đủ các Điều ở "
+        "«điều»; nhận được không có")
+    dossier = wf.dossier(staff["luu_tru"], dossier_id)
+    assert (dossier.status, dossier.number) == ("approved", None)
+    # the number was not used: the next dossier may take it
+    assert wf.issue(staff["van_thu"], approved(wf, staff), number=77)[0].version.code_number == "77"
