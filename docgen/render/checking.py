@@ -78,13 +78,13 @@ def paragraphs(path: Path) -> list[str]:
 
 def _unknown_filters(tree: jinja2.nodes.Template, env: jinja2.Environment) -> list[str]:
     """Names of the filters `tree` uses that neither Jinja nor the DOCX renderer provides."""
-    from docgen.render.docx import FILTERS
-
+    known = _docgen_filters()
     return [node.name for node in tree.find_all(jinja2.nodes.Filter)
-            if node.name not in env.filters and node.name not in FILTERS]
+            if node.name not in env.filters and node.name not in known]
 
 
 def _docgen_filters() -> list[str]:
+    """The DOCX renderer's own filters (imported late: docxtpl loads only when checking)."""
     from docgen.render.docx import FILTERS
 
     return sorted(FILTERS)
