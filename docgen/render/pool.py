@@ -14,13 +14,16 @@ Decisions:
   (the HTTP service runs a thread pool and the archive's connections), which is unsafe;
   "spawn" would pay the imports again in every worker. Each worker then warms up (fonts,
   stylesheets, templates compiled) before its first document.
+* **A document's formats together.** The DOCX and the PDF of one document go to the same
+  worker, one after the other: the PDF is typeset from the DOCX just filled there instead
+  of filling the template (and drawing its charts) a second time on the other worker.
 * **One process, one queue slot.** Each worker is a one-process executor with at most one
   document in flight, fed from one queue shared by every caller: a free worker takes the
   next document, so two packages rendered at once share the workers instead of waiting
   for each other, and a long document does not hold back those queued behind it on the
-  other worker. Within a package the documents go longest first (the last time measured
-  for that kind and format), which keeps the package's wall time close to its longest
-  document.
+  other worker. Within a package the documents go longest first (the last times measured
+  for that kind and its formats), which keeps the package's wall time close to its
+  longest document.
 * **Charts drawn once for the pool.** A worker sends back the chart pictures it drew; the
   pool hands them to the other workers with their next document, so a chart is drawn once
   per data for the whole pool (same bytes: a picture depends on its data only).
@@ -90,15 +93,20 @@ def _ping() -> int:
     return os.getpid()
 
 
-def _render_in_worker(job: RenderJob, context: Mapping[str, Any], template_root: Path | None,
-                      pictures: dict) -> tuple[bytes, dict, float]:
-    """Render one document; return its bytes, the charts drawn for it and the time taken."""
+def _render_in_worker(jobs: tuple[RenderJob, ...], context: Mapping[str, Any],
+                      template_root: Path | None, pictures: dict
+                      ) -> tuple[list[bytes], dict, list[float]]:
+    """Render the formats of one document in order; return their bytes, the charts drawn
+    for them and the time each took."""
     from docgen.render import charts, render_document
 
     charts.seed(pictures)
-    start = time.perf_counter()
-    data = render_document(job.kind, job.format, context, job.meta, template_root)
-    return data, charts.take_saved(), time.perf_counter() - start
+    datas, seconds = [], []
+    for job in jobs:
+        start = time.perf_counter()
+        datas.append(render_document(job.kind, job.format, context, job.meta, template_root))
+        seconds.append(time.perf_counter() - start)
+    return datas, charts.take_saved(), seconds
 
 
 # --- In the calling process ------------------------------------------------------------
@@ -106,7 +114,9 @@ def _render_in_worker(job: RenderJob, context: Mapping[str, Any], template_root:
 
 @dataclass
 class _Task:
-    job: RenderJob
+    """The formats of one document, rendered by one worker in the order asked."""
+
+    jobs: tuple[RenderJob, ...]
     context: Mapping[str, Any]
     template_root: Path | None
     future: Future
@@ -163,7 +173,11 @@ class RenderPool:
         """
         # resolved here: the workers' environment is the forkserver's, from its start
         template_root = template_root or default_template_root()
-        tasks = [_Task(job, context, template_root, Future()) for job in jobs]
+        documents: dict[str, list[int]] = {}  # kind -> the indexes of its formats in jobs
+        for index, job in enumerate(jobs):
+            documents.setdefault(job.kind, []).append(index)
+        tasks = [_Task(tuple(jobs[i] for i in indexes), context, template_root, Future())
+                 for indexes in documents.values()]
         with self._lock:
             if self._closed:
                 raise RuntimeError("the render pool is closed")
@@ -171,10 +185,12 @@ class RenderPool:
             for task in tasks:
                 self._push(package, task)
             self._dispatch()
-        results, error = [], None
-        for task in tasks:
+        results: list[bytes] = [b""] * len(jobs)
+        error = None
+        for task, indexes in zip(tasks, documents.values(), strict=True):
             try:
-                results.append(task.future.result())
+                for index, data in zip(indexes, task.future.result(), strict=True):
+                    results[index] = data
             except BaseException as exc:  # noqa: BLE001 (re-raised below, once all are done)
                 error = error or exc
         if error is not None:
@@ -203,9 +219,9 @@ class RenderPool:
         return _Worker(ProcessPoolExecutor(1, mp_context=self._context, initializer=_warm_up))
 
     def _push(self, package: int, task: _Task) -> None:
-        job = task.job
-        estimate = self._estimates.get((job.kind, job.format),
-                                       _FIRST_GUESS.get(job.format, 1.0))
+        estimate = sum(self._estimates.get((job.kind, job.format),
+                                           _FIRST_GUESS.get(job.format, 1.0))
+                       for job in task.jobs)
         heapq.heappush(self._queue, (package, -estimate, next(self._order), task))
 
     def _dispatch(self) -> None:
@@ -220,7 +236,7 @@ class RenderPool:
             worker.busy = True
             task.attempts += 1
             try:
-                future = worker.executor.submit(_render_in_worker, task.job, task.context,
+                future = worker.executor.submit(_render_in_worker, task.jobs, task.context,
                                                 task.template_root, missing)
             except BrokenProcessPool:  # died while idle: replace it, try again
                 self._replace(worker)
@@ -243,16 +259,18 @@ class RenderPool:
                 if task.attempts < 2 and not self._closed:
                     self._push(-1, task)  # first in line on the new worker
                 else:
+                    names = ", ".join(f"{job.kind}.{job.format}" for job in task.jobs)
                     outcome = ("error", RenderError(
-                        f"Tiến trình dựng {task.job.kind}.{task.job.format} dừng đột ngột "
-                        f"hai lần; xem nhật ký của máy chủ (bộ nhớ, tín hiệu dừng)."))
+                        f"Tiến trình dựng {names} dừng đột ngột hai lần; xem nhật ký của "
+                        f"máy chủ (bộ nhớ, tín hiệu dừng)."))
             elif error is not None:
                 outcome = ("error", error)
             else:
-                data, pictures, seconds = done.result()
+                datas, pictures, seconds = done.result()
                 self._keep(worker, pictures)
-                self._estimates[(task.job.kind, task.job.format)] = seconds
-                outcome = ("result", data)
+                for job, taken in zip(task.jobs, seconds, strict=True):
+                    self._estimates[(job.kind, job.format)] = taken
+                outcome = ("result", datas)
             if not self._closed:
                 self._dispatch()
         if outcome is not None:

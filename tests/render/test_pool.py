@@ -97,3 +97,14 @@ def test_a_closed_pool_refuses_work(dossier) -> None:
     closed.close()
     with pytest.raises(RuntimeError, match="closed"):
         closed.render([RenderJob("quyet_dinh", "docx", None)], {})
+
+
+def test_a_documents_formats_render_on_one_worker(dossier) -> None:
+    """The PDF is typeset from the DOCX its worker just filled: the report's charts are
+    drawn by that worker alone (as PNG for the DOCX, as SVG for the PDF)."""
+    with RenderPool(2) as fresh:
+        documents = render_package(dossier, pool=fresh, kinds=["bao_cao"])
+        assert [d.filename for d in documents] == ["bao_cao.docx", "bao_cao.pdf"]
+        held = sorted(len(worker.pictures) for worker in fresh._workers)
+        assert held == [0, 4]
+        assert {(fmt, dpi) for _, fmt, dpi in fresh._pictures} == {("svg", 72), ("png", 200)}
