@@ -31,12 +31,14 @@ import re
 import threading
 import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
+from xml.etree import ElementTree
 
 import pydyf
 import weasyprint
@@ -164,19 +166,28 @@ def _patch_html_parser() -> None:
 _patch_html_parser()
 
 
-#: Per SVG picture being drawn: (pattern, width, height, …) -> the content stream of its
-#: tile and the opacity states that stream names.
-_TILES: weakref.WeakKeyDictionary[Any, dict[tuple, tuple[bytes, list]]] = (
-    weakref.WeakKeyDictionary())
+#: Tiles drawn lately: (picture's digest, pattern id, width, height, base URL, compressed)
+#: -> the content stream of the tile and the opacity states that stream names.
+_TILES: OrderedDict[tuple, tuple[bytes, list]] = OrderedDict()
+_TILES_KEPT = 32
+_TILES_LOCK = threading.Lock()
+#: The digest of each SVG picture being drawn (its parsed tree, serialized once).
+_PICTURES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+#: What a tile may hold to be replayed in another document: shapes only (no text, whose
+#: fonts belong to a document, no pictures or references).
+_TILE_TAGS = frozenset({"svg", "pattern", "g", "rect", "path", "circle", "ellipse", "line",
+                        "polyline", "polygon", "title", "desc"})
 
 
 class _TileOnce:
-    """Stands in for WeasyPrint's SVG ``Pattern`` so that a pattern tile is drawn once per
-    picture. WeasyPrint parses and draws a ``<pattern>`` again for every shape filled with
-    it: a ranking chart's dotted band (a tile of some 600 circles, 250 KB of SVG path)
-    used by 14 bars cost some 2 s per Báo cáo. The tile's content does not depend on the
-    shape (only the pattern's own placement does, which WeasyPrint sets outside it), so
-    later shapes get the content stream of the first: the same PDF bytes."""
+    """Stands in for WeasyPrint's SVG ``Pattern`` so that a pattern tile is drawn once.
+
+    WeasyPrint parses and draws a ``<pattern>`` again for every shape filled with it: a
+    ranking chart's dotted band (a tile of some 600 circles, 250 KB of SVG path) used by
+    14 bars cost some 2 s per Báo cáo. The tile's content does not depend on the shape
+    (only the pattern's own placement does, which WeasyPrint sets outside it), so later
+    shapes, and the same picture in a later document, get the content stream of the
+    first drawing, compressed once: the same PDF bytes."""
 
     original: Any = None  # WeasyPrint's Pattern class
 
@@ -185,27 +196,49 @@ class _TileOnce:
 
     def draw(self, stream: Any, width: float, height: float, base_url: str,
              context: Any) -> None:
-        tiles = _TILES.setdefault(self._svg, {})
-        key = (id(self._tree), width, height, base_url, id(context), stream.compress)
-        drawn = tiles.get(key)
-        if drawn is not None:
-            content, alphas = drawn
-            if stream.compress:  # compressed once, as pydyf compresses a stream
-                if not isinstance(content, _Deflated):
-                    content = _Deflated(_deflate(content))
-                    tiles[key] = (content, alphas)
-                stream.compress = False
-                stream.extra["Filter"] = "/FlateDecode"
-            stream.stream.append(bytes(content))
-            for name, alpha in alphas:
-                stream._resources["ExtGState"][name] = pydyf.Dictionary(alpha)
+        key = (self._digest(), self._tree.get("id"), width, height, base_url,
+               stream.compress)
+        with _TILES_LOCK:
+            drawn = _TILES.get(key)
+            if drawn is not None:
+                _TILES.move_to_end(key)
+        if drawn is None:
+            self.original(self._tree, self._svg).draw(stream, width, height, base_url,
+                                                      context)
+            self._keep(key, stream)
             return
-        self.original(self._tree, self._svg).draw(stream, width, height, base_url, context)
+        content, alphas = drawn
+        if stream.compress:  # compressed once, as pydyf compresses a stream
+            if not isinstance(content, _Deflated):
+                content = _Deflated(_deflate(content))
+                with _TILES_LOCK:
+                    _TILES[key] = (content, alphas)
+            stream.compress = False
+            stream.extra["Filter"] = "/FlateDecode"
+        stream.stream.append(bytes(content))
+        for name, alpha in alphas:
+            stream._resources["ExtGState"][name] = pydyf.Dictionary(alpha)
+
+    def _digest(self) -> str:
+        digest = _PICTURES.get(self._svg)
+        if digest is None:
+            tree = ElementTree.tostring(self._svg.tree._etree_node)
+            digest = _PICTURES[self._svg] = hashlib.sha256(tree).hexdigest()
+        return digest
+
+    def _keep(self, key: tuple, stream: Any) -> None:
+        """Keep the tile just drawn on `stream` if it can be replayed as it is."""
         resources = stream._resources
         alphas = [(name, dict(state)) for name, state in resources["ExtGState"].items()]
-        if (not any(resources.get(kind) for kind in ("XObject", "Pattern", "Shading"))
+        tags = {element.tag.rsplit("}", 1)[-1] for element in self._tree._etree_node.iter()}
+        if (tags <= _TILE_TAGS
+                and not any(resources.get(kind) for kind in ("XObject", "Pattern", "Shading"))
                 and all(set(state) <= {"ca", "CA"} for _, state in alphas)):
-            tiles[key] = (b"\n".join(pydyf._to_bytes(item) for item in stream.stream), alphas)
+            content = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+            with _TILES_LOCK:
+                _TILES[key] = (content, alphas)
+                while len(_TILES) > _TILES_KEPT:
+                    _TILES.popitem(last=False)
 
 
 class _Deflated(bytes):

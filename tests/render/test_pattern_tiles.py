@@ -1,10 +1,13 @@
-"""A pattern tile of an SVG picture is drawn once per picture (docgen.render.pdf)."""
+"""A pattern tile of an SVG picture is drawn once, and kept for the same picture in the
+next document (docgen.render.pdf)."""
 
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from datetime import datetime
 
+import pytest
 from pypdf import PdfReader
 
 from docgen.render import pdf
@@ -45,20 +48,38 @@ def _typeset() -> bytes:
     return pdf.typeset(html, {"docgen-image:chart.svg": _svg()}, META, tagged=True)
 
 
-def test_each_tile_is_drawn_once_per_picture(monkeypatch) -> None:
-    drawn = []
+@pytest.fixture
+def drawn(monkeypatch) -> list[str]:
+    """The ids of the tiles WeasyPrint draws itself, with nothing kept beforehand."""
+    ids: list[str] = []
     original = pdf._TileOnce.original
 
     class Counting(original):
         def draw(self, *args, **kwargs):
-            drawn.append(self.tree.get("id"))
+            ids.append(self.tree.get("id"))
             return super().draw(*args, **kwargs)
 
     monkeypatch.setattr(pdf._TileOnce, "original", Counting)
+    monkeypatch.setattr(pdf, "_TILES", OrderedDict())
+    return ids
+
+
+def test_each_tile_is_drawn_once_per_picture(drawn: list[str]) -> None:
     data = _typeset()
     assert sorted(drawn) == ["dots", "lines"]
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert "Biểu đồ 1" in page.extract_text()
+    assert _typeset() == data  # the same picture again: nothing drawn, the same bytes
+    assert sorted(drawn) == ["dots", "lines"]
+
+
+def test_a_tile_with_text_is_drawn_for_each_shape(drawn: list[str]) -> None:
+    text = f'<text style="font-family: {pdf.typeface().family!r}">x</text>'
+    svg = _svg().replace(b'stroke-width: 0.5"/>', b'stroke-width: 0.5"/>' + text.encode(), 1)
+    html = ('<html><head></head><body><img src="docgen-image:t.svg" alt="Biểu đồ" '
+            'style="width: 200pt; height: 120pt"></body></html>')
+    pdf.typeset(html, {"docgen-image:t.svg": svg}, META, tagged=True)
+    assert sorted(drawn) == ["dots"] * 4 + ["lines"]
 
 
 def test_the_bytes_are_those_of_weasyprints_own_drawing(monkeypatch) -> None:
