@@ -27,6 +27,8 @@ Decisions:
 * **Charts drawn once for the pool.** A worker sends back the chart pictures it drew; the
   pool hands them to the other workers with their next document, so a chart is drawn once
   per data for the whole pool (same bytes: a picture depends on its data only).
+* **Flat memory.** After each document a worker hands the heap it freed back to the
+  system (glibc's ``malloc_trim``), so a long-running worker's resident memory stays flat.
 * **A worker that dies** (killed, out of memory) is replaced and its document is rendered
   again once on the new worker; a second failure is a :class:`RenderError`. Errors raised
   by the renderers (a template error, a missing glyph) come back as they are.
@@ -38,6 +40,9 @@ module (``__mp_main__``): a script that starts a pool must guard its own work wi
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import heapq
 import itertools
 import multiprocessing
@@ -106,7 +111,28 @@ def _render_in_worker(jobs: tuple[RenderJob, ...], context: Mapping[str, Any],
         start = time.perf_counter()
         datas.append(render_document(job.kind, job.format, context, job.meta, template_root))
         seconds.append(time.perf_counter() - start)
+    _give_back_heap()
     return datas, charts.take_saved(), seconds
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None (another C library)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _give_back_heap() -> None:
+    """Return the heap freed by a document to the system (well under a millisecond).
+
+    A worker's Python objects do not grow from one package to the next, but glibc keeps
+    the pages that WeasyPrint's many small allocations leave scattered: without this the
+    resident memory of a worker rose by some 1 MB every 10 packages (4-5 MB per 100)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 # --- In the calling process ------------------------------------------------------------

@@ -4,6 +4,7 @@ renderers' own errors passed back, charts drawn once and shared between workers.
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import zipfile
 import signal
@@ -108,3 +109,10 @@ def test_a_documents_formats_render_on_one_worker(dossier) -> None:
         held = sorted(len(worker.pictures) for worker in fresh._workers)
         assert held == [0, 4]
         assert {(fmt, dpi) for _, fmt, dpi in fresh._pictures} == {("svg", 72), ("png", 200)}
+
+
+def test_a_worker_gives_the_freed_heap_back_where_glibc_can() -> None:
+    from docgen.render import pool as module
+
+    assert (module._malloc_trim() is not None) == (platform.libc_ver()[0] == "glibc")
+    assert module._give_back_heap() is None
