@@ -479,7 +479,7 @@ def _with_long_tables(html_text: str, tables: list[long_table.Table],
                             f'{probe:.3f}pt; break-inside: avoid"></div>')
             body.append(pieces[index + 1])
         document = lay_out("".join(body))
-        placed = _placed(document, len(parts))
+        placed = _placed(document)
         if len(parts) == len(tables):
             break
         probe_place = placed.get((len(parts), "probe"))
@@ -498,7 +498,9 @@ def _with_long_tables(html_text: str, tables: list[long_table.Table],
             place = placed.get((index, number))
             if place is None:
                 return None
-            page, x, y, *_ = place
+            page, x, y, _, _, bottom = place
+            if y + part.height * _PX > bottom + 0.5:  # split by WeasyPrint: not where cut
+                return None
             drawing.setdefault(page, []).append((x, y, part))
     fonts = _PangoFonts(font_config, face)
     for page, items in drawing.items():
@@ -518,7 +520,7 @@ def _spacers(index: int, parts: list[long_table.Part], keep_with_next: bool) -> 
     return "".join(out)
 
 
-def _placed(document: weasyprint.Document, probe: int
+def _placed(document: weasyprint.Document
             ) -> dict[tuple[int, int | str], tuple[int, float, float, float, float, float]]:
     """Where the spacer blocks stand: {(table, part number or "probe"): (page index, x,
     y, width, top and bottom of the page's content area)}, in CSS pixels."""
@@ -537,7 +539,6 @@ def _placed(document: weasyprint.Document, probe: int
                 key = (int(table), what if what == "probe" else int(what))
                 out[key] = (number, box.content_box_x(), box.content_box_y(), box.width,
                             top, bottom)
-    del probe
     return out
 
 
