@@ -215,3 +215,38 @@ def _advances(path: Path) -> tuple[dict[int, int], int]:
         metrics = font["hmtx"]
         return ({code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()},
                 font["head"].unitsPerEm)
+
+
+@dataclass(frozen=True)
+class FaceMetrics:
+    """What a text setter needs of one face: glyphs, advances and vertical metrics, in
+    font units. Long tables are set with them (:mod:`docgen.render.long_table`)."""
+
+    path: Path
+    #: {code point: glyph id}
+    glyphs: dict[int, int]
+    #: {code point: advance width}
+    advances: dict[int, int]
+    per_em: int
+    #: Ascent and descent (positive) of the ``hhea`` table, as Pango places a line.
+    ascent: int
+    descent: int
+
+
+def face_metrics(weight: str, style: str) -> FaceMetrics:
+    """The metrics of the PDF's face of `weight` ("normal"/"bold") and `style`
+    ("normal"/"italic")."""
+    return _face_metrics(typeface().paths()[_STYLES.index((weight, style))])
+
+
+@functools.cache
+def _face_metrics(path: Path) -> FaceMetrics:
+    with TTFont(str(path)) as font:
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"]
+        return FaceMetrics(
+            path=path,
+            glyphs={code: font.getGlyphID(glyph) for code, glyph in cmap.items()},
+            advances={code: metrics[glyph][0] for code, glyph in cmap.items()},
+            per_em=font["head"].unitsPerEm,
+            ascent=font["hhea"].ascent, descent=-font["hhea"].descent)
