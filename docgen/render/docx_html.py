@@ -23,6 +23,11 @@ as python-docx wrote them) and maps it to HTML elements and CSS classes:
 * **inline pictures** — the bytes of the picture part at the size of its extent; a
   picture the caller can supply as vector (the charts, see ``vector``) is used as SVG.
 
+A table of :data:`long_table.LONG_ROWS` body rows or more whose rows are plain is also
+handed over as a :class:`long_table.Table` (``Converted.long_tables``), read from the very
+HTML and classes written for it, so that the PDF renderer can set it directly; its HTML
+stays in place, between comments, for when it cannot.
+
 What it cannot convert (floating pictures and text boxes, automatic numbering, custom
 tab stops, …) it does not drop: :func:`convert` raises :class:`UnsupportedContent`
 naming each construct and the paragraph it sits in, in Vietnamese.

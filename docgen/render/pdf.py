@@ -1,6 +1,6 @@
 """PDF renderer: the rendered DOCX, converted to HTML, laid out by WeasyPrint, as bytes.
 
-This is the only module of docgen that imports WeasyPrint. It guarantees three things:
+This is the only module of docgen that imports WeasyPrint. It guarantees these things:
 
 * **One font.** Text is set in one typeface (:func:`docgen.formatting.glyphs.typeface`):
   the agency's Times New Roman when the fonts folder holds its four faces, else Liberation
@@ -11,6 +11,10 @@ This is the only module of docgen that imports WeasyPrint. It guarantees three t
 * **One source.** The DOCX template is filled first (:mod:`docgen.render.docx`) and the
   PDF is typeset from that DOCX (:mod:`docgen.render.docx_html`): the same paragraphs,
   styles, tables and sections in both files.
+* **Long tables set directly.** A table of hundreds of plain rows is cut into pages and
+  drawn by :mod:`docgen.render.long_table` into the pages WeasyPrint lays out around it
+  (:func:`_with_long_tables`), some 15 times faster than WeasyPrint's own table layout,
+  with the same pages and words.
 * **No outside resources.** WeasyPrint may only read the fonts folder and the document's
   own pictures, handed over from memory; the charts are drawn again as SVG by
   :mod:`docgen.render.charts` (labels as text in the bundled font) in place of the DOCX's
