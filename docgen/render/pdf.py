@@ -25,6 +25,8 @@ This is the only module of docgen that imports WeasyPrint. It guarantees these t
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import gc
 import hashlib
@@ -312,6 +314,30 @@ def _weasyprint_errors(what: str) -> Iterator[None]:
         raise RenderError(f"{what}: WeasyPrint báo lỗi: " + "; ".join(handler.messages))
 
 
+def _release_memory() -> None:
+    """Collect the garbage and hand the freed heap back to the system.
+
+    A long document passes through two large XML trees (python-docx's, then the
+    converter's), each freed before the next stage; glibc keeps freed memory for reuse,
+    and Python's own objects do not reuse libxml2's, so without the trim the next
+    stage's memory adds to it. 3.321-unit Phụ lục: peak 207 MB without, 177 MB with.
+    """
+    gc.collect()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None on another C library."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while WeasyPrint lays out and writes a document.
@@ -360,7 +386,7 @@ def render(template: Path, context: Mapping[str, Any], meta: DocumentMeta) -> by
     drawn: dict[str, Mapping[str, Any]] = {}
     data = docx.render(template, context, meta, charts=drawn)
     if len(data) > _COLLECT_DOCX_ABOVE:
-        gc.collect()  # the filled DOCX's object graph, before the conversion reuses its room
+        _release_memory()  # the filled DOCX's object graph, before the conversion
     return from_docx(data, drawn, meta, template.name)
 
 
@@ -379,7 +405,7 @@ def from_docx(data: bytes, drawn: Mapping[str, Mapping[str, Any]], meta: Documen
     # now; for a long document, collect it before layout, during which the collector is
     # paused (3.321 units: some 50 MB less and no slower).
     if len(converted.html) > _COLLECT_ABOVE:
-        gc.collect()
+        _release_memory()
     return typeset(converted.html, converted.resources, meta, name, tagged=bool(drawn),
                    long_tables=converted.long_tables)
 
