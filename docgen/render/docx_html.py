@@ -944,9 +944,10 @@ class _Converter:
                 return None
             cells = []
             for match in _CELL_HTML.finditer(row["cells"]):
+                # a <p> is white-space: pre-wrap (the base style sheet, _BASE_CSS)
                 paragraphs = [(None, match["text"])] if match["text"] is not None else [
-                    (self._p_classes.declarations(p["css"]), p["text"])
-                    for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])]
+                    (self._p_classes.declarations(p["css"]) + ["white-space: pre-wrap"],
+                     p["text"]) for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])]
                 if match["paragraphs"] is not None and "".join(
                         p[0] for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])) \
                         != match["paragraphs"]:

@@ -650,13 +650,17 @@ def _num(value: float) -> bytes:
 def _glyphs(text: str, metrics: Any, font: Any) -> str:
     """The TJ operand of `text` in WeasyPrint's PDF `font`: its glyph ids (registered
     with the font, so that its subset and ToUnicode map hold them), with the adjustments
-    that keep each glyph at the advance the line was set with."""
+    that keep each glyph at the advance the line was set with (kerned)."""
     out = ["<"]
-    for char in text:
+    glyphs = [metrics.glyphs[ord(char)] for char in text]
+    for index, char in enumerate(text):
         code = ord(char)
-        glyph = metrics.glyphs[code]
-        exact = metrics.advances[code] * 1000 / metrics.per_em
-        width = font.widths.setdefault(glyph, round(exact))
+        glyph = glyphs[index]
+        width = font.widths.setdefault(glyph, round(metrics.advances[code] * 1000
+                                                    / metrics.per_em))
+        kern = metrics.kerning.get((glyph, glyphs[index + 1]), 0) \
+            if index + 1 < len(glyphs) else 0
+        exact = (metrics.advances[code] + kern) * 1000 / metrics.per_em
         font.to_unicode.setdefault(glyph, char)
         out.append(f"{glyph:04x}")
         if abs(width - exact) > 0.5:
