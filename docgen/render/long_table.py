@@ -440,10 +440,12 @@ def _rule_width(above: list[_SetCell] | None, below: list[_SetCell] | None) -> f
 
 
 def paginate(table: Table, container: float, first_room: float, page_room: float,
-             setter: Setter | None = None) -> list[Part] | None:
+             setter: Setter | None = None, hold_last: bool = False) -> list[Part] | None:
     """Cut `table` into page parts: the first part in `first_room` points of height,
     each next one in `page_room`; the header rows head every part. `container` is the
-    width the table sits in (to centre it). None when the table cannot be set here."""
+    width the table sits in (to centre it). With `hold_last` the last row is a part of
+    its own, on the next page (so that what the table keeps with can follow it there, as
+    WeasyPrint moves a table's last row). None when the table cannot be set here."""
     setter = setter or Setter()
     if table.left is None:
         left = (container - table.width) / 2
@@ -471,7 +473,7 @@ def paginate(table: Table, container: float, first_room: float, page_room: float
             parts.append(Part(0, -1, 0.0, (), ()))
             continue
         last = first
-        while last + 1 < len(body):
+        while last + 1 < len(body) - (1 if hold_last else 0):
             following = body[last + 1]
             # the bottom rule of the part gives way to the rule between two rows
             height = (total - _rule_width(rows[-1], None) + _rule_width(rows[-1], following)
