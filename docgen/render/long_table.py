@@ -303,12 +303,16 @@ class Setter:
 #: Punctuation that the line breaking rules (UAX #14) bind to the letters and digits
 #: around it: no line may break next to it inside a word.
 _BOUND = frozenset(".,:;'\"()[]&<>%#*+=@_")
+#: A hyphen, an en dash, a slash: a line may break after them, not before them.
+_BREAK_AFTER = frozenset("-–/")
 
 
 def _breaks_inside(word: str) -> bool:
     """Whether Pango may break a line inside `word` (after a hyphen, a dash, a slash…);
-    such a word is set here only where it fits whole on its line."""
-    return not all(char.isalnum() or char in _BOUND for char in word)
+    such a word is set here only where it fits whole on its line. A break after its
+    last character is the one at the space after it: "-" alone, "Hà-" have none inside."""
+    inner = word[:-1] if word[-1:] in _BREAK_AFTER else word
+    return not all(char.isalnum() or char in _BOUND for char in inner)
 
 
 def _shaped(char: str) -> bool:

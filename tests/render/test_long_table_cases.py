@@ -36,6 +36,8 @@ ODD = ["Xã A & B", "Xã <Mới>", 'Xã "Đồng" Tâm', "Xã Ea H'leo", "Phư�
 KERNED = ["Xã Tường Văn Tân Ya Tà Văn", "Xã Tân Tòng Tường Yên Vĩnh",
           "Xã Vạn Tường Yên Tuyên Yết", "Xã Văn Văn Vạn Tân Vạn Tây",
           "Xã Tây Tuyên Văn Tường Tây"]
+#: Names whose " - " falls at the end of the name column's first line.
+DASHED = ["Sở Sông Lầm Mường Tà Nậm - Lạnh Tà Hà- 0", "Sở Tà Mường Tà Hộ Khương - Khương Mã"]
 NAME_COLUMN = 148.25
 
 
@@ -48,7 +50,7 @@ def _with(special: list[str], count: int, seed: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def odd() -> Rendered:
-    return both(dossier(_with(ODD + KERNED, 170, 1)))
+    return both(dossier(_with(ODD + KERNED + DASHED, 170, 1)))
 
 
 def test_odd_and_kerned_names_are_set_where_weasyprint_sets_them(odd) -> None:
@@ -58,7 +60,10 @@ def test_odd_and_kerned_names_are_set_where_weasyprint_sets_them(odd) -> None:
     for name in ODD[:6]:
         assert f" {name} " in f" {text} "
     lines = [line for page in words(odd.direct) for line in page]
-    assert sum(w["text"] == "Khương" for w in lines) == 3
+    assert sum(w["text"] == "Khương" for w in lines) == 3 + 2
+    paragraph = long_table.Paragraph(DASHED[1], ("normal", "normal"), 12.0, 13.79, "left",
+                                     (0.0, 0.0, 0.0, 0.0))
+    assert long_table.Setter().wrap(paragraph, NAME_COLUMN)[1][0].startswith("- ")
 
 
 def test_the_kerned_names_would_not_fit_unkerned() -> None:
@@ -87,7 +92,7 @@ def test_a_font_folder_of_liberation_faces_gives_the_same_pdf(
     monkeypatch.setitem(resources._overrides, "fonts", tmp_path)
     assert glyphs.typeface().folder == tmp_path
     assert glyphs.face_metrics("bold", "normal").path == tmp_path / glyphs.FACES[1][0]
-    assert phu_luc(dossier(_with(ODD + KERNED, 170, 1))) == odd.direct
+    assert phu_luc(dossier(_with(ODD + KERNED + DASHED, 170, 1))) == odd.direct
 
 
 def test_the_pdf_opens_and_its_text_extracts(odd, tmp_path: Path) -> None:
@@ -130,8 +135,8 @@ def test_the_same_bytes_in_another_process(odd) -> None:
     support = Path(__file__).resolve().parents[1] / "support"
     script = ("import hashlib, sys; sys.path.insert(0, sys.argv[1]); "
               "from long_tables import dossier, names, phu_luc; "
-              "from test_long_table_cases import ODD, KERNED, _with; "
-              "print(hashlib.sha256(phu_luc(dossier(_with(ODD + KERNED, 170, 1))))"
+              "from test_long_table_cases import ODD, KERNED, DASHED, _with; "
+              "print(hashlib.sha256(phu_luc(dossier(_with(ODD + KERNED + DASHED, 170, 1))))"
               ".hexdigest())")
     done = subprocess.run([sys.executable, "-c", script, str(support)], capture_output=True,
                           text=True, check=True, cwd=Path(__file__).parent)
@@ -162,6 +167,15 @@ def test_a_word_pango_may_break_is_set_only_where_it_fits_its_line(joint: str) -
     assert long_table.paginate(_table(f"Xã Mường{joint}La 5", 200.0), 200.0, 300.0, 600.0)
     straddling = f"Xã Chiềng Khương Nậm Lạnh Phiêng{joint}Pằn"  # the line ends in it
     assert long_table.paginate(_table(straddling, 200.0), 200.0, 300.0, 600.0) is None
+
+
+def test_a_lone_dash_and_a_final_hyphen_break_only_at_their_spaces() -> None:
+    """"Sở Lao động - Thương binh": Pango breaks at the spaces around the dash."""
+    parts = long_table.paginate(_table("Xã Chiềng Khương Nậm Lạnh Phiêng Tà - Hà- Mường",
+                                       210.0), 210.0, 300.0, 600.0)
+    assert parts is not None
+    assert [line.text for line in parts[0].lines[:2]] == [
+        "Xã Chiềng Khương Nậm Lạnh Phiêng Tà", "- Hà- Mường"]
 
 
 @pytest.fixture(scope="module")
