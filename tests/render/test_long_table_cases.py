@@ -266,6 +266,19 @@ def test_a_shaded_header_cell_leaves_the_table_to_weasyprint(tmp_path: Path) -> 
     assert "background" in converted.html
 
 
+def test_rows_all_kept_with_the_next_still_break_across_pages(tmp_path: Path) -> None:
+    """Keep with next on the units' row (every row): WeasyPrint breaks the rows where it
+    must, as Word does, instead of failing an assertion across row groups."""
+    root, document, path = _copied(tmp_path)
+    for properties in document.tables[0]._tbl.findall(qn("w:tr"))[2].iter(qn("w:pPr")):
+        properties.append(properties.makeelement(qn("w:keepNext"), {}))
+    document.save(str(path))
+    pages = words(phu_luc(dossier(names(75, 8)), root=root))
+    assert len(pages) >= 3
+    numbers = [w["text"] for page in pages for w in page if w["x0"] < 110]
+    assert [str(n) for n in range(1, 76)] == [n for n in numbers if n.isdigit()][-75:]
+
+
 def _tag_row(like, text: str):
     row = copy.deepcopy(like)
     for node in row.iter(qn("w:t")):
