@@ -5,7 +5,7 @@ Pango: some 2 ms per row, so a 3.321-unit Phụ lục spends most of its 20 s th
 rows of such a table are plain: one paragraph of one style per cell, no merged cells.
 This module sets exactly that kind of table itself, from the CSS that
 :mod:`docgen.render.docx_html` writes for the DOCX table (so the DOCX template stays the
-one source of the layout): it wraps each cell's words with the face's advance widths,
+one source of the layout): it wraps each cell's words with the face's kerned advances,
 stacks the rows with their collapsed borders, cuts them into pages with the header rows
 repeated on each page, and returns for each page the rules and the lines of text to
 draw. :mod:`docgen.render.pdf` reserves each page's part in WeasyPrint's layout of the
