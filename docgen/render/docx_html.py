@@ -916,13 +916,20 @@ class _Converter:
                 break
         last_row = len(rows) - 1
         row_html: list[str] = []
+        grouped = 0  # body rows in the current <tbody>
         for index, (row, cells) in enumerate(zip(rows, layout, strict=True)):
             if index == 0:
                 out.append("<thead>" if header_rows else "<tbody>")
             if index == header_rows and header_rows:
                 out.append("</thead><tbody>")
-            elif index > header_rows and (index - header_rows) % _ROW_GROUP == 0:
-                out.append("</tbody><tbody>")  # WeasyPrint lays out short groups faster
+            elif grouped >= _ROW_GROUP and not any(self._keeps_with_next(cell["tc"])
+                                                   for cell in layout[index - 1]):
+                # WeasyPrint lays out short groups faster; a group never starts after a
+                # row kept with the next (across groups, a page of kept rows makes
+                # WeasyPrint 70 fail an assertion instead of breaking them)
+                out.append("</tbody><tbody>")
+                grouped = 0
+            grouped += index >= header_rows
             row_html.append(self._row(row, cells, index == last_row, borders, margins,
                                       ncols, last_row))
             out.append(row_html[-1])
@@ -949,9 +956,10 @@ class _Converter:
                 return None
             cells = []
             for match in _CELL_HTML.finditer(row["cells"]):
+                # a <p> is white-space: pre-wrap (the base style sheet, _BASE_CSS)
                 paragraphs = [(None, match["text"])] if match["text"] is not None else [
-                    (self._p_classes.declarations(p["css"]), p["text"])
-                    for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])]
+                    (self._p_classes.declarations(p["css"]) + ["white-space: pre-wrap"],
+                     p["text"]) for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])]
                 if match["paragraphs"] is not None and "".join(
                         p[0] for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])) \
                         != match["paragraphs"]:

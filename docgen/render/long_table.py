@@ -5,7 +5,7 @@ Pango: some 2 ms per row, so a 3.321-unit Phụ lục spends most of its 20 s th
 rows of such a table are plain: one paragraph of one style per cell, no merged cells.
 This module sets exactly that kind of table itself, from the CSS that
 :mod:`docgen.render.docx_html` writes for the DOCX table (so the DOCX template stays the
-one source of the layout): it wraps each cell's words with the face's advance widths,
+one source of the layout): it wraps each cell's words with the face's kerned advances,
 stacks the rows with their collapsed borders, cuts them into pages with the header rows
 repeated on each page, and returns for each page the rules and the lines of text to
 draw. :mod:`docgen.render.pdf` reserves each page's part in WeasyPrint's layout of the
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import html
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -44,6 +45,9 @@ class Paragraph:
     align: str
     #: top, right, bottom, left
     margin: tuple[float, float, float, float]
+    #: white-space: pre-wrap: the space at which a line breaks stays at its end and
+    #: counts in its alignment (WeasyPrint keeps it, as CSS lets it hang)
+    hanging: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,13 +150,15 @@ def _border(value: str) -> float:
 
 
 _TEXT_KEYS = {"text-align", "font-size", "font-weight", "font-style", "line-height",
-              "margin", "text-indent", "min-height", "orphans", "widows", "break-after"}
+              "margin", "text-indent", "min-height", "orphans", "widows", "break-after",
+              "white-space"}
 _CELL_KEYS = {"vertical-align", "padding", "border-top", "border-right", "border-bottom",
               "border-left", "break-inside"}
 
 
 def _paragraph_style(style: dict[str, str]) -> tuple:
-    """(face, size, line height, alignment, margin) of a paragraph's declarations."""
+    """(face, size, line height, alignment, margin, hanging) of a paragraph's
+    declarations."""
     if style.get("text-indent", "0pt") != "0pt":
         raise _Unsupported("text-indent")
     size = _points(style["font-size"])
@@ -165,7 +171,11 @@ def _paragraph_style(style: dict[str, str]) -> tuple:
     face = (style.get("font-weight", "normal"), style.get("font-style", "normal"))
     if face[0] not in ("normal", "bold") or face[1] not in ("normal", "italic"):
         raise _Unsupported(str(face))
-    return face, size, line_height, align, _box(style.get("margin", "0pt 0pt 0pt 0pt"))
+    white_space = style.get("white-space", "normal")
+    if white_space not in ("normal", "pre-wrap"):
+        raise _Unsupported(white_space)
+    return (face, size, line_height, align, _box(style.get("margin", "0pt 0pt 0pt 0pt")),
+            white_space == "pre-wrap")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -208,12 +218,10 @@ def cell(cell_css: list[str], paragraphs: list[tuple[list[str] | None, str]],
         return None
     padding, borders, valign, styles = shape
     setting = []
-    for (_, text), (face, size, line_height, align, margin) in zip(paragraphs, styles,
-                                                                    strict=True):
+    for (_, text), style in zip(paragraphs, styles, strict=True):
         if "<" in text or "\n" in text:
             return None
-        setting.append(Paragraph(html.unescape(text) if "&" in text else text, face, size,
-                                 line_height, align, margin))
+        setting.append(Paragraph(html.unescape(text) if "&" in text else text, *style))
     return Cell(tuple(setting), padding, borders, valign, span)
 
 
@@ -235,42 +243,84 @@ class Setter:
         return found
 
     def units(self, face: Face, word: str) -> int:
-        """The advance of `word` in font units; raises _Unsupported for a glyph the face
-        lacks."""
+        """The advance of `word` in font units, kerned as HarfBuzz kerns it; raises
+        _Unsupported for a glyph the face lacks or a character drawn otherwise."""
         key = (face, word)
         found = self._widths.get(key)
         if found is None:
-            advances = self.face(face).advances
+            metrics = self.face(face)
+            if any(_shaped(char) for char in word):
+                raise _Unsupported("shaping")
             try:
-                found = sum(advances[ord(char)] for char in word)
+                found = sum(metrics.advances[ord(char)] for char in word) + sum(
+                    self.kern(face, a, b) for a, b in zip(word, word[1:]))
             except KeyError as exc:
                 raise _Unsupported("glyph") from exc
             self._widths[key] = found
         return found
 
+    def kern(self, face: Face, first: str, second: str) -> int:
+        """The change of `first`'s advance, in font units, when `second` follows it."""
+        metrics = self.face(face)
+        glyphs = metrics.glyphs
+        return metrics.kerning.get((glyphs[ord(first)], glyphs[ord(second)]), 0)
+
     def wrap(self, paragraph: Paragraph, width: float) -> list[tuple[str, float]]:
-        """The lines of `paragraph` within `width`, each with its width; greedy at
-        spaces, as Pango breaks a line of words."""
+        """The lines of `paragraph` within `width`, each with its width as aligned;
+        greedy at spaces, as Pango breaks a line of words. A word ends with its kerning
+        against the space after it (still on its line when the line breaks there), and
+        a space with its kerning against the next word; a hanging paragraph's line
+        keeps the space it breaks at."""
         words = paragraph.text.split(" ")
         if "" in words and paragraph.text:
             raise _Unsupported("spaces")
-        per_em = self.face(paragraph.face).per_em
-        scale = paragraph.size / per_em
-        space = self.units(paragraph.face, " ") * scale
+        face = paragraph.face
+        scale = paragraph.size / self.face(face).per_em
+        space = self.units(face, " ")
         lines: list[tuple[str, float]] = []
         current: list[str] = []
         current_width = 0.0
-        for word in words:
-            word_width = self.units(paragraph.face, word) * scale
+        for number, word in enumerate(words):
+            units = self.units(face, word)
+            if word and number + 1 < len(words):
+                units += self.kern(face, word[-1], " ")
+            word_width = units * scale
             if word_width > width + 1e-6:
                 raise _Unsupported("word")
-            if current and current_width + space + word_width > width + 1e-6:
-                lines.append((" ".join(current), current_width))
+            gap = (space + (self.kern(face, " ", word[0]) if word else 0)) * scale
+            if current and current_width + gap + word_width > width + 1e-6:
+                if _breaks_inside(word):  # Pango might break within it: not set here
+                    raise _Unsupported("break")
+                lines.append((" ".join(current), current_width
+                              + (space * scale if paragraph.hanging else 0.0)))
                 current, current_width = [], 0.0
-            current_width += (space if current else 0.0) + word_width
+            current_width += (gap if current else 0.0) + word_width
             current.append(word)
         lines.append((" ".join(current), current_width))
         return lines
+
+
+#: Punctuation that the line breaking rules (UAX #14) bind to the letters and digits
+#: around it: no line may break next to it inside a word.
+_BOUND = frozenset(".,:;'\"()[]&<>%#*+=@_")
+#: A hyphen, an en dash, a slash: a line may break after them, not before them.
+_BREAK_AFTER = frozenset("-–/")
+
+
+def _breaks_inside(word: str) -> bool:
+    """Whether Pango may break a line inside `word` (after a hyphen, a dash, a slash…);
+    such a word is set here only where it fits whole on its line. A break after its
+    last character is the one at the space after it: "-" alone, "Hà-" have none inside."""
+    inner = word[:-1] if word[-1:] in _BREAK_AFTER else word
+    return not all(char.isalnum() or char in _BOUND for char in inner)
+
+
+def _shaped(char: str) -> bool:
+    """Whether Pango draws `char` otherwise than at its advance, in order: a combining
+    mark (placed on its base letter), a format character (a soft hyphen, a zero-width
+    space: not drawn), a right-to-left letter (the word is reversed)."""
+    return unicodedata.category(char)[0] in "MC" or \
+        unicodedata.bidirectional(char) in ("R", "AL", "AN")
 
 
 @dataclass
@@ -337,8 +387,10 @@ def _draw_row(setter: Setter, cells: list[_SetCell], top: float, height: float,
                 + metrics.ascent * paragraph.size / metrics.per_em
             room = inner - m_left - m_right
             for text, width in wrapped:
-                offset = {"left": 0.0, "center": (room - width) / 2,
-                          "right": room - width}[paragraph.align]
+                # as WeasyPrint aligns: a line as wide as its room or wider stays left
+                offset = 0.0 if width >= room else {
+                    "left": 0.0, "center": (room - width) / 2,
+                    "right": room - width}[paragraph.align]
                 lines.append(Line(x_left + m_left + offset, y + baseline, paragraph.face,
                                   paragraph.size, text))
                 y += paragraph.line_height
@@ -392,12 +444,18 @@ def _rule_width(above: list[_SetCell] | None, below: list[_SetCell] | None) -> f
 
 
 def paginate(table: Table, container: float, first_room: float, page_room: float,
-             setter: Setter | None = None) -> list[Part] | None:
+             setter: Setter | None = None, hold_last: bool = False) -> list[Part] | None:
     """Cut `table` into page parts: the first part in `first_room` points of height,
     each next one in `page_room`; the header rows head every part. `container` is the
-    width the table sits in (to centre it). None when the table cannot be set here."""
+    width the table sits in (to centre it). With `hold_last` the last row is a part of
+    its own, on the next page (so that what the table keeps with can follow it there, as
+    WeasyPrint moves a table's last row). None when the table cannot be set here."""
     setter = setter or Setter()
-    left = table.left if table.left is not None else (container - table.width) / 2
+    if table.left is None:
+        left = (container - table.width) / 2
+    else:  # WeasyPrint's grid starts half the collapsed left border after the offset
+        left = table.left + max((row[0].borders[3] for row in table.header + table.body
+                                 if row), default=0.0) / 2
     try:
         header = [_set_row(setter, row, table.columns, left) for row in table.header]
         body = [_set_row(setter, row, table.columns, left) for row in table.body]
@@ -419,7 +477,7 @@ def paginate(table: Table, container: float, first_room: float, page_room: float
             parts.append(Part(0, -1, 0.0, (), ()))
             continue
         last = first
-        while last + 1 < len(body):
+        while last + 1 < len(body) - (1 if hold_last else 0):
             following = body[last + 1]
             # the bottom rule of the part gives way to the rule between two rows
             height = (total - _rule_width(rows[-1], None) + _rule_width(rows[-1], following)

@@ -495,6 +495,8 @@ def _with_long_tables(html_text: str, tables: list[long_table.Table],
         pieces.append(before)
     pieces.append(rest)
     parts: list[list[long_table.Part]] = []
+    rooms: list[tuple[float, float, float]] = []  # each table's width, first and page room
+    held: set[int] = set()
     setter = long_table.Setter()
     while True:
         body = [pieces[0]]
@@ -511,14 +513,24 @@ def _with_long_tables(html_text: str, tables: list[long_table.Table],
         document = lay_out("".join(body))
         placed = _placed(document)
         if len(parts) == len(tables):
-            break
+            apart = _kept_apart(document, tables, parts, placed, held)
+            if apart is None:
+                break
+            # What the table keeps with went to the next page alone: its last row goes
+            # there too, and the tables after it are cut again.
+            held.add(apart)
+            cut = long_table.paginate(tables[apart], *rooms[apart], setter, hold_last=True)
+            if cut is None:
+                return None
+            parts[apart:] = [cut]
+            del rooms[apart + 1:]
+            continue
         probe_place = placed.get((len(parts), "probe"))
         if probe_place is None:
             return None
         page, x, y, width, room_top, room_bottom = probe_place
-        cut = long_table.paginate(tables[len(parts)], width / _PX,
-                                  (room_bottom - y) / _PX, (room_bottom - room_top) / _PX,
-                                  setter)
+        rooms.append((width / _PX, (room_bottom - y) / _PX, (room_bottom - room_top) / _PX))
+        cut = long_table.paginate(tables[len(parts)], *rooms[-1], setter)
         if cut is None:
             return None
         parts.append(cut)
@@ -548,6 +560,34 @@ def _spacers(index: int, parts: list[long_table.Part], keep_with_next: bool) -> 
             style += "; break-after: avoid"
         out.append(f'<div id="{_SPACER}{index}-{number}" style="{style}"></div>')
     return "".join(out)
+
+
+def _kept_apart(document: weasyprint.Document, tables: list[long_table.Table],
+                parts: list[list[long_table.Part]], placed: dict, held: set[int]
+                ) -> int | None:
+    """The first table (not in `held`) that keeps with what follows it, whose last part
+    of several rows ends its page while the document goes on: WeasyPrint would have
+    moved the table's last row to the next page, with what follows."""
+    for index, (table, table_parts) in enumerate(zip(tables, parts, strict=True)):
+        if not table.keep_with_next or index in held or not table_parts or \
+                table_parts[-1].last == table_parts[-1].first:
+            continue
+        place = placed.get((index, len(table_parts) - 1))
+        if place is None or place[0] + 1 >= len(document.pages):
+            continue
+        if _ends_its_page(document.pages[place[0]],
+                          f"{_SPACER}{index}-{len(table_parts) - 1}"):
+            return index
+    return None
+
+
+def _ends_its_page(page: Any, ident: str) -> bool:
+    """Whether the block of id `ident` is the last box of its page's content."""
+    boxes = [box for child in page._page_box.children
+             if getattr(child, "element_tag", None) == "html" for box in child.descendants()]
+    last = boxes[-1] if boxes else None
+    element = getattr(last, "element", None)
+    return element is not None and last.element_tag == "div" and element.get("id") == ident
 
 
 def _placed(document: weasyprint.Document
@@ -680,13 +720,17 @@ def _num(value: float) -> bytes:
 def _glyphs(text: str, metrics: Any, font: Any) -> str:
     """The TJ operand of `text` in WeasyPrint's PDF `font`: its glyph ids (registered
     with the font, so that its subset and ToUnicode map hold them), with the adjustments
-    that keep each glyph at the advance the line was set with."""
+    that keep each glyph at the advance the line was set with (kerned)."""
     out = ["<"]
-    for char in text:
+    glyphs = [metrics.glyphs[ord(char)] for char in text]
+    for index, char in enumerate(text):
         code = ord(char)
-        glyph = metrics.glyphs[code]
-        exact = metrics.advances[code] * 1000 / metrics.per_em
-        width = font.widths.setdefault(glyph, round(exact))
+        glyph = glyphs[index]
+        width = font.widths.setdefault(glyph, round(metrics.advances[code] * 1000
+                                                    / metrics.per_em))
+        kern = metrics.kerning.get((glyph, glyphs[index + 1]), 0) \
+            if index + 1 < len(glyphs) else 0
+        exact = (metrics.advances[code] + kern) * 1000 / metrics.per_em
         font.to_unicode.setdefault(glyph, char)
         out.append(f"{glyph:04x}")
         if abs(width - exact) > 0.5:
