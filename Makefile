@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml tools/system-packages.sh
 demo: $(STAMP)
 	$(BIN)/docgen demo
 
+# Two worker processes, a test file's tests on one of them (its module fixtures built once).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Build the wheel, install it in a fresh venv in an empty folder, render there.
 check-package: $(STAMP)

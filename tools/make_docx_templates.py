@@ -655,12 +655,6 @@ def narrative(doc, key: str) -> None:
     para(doc, "Body", f"{{{{p {key}|paragraphs }}}}")
 
 
-#: A change against last year, after a figure: ", giảm 5,22 điểm so với năm 2022" or
-#: ", bằng năm 2022"; {d}, {a}, {u}, {when}: direction, amount, unit word, condition.
-CHANGE = ("{{% if {when} %}}{{% if {d} == 'same' %}}, bằng năm {{{{ cmp.previous_year }}}}"
-          "{{% else %}}, {{% if {d} == 'up' %}}tăng{{% else %}}giảm{{% endif %}} "
-          "{{{{ {a} }}}} {u} so với năm {{{{ cmp.previous_year }}}}{{% endif %}}{{% endif %}}")
-
 #: The sections of the Báo cáo the dossier may leave empty (context ``report.sections``).
 OPTIONAL_SECTIONS = ("implementation", "assessment", "direction")
 
@@ -679,9 +673,8 @@ def section(doc, key: str, title: str) -> None:
 
 def chart(doc, key: str) -> None:
     """A chart of the context (a PNG drawn at render time) and its numbered caption."""
-    para(doc, "Bieu do", f"{{%p set c = {key} %}}")
-    para(doc, "Bieu do", "{{ chart_image(c) }}")
-    para(doc, "Chu thich bieu do", "Biểu đồ {{ c.number }}. {{ c.caption }}")
+    para(doc, "Bieu do", f"{{{{ chart_image({key}) }}}}")
+    para(doc, "Chu thich bieu do", f"Biểu đồ {{{{ {key}.number }}}}. {{{{ {key}.caption }}}}")
 
 
 def draft_mark(doc) -> None:
@@ -818,75 +811,45 @@ def build_bao_cao():
     narrative(doc, "report.results_intro")
     para(doc, "Body", "Kết quả Chỉ số CCHC của {{ subject }} năm {{ year }} được xếp hạng, "
          "xếp loại như sau:")
+    # The clauses on last year's figures (", giảm 5,22 điểm so với năm 2022", "; trong đó
+    # …") come ready from the context (docgen.context.analytics), one placeholder each.
     para(doc, "Body", "{%p for b in blocks %}")
-    para(doc, "Body", "{%p set cmp = b.comparison %}")
     para(doc, "Heading khoan", "{{ b.number }}. Đối với {{ b.name }}")
     para(doc, "Body", "{%p if b.letters.general %}")
     para(doc, "Heading diem", "{{ b.letters.general }}) Kết quả chung")
     para(doc, "Body", "{%p endif %}")
     para(doc, "Body", "Tổng điểm trung bình của {{ b.subject }} đạt: "
-         "{{ b.average }}/{{ max_total }} điểm" + CHANGE.format(
-             d="cmp.average_direction", a="cmp.average_change", u="điểm", when="cmp")
-         + ", cụ thể như sau (Biểu số {{ b.table_number }}, Biểu đồ "
-         "{{ b.charts.ranking.number }}):")
+         "{{ b.average }}/{{ max_total }} điểm{{ b.average_change_text }}, cụ thể như sau "
+         "(Biểu số {{ b.table_number }}, Biểu đồ {{ b.charts.ranking.number }}):")
     para(doc, "Body", "{%p for band in b.bands %}")
-    para(doc, "Body", "{%p set ch = band.change %}")
-    para(doc, "Body", "{%p if not band.empty %}")
     para(doc, "Body", "- {{ band.name }} tương ứng với kết quả Chỉ số CCHC đạt "
-         "{{ band.range }}: có {{ band.ratio }} đơn vị chiếm tỷ lệ {{ band.share }}"
-         + CHANGE.format(d="ch.direction", a="ch.amount", u="đơn vị",
-                         when="ch and ch.known")
-         + " ({{ band.names }}).")
-    para(doc, "Body", "{%p else %}")
-    para(doc, "Body", "- {{ band.name }} tương ứng với kết quả Chỉ số CCHC đạt "
-         "{{ band.range }}: không có đơn vị nào{% if ch and ch.known and "
-         "ch.direction == 'down' %} (giảm {{ ch.amount }} đơn vị so với năm "
-         "{{ cmp.previous_year }}){% endif %}.")
-    para(doc, "Body", "{%p endif %}")
+         "{{ band.range }}: {% if band.empty %}không có đơn vị nào{{ band.change_text }}"
+         "{% else %}có {{ band.ratio }} đơn vị chiếm tỷ lệ {{ band.share }}"
+         "{{ band.change_text }} ({{ band.names }}){% endif %}.")
     para(doc, "Body", "{%p endfor %}")
     para(doc, "Body", "- Đơn vị đạt điểm cao nhất: {{ b.highest.names }} "
          "({{ b.highest.total }}/{{ max_total }} điểm); đơn vị đạt điểm thấp nhất: "
          "{{ b.lowest.names }} ({{ b.lowest.total }}/{{ max_total }} điểm); khoảng cách "
-         "giữa điểm cao nhất và thấp nhất là {{ b.gap }} điểm"
-         "{% if cmp %}{% if cmp.gap_direction == 'same' %} (bằng năm {{ cmp.previous_year }})"
-         "{% else %} ({% if cmp.gap_direction == 'up' %}tăng{% else %}giảm{% endif %} "
-         "{{ cmp.gap_change }} điểm so với năm {{ cmp.previous_year }}){% endif %}{% endif %}"
-         "; có {{ b.below_average_ratio }} đơn vị đạt điểm thấp hơn điểm trung bình.")
+         "giữa điểm cao nhất và thấp nhất là {{ b.gap }} điểm{{ b.gap_change_text }}; có "
+         "{{ b.below_average_ratio }} đơn vị đạt điểm thấp hơn điểm trung bình.")
     chart(doc, "b.charts.ranking")
 
-    para(doc, "Body", "{%p if cmp %}")
-    para(doc, "Heading diem", "{{ b.letters.compare }}) So sánh với năm {{ cmp.previous_year }}")
-    para(doc, "Body", "So sánh được {{ cmp.matched }} đơn vị có kết quả cả hai năm"
+    para(doc, "Body", "{%p if b.comparison %}")
+    para(doc, "Heading diem",
+         "{{ b.letters.compare }}) So sánh với năm {{ b.comparison.previous_year }}")
+    para(doc, "Body", "So sánh được {{ b.comparison.matched }} đơn vị có kết quả cả hai năm"
          "{% if b.charts.compare %} (Biểu đồ {{ b.charts.compare.number }}){% endif %}."
-         "{% if cmp.new.any %} Có {{ cmp.new.count }} đơn vị lần đầu được đánh giá năm "
-         "{{ year }}, không so sánh với năm {{ cmp.previous_year }}: {{ cmp.new.names }}."
-         "{% endif %}{% if cmp.removed.any %} Có {{ cmp.removed.count }} đơn vị được đánh "
-         "giá năm {{ cmp.previous_year }} nhưng không còn trong {{ b.name }} năm {{ year }}: "
-         "{{ cmp.removed.names }}.{% endif %}")
-    para(doc, "Body", "{%p for key, word in (('rose', 'tăng'), ('fell', 'giảm')) %}")
-    para(doc, "Body", "{%p set m = cmp[key] %}")
-    para(doc, "Body", "{%p if m.any %}")
-    para(doc, "Body", "- Có {{ m.count }} đơn vị {{ word }} điểm so với năm "
-         "{{ cmp.previous_year }}: {{ m.names }}{% if m.single %} ({{ word }} "
-         "{{ m.top_amount }} điểm){% else %}; trong đó {% if m.top_tied %}các đơn vị"
-         "{% else %}đơn vị{% endif %} {{ word }} nhiều điểm nhất là {{ m.top_names }} "
-         "({{ word }} {{ m.top_amount }} điểm){% endif %}.")
-    para(doc, "Body", "{%p else %}")
-    para(doc, "Body", "- Không có đơn vị nào {{ word }} điểm so với năm {{ cmp.previous_year }}.")
-    para(doc, "Body", "{%p endif %}")
-    para(doc, "Body", "{%p endfor %}")
-    para(doc, "Body", "{%p for key, word in (('up', 'tăng'), ('kept', 'giữ'), "
-         "('down', 'giảm')) %}")
-    para(doc, "Body", "{%p set m = cmp[key] %}")
-    para(doc, "Body", "{%p if m.any %}")
-    para(doc, "Body", "- Có {{ m.count }} đơn vị {{ word }} bậc so với năm "
-         "{{ cmp.previous_year }}: {{ m.names }}{% if key != 'kept' %}{% if m.single %} "
-         "({{ word }} {{ m.top_amount }} bậc){% else %}; trong đó {% if m.top_tied %}"
-         "các đơn vị{% else %}đơn vị{% endif %} {{ word }} nhiều bậc nhất là "
-         "{{ m.top_names }} ({{ word }} {{ m.top_amount }} bậc){% endif %}{% endif %}.")
-    para(doc, "Body", "{%p else %}")
-    para(doc, "Body", "- Không có đơn vị nào {{ word }} bậc so với năm {{ cmp.previous_year }}.")
-    para(doc, "Body", "{%p endif %}")
+         "{% if b.comparison.new.any %} Có {{ b.comparison.new.count }} đơn vị lần đầu được "
+         "đánh giá năm {{ year }}, không so sánh với năm {{ b.comparison.previous_year }}: "
+         "{{ b.comparison.new.names }}.{% endif %}{% if b.comparison.removed.any %} Có "
+         "{{ b.comparison.removed.count }} đơn vị được đánh giá năm "
+         "{{ b.comparison.previous_year }} nhưng không còn trong {{ b.name }} năm {{ year }}: "
+         "{{ b.comparison.removed.names }}.{% endif %}")
+    # One line per kind of move: tăng/giảm điểm, tăng/giữ/giảm bậc.
+    para(doc, "Body", "{%p for m in b.comparison.moves %}")
+    para(doc, "Body", "- {% if m.any %}Có {{ m.count }} đơn vị {{ m.verb }} so với năm "
+         "{{ b.comparison.previous_year }}: {{ m.names }}{{ m.detail }}{% else %}Không có "
+         "đơn vị nào {{ m.verb }} so với năm {{ b.comparison.previous_year }}{% endif %}.")
     para(doc, "Body", "{%p endfor %}")
     para(doc, "Body", "{%p if b.charts.compare %}")
     chart(doc, "b.charts.compare")

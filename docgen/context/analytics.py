@@ -2,9 +2,12 @@
 charts (biểu đồ) of each block, formatted as text.
 
 Numbers come from :mod:`docgen.compute.fields`, :mod:`docgen.compute.compare` and
-:mod:`docgen.compute.distribution`; words come from the templates. Directions are given as
-``"up"``, ``"down"`` or ``"same"`` and amounts without sign, so that the templates choose
-"tăng", "giảm" or "không đổi". Chart entries carry the data to draw (plain decimal strings
+:mod:`docgen.compute.distribution`; words come from the templates, except the clauses that
+say how a figure moved since last year (", giảm 5,22 điểm so với năm 2022", "; trong đó đơn
+vị tăng nhiều bậc nhất là …"): each one is a choice among several wordings, made here once
+so that the template shows a sentence with one placeholder instead of nested conditions
+(:func:`change_words` and :data:`MOVES` hold those words). Directions are also given as
+``"up"``, ``"down"`` or ``"same"`` and amounts without sign. Chart entries carry the data to draw (plain decimal strings
 such as ``"95.44"``, never shown as such) and the labels shown inside the picture, already
 formatted; the renderers turn them into SVG or PNG.
 
@@ -57,6 +60,56 @@ def direction(value: Decimal | int) -> str:
     return "up" if value > 0 else "down" if value < 0 else "same"
 
 
+#: The year-over-year moves of a block's units, in the order the Báo cáo lists them: the
+#: comparison's key, the verb and what is counted.
+MOVES = (("rose", "tăng", "điểm"), ("fell", "giảm", "điểm"), ("up", "tăng", "bậc"),
+         ("kept", "giữ", "bậc"), ("down", "giảm", "bậc"))
+
+#: The verb of each direction of a change.
+VERBS = {"up": "tăng", "down": "giảm"}
+
+
+def change_words(direction: str, amount: str, unit: str, previous_year: str) -> str:
+    """Return how a figure moved since `previous_year`: "bằng năm 2022" or "giảm 5,22
+    điểm so với năm 2022" (`amount` already formatted, without sign).
+
+    >>> change_words("up", "03", "bậc", "2024"), change_words("same", "0", "điểm", "2024")
+    ('tăng 03 bậc so với năm 2024', 'bằng năm 2024')
+    """
+    if direction == "same":
+        return f"bằng năm {previous_year}"
+    return f"{VERBS[direction]} {amount} {unit} so với năm {previous_year}"
+
+
+def _after_figure(change: str) -> str:
+    """The change as it follows a figure in running text: ", giảm 5,22 điểm so với năm
+    2022"; nothing without a change."""
+    return f", {change}" if change else ""
+
+
+def _in_brackets(change: str) -> str:
+    """The change in brackets after a figure: " (bằng năm 2022)"; nothing without one."""
+    return f" ({change})" if change else ""
+
+
+def band_change_text(change: Context | None, empty: bool, previous_year: str | None) -> str:
+    """The change of a band's count after it: ", tăng 02 đơn vị so với năm 2022" after the
+    units it has; after "không có đơn vị nào", only a fall, in brackets (" (giảm 01 đơn vị
+    so với năm 2022)"). Nothing without last year's count for that band.
+
+    >>> band_change_text({"known": True, "direction": "same", "amount": "0"}, False, "2023")
+    ', bằng năm 2023'
+    >>> band_change_text({"known": True, "direction": "same", "amount": "0"}, True, "2023")
+    ''
+    """
+    if not change or not change["known"] or previous_year is None:
+        return ""
+    words = change_words(change["direction"], change["amount"], "đơn vị", previous_year)
+    if empty:
+        return _in_brackets(words) if change["direction"] == "down" else ""
+    return _after_figure(words)
+
+
 def block_analytics(result: BlockResult, scheme: Scheme, numbering: Numbering,
                     comparison: BlockComparison | None, year: int,
                     previous_year: int | None) -> Context:
@@ -76,6 +129,7 @@ def block_analytics(result: BlockResult, scheme: Scheme, numbering: Numbering,
     context["field_stats"] = _field_stats(fields, scheme, score) if fields else []
     context["comparison"] = (
         _comparison(comparison, scheme, score, previous_year) if comparison else None)
+    context.update(_block_changes(context["comparison"]))
     # Numbered in the order the Báo cáo shows them: ranking, comparison, lĩnh vực.
     charts = {"ranking": _ranking_chart(result, scheme, numbering), "compare": None,
               "fields": None}
@@ -203,6 +257,41 @@ def _field_table(fields: FieldResults, average: Decimal, scheme: Scheme,
 # ---------------------------------------------------------------------------------------
 
 
+def _block_changes(comparison: Context | None) -> Context:
+    """The block's average and gap against last year, as they follow the figures."""
+    if comparison is None:
+        return {"average_change_text": "", "gap_change_text": ""}
+    year = comparison["previous_year"]
+    return {
+        "average_change_text": _after_figure(change_words(
+            comparison["average_direction"], comparison["average_change"], "điểm", year)),
+        "gap_change_text": _in_brackets(change_words(
+            comparison["gap_direction"], comparison["gap_change"], "điểm", year)),
+    }
+
+
+def _move_lines(comparison: Context) -> list[Context]:
+    """One item per kind of move (:data:`MOVES`): what moved ("tăng điểm"), whether any
+    unit did, how many, which, and the clause on the largest move after the names: " (tăng
+    0,15 điểm)" for one unit, "; trong đó đơn vị giảm nhiều bậc nhất là … (giảm 07 bậc)"
+    for several; none for the units that kept their place."""
+    lines = []
+    for key, verb, unit in MOVES:
+        moved = comparison[key]
+        largest_move = f"{verb} {moved['top_amount']} {unit}"
+        if key == "kept" or not moved["any"]:
+            detail = ""
+        elif moved["single"]:
+            detail = _in_brackets(largest_move)
+        else:
+            who = "các đơn vị" if moved["top_tied"] else "đơn vị"
+            detail = (f"; trong đó {who} {verb} nhiều {unit} nhất là {moved['top_names']}"
+                      f"{_in_brackets(largest_move)}")
+        lines.append({"verb": f"{verb} {unit}", "any": moved["any"], "count": moved["count"],
+                      "names": moved["names"], "detail": detail})
+    return lines
+
+
 def _moves(moves: tuple[Move, ...], key: Callable[[Move], Any],
            amount: Callable[[Any], str]) -> Context:
     top = largest(moves, key)
@@ -239,7 +328,7 @@ def _comparison(comparison: BlockComparison, scheme: Scheme, score: Callable[[De
             "previous_count": (fmt.format_count(change.previous_count)
                                if change.previous_count is not None else ""),
         })
-    return {
+    context: Context = {
         "previous_year": str(previous_year),
         "previous_average": score(comparison.previous.average),
         "average_direction": direction(comparison.average_change),
@@ -257,6 +346,8 @@ def _comparison(comparison: BlockComparison, scheme: Scheme, score: Callable[[De
         "down": _moves(comparison.down, rank_change, fmt.format_count),
         "bands": band_changes,
     }
+    context["moves"] = _move_lines(context)
+    return context
 
 
 # ---------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Input: a :class:`Dossier` and its :class:`RoundResult`. Output: one plain dict (strings,
 lists, dicts, booleans) described in `docs/context.md`. Formatting happens here once, so
 the DOCX and the PDF, which read the same dict, say the same thing; the wording around
-the values lives in the templates.
+the values lives in the templates, except the clauses on last year's figures that
+:mod:`docgen.context.analytics` chooses.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from docgen import formatting as fmt
 from docgen.compute.compare import RoundComparison
 from docgen.compute.results import BlockResult, RoundResult
-from docgen.context.analytics import Numbering, block_analytics
+from docgen.context.analytics import Numbering, band_change_text, block_analytics
 from docgen.model.dossier import (ATTACHED_DOCUMENTS, Citation, Decision, Dossier, Point,
                                   Signer, Subsection)
 from docgen.model.rules import parse_date
@@ -365,6 +366,8 @@ def _add_analytics(blocks: list[Context], dossier: Dossier, result: RoundResult,
         changes = context["comparison"]["bands"] if context["comparison"] else None
         for index, band in enumerate(context["bands"]):
             band["change"] = changes[index] if changes else None
+            band["change_text"] = band_change_text(band["change"], band["empty"],
+                                                   str(previous_year) if changes else None)
 
 
 def _survey(dossier: Dossier, result: RoundResult) -> Context | None:

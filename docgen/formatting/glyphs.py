@@ -215,3 +215,91 @@ def _advances(path: Path) -> tuple[dict[int, int], int]:
         metrics = font["hmtx"]
         return ({code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()},
                 font["head"].unitsPerEm)
+
+
+@dataclass(frozen=True)
+class FaceMetrics:
+    """What a text setter needs of one face: glyphs, advances and vertical metrics, in
+    font units. Long tables are set with them (:mod:`docgen.render.long_table`)."""
+
+    path: Path
+    #: {code point: glyph id}
+    glyphs: dict[int, int]
+    #: {code point: advance width}
+    advances: dict[int, int]
+    per_em: int
+    #: Ascent and descent (positive) of the ``hhea`` table, as Pango places a line.
+    ascent: int
+    descent: int
+    #: {(glyph id, next glyph id): change of the first one's advance}: the face's
+    #: kerning, which HarfBuzz applies to every text Pango sets.
+    kerning: dict[tuple[int, int], int]
+
+
+def face_metrics(weight: str, style: str) -> FaceMetrics:
+    """The metrics of the PDF's face of `weight` ("normal"/"bold") and `style`
+    ("normal"/"italic")."""
+    return _face_metrics(typeface().paths()[_STYLES.index((weight, style))])
+
+
+@functools.cache
+def _face_metrics(path: Path) -> FaceMetrics:
+    with TTFont(str(path)) as font:
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"]
+        return FaceMetrics(
+            path=path,
+            glyphs={code: font.getGlyphID(glyph) for code, glyph in cmap.items()},
+            advances={code: metrics[glyph][0] for code, glyph in cmap.items()},
+            per_em=font["head"].unitsPerEm,
+            ascent=font["hhea"].ascent, descent=-font["hhea"].descent,
+            kerning=_kerning(font))
+
+
+def _kerning(font: TTFont) -> dict[tuple[int, int], int]:
+    """The pair adjustments of the face's ``kern`` feature (GPOS pair positioning; the
+    old ``kern`` table when GPOS has none), by glyph ids. Within a lookup the first
+    subtable holding a pair gives it; lookups add up."""
+    pairs: dict[tuple[str, str], int] = {}
+    table = font["GPOS"].table if "GPOS" in font else None
+    indices = sorted({index for record in table.FeatureList.FeatureRecord
+                      if record.FeatureTag == "kern"
+                      for index in record.Feature.LookupListIndex}) if table else []
+    for index in indices:
+        lookup = table.LookupList.Lookup[index]
+        found: dict[tuple[str, str], int] = {}
+        for sub in lookup.SubTable:
+            sub = getattr(sub, "ExtSubTable", sub)  # an extension lookup (type 9)
+            for pair, value in _pair_values(sub):
+                found.setdefault(pair, value)
+        for pair, value in found.items():
+            pairs[pair] = pairs.get(pair, 0) + value
+    if not indices and "kern" in font:
+        for sub in font["kern"].kernTables:
+            if getattr(sub, "format", None) == 0:
+                for pair, value in sub.kernTable.items():
+                    pairs.setdefault(pair, value)
+    glyph_id = font.getGlyphID
+    return {(glyph_id(a), glyph_id(b)): value for (a, b), value in pairs.items() if value}
+
+
+def _pair_values(sub) -> list[tuple[tuple[str, str], int]]:
+    """The (first glyph, second glyph) advance changes of a GPOS pair subtable."""
+    if getattr(sub, "LookupType", None) != 2:
+        return []
+    out = []
+    if sub.Format == 1:
+        for first, pair_set in zip(sub.Coverage.glyphs, sub.PairSet, strict=True):
+            out.extend(((first, record.SecondGlyph),
+                        getattr(record.Value1, "XAdvance", 0) or 0)
+                       for record in pair_set.PairValueRecord)
+    elif sub.Format == 2:
+        seconds: dict[int, list[str]] = {}
+        for glyph, klass in sub.ClassDef2.classDefs.items():
+            seconds.setdefault(klass, []).append(glyph)
+        for first in sub.Coverage.glyphs:
+            row = sub.Class1Record[sub.ClassDef1.classDefs.get(first, 0)]
+            for klass, glyphs in seconds.items():
+                value = getattr(row.Class2Record[klass].Value1, "XAdvance", 0) or 0
+                out.extend(((first, second), value) for second in glyphs if value)
+    return out

@@ -23,6 +23,11 @@ as python-docx wrote them) and maps it to HTML elements and CSS classes:
 * **inline pictures** — the bytes of the picture part at the size of its extent; a
   picture the caller can supply as vector (the charts, see ``vector``) is used as SVG.
 
+A table of :data:`long_table.LONG_ROWS` body rows or more whose rows are plain is also
+handed over as a :class:`long_table.Table` (``Converted.long_tables``), read from the very
+HTML and classes written for it, so that the PDF renderer can set it directly; its HTML
+stays in place, between comments, for when it cannot.
+
 What it cannot convert (floating pictures and text boxes, automatic numbering, custom
 tab stops, …) it does not drop: :func:`convert` raises :class:`UnsupportedContent`
 naming each construct and the paragraph it sits in, in Vietnamese.
@@ -42,6 +47,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from docgen.errors import TemplateError
+from docgen.render import long_table
 
 __all__ = ["Converted", "UnsupportedContent", "convert"]
 
@@ -78,6 +84,14 @@ _WRAPPERS = {f"{_W}{name}" for name in ("hyperlink", "ins", "moveTo", "smartTag"
                                          "customXml", "dir", "bdo")}
 
 
+#: A row, a cell and a paragraph of a cell as :meth:`_Converter._row` writes them.
+_ROW_HTML = re.compile(r'<tr(?: class="(?P<css>c\d+)")?>(?P<cells>.*)</tr>', re.DOTALL)
+_CELL_HTML = re.compile(r'<td class="(?P<css>c\d+)"(?: colspan="(?P<span>\d+)")?>'
+                        r'(?:(?P<text>[^<]*)|(?P<paragraphs>(?:<p class="p\d+">[^<]*</p>)+))'
+                        r'</td>')
+_PARAGRAPH_HTML = re.compile(r'<p class="(?P<css>p\d+)">(?P<text>[^<]*)</p>')
+
+
 class UnsupportedContent(TemplateError):
     """The DOCX holds constructs that the PDF conversion cannot reproduce."""
 
@@ -94,6 +108,15 @@ class Converted:
 
     html: str
     resources: dict[str, bytes] = field(default_factory=dict)
+    #: The long tables (:data:`long_table.LONG_ROWS` rows or more) that
+    #: :mod:`docgen.render.long_table` can set; table n's HTML in `html` is enclosed in
+    #: :func:`long_table_marks` ``(n)``.
+    long_tables: list[long_table.Table] = field(default_factory=list)
+
+
+def long_table_marks(index: int) -> tuple[str, str]:
+    """The HTML comments before and after the HTML of long table `index`."""
+    return f"<!--docgen-long-table {index}-->", f"<!--/docgen-long-table {index}-->"
 
 
 # ---------------------------------------------------------------------------------------
@@ -326,13 +349,19 @@ class _Classes:
     def __init__(self, prefix: str):
         self._prefix = prefix
         self._names: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
 
     def __call__(self, declarations: list[str]) -> str:
         key = "; ".join(declarations)
         name = self._names.get(key)
         if name is None:
             name = self._names[key] = f"{self._prefix}{len(self._names)}"
+            self._keys[name] = key
         return name
+
+    def declarations(self, name: str) -> list[str]:
+        """The declarations of the class `name`."""
+        return [self._keys[name]]
 
     def css(self, element: str) -> str:
         return "\n".join(f"{element}.{name} {{ {key} }}" for key, name in self._names.items())
@@ -470,6 +499,7 @@ class _Converter:
         self._row_cache: dict[tuple, list[str]] = {}
         self._cell_css: dict[str, list[str]] = {}
         self._cell_padding: dict[str, tuple[float, float, float, float]] = {}
+        self.long_tables: list[long_table.Table] = []
 
     # -- package ------------------------------------------------------------------------
 
@@ -885,17 +915,71 @@ class _Converter:
             else:
                 break
         last_row = len(rows) - 1
+        row_html: list[str] = []
+        grouped = 0  # body rows in the current <tbody>
         for index, (row, cells) in enumerate(zip(rows, layout, strict=True)):
             if index == 0:
                 out.append("<thead>" if header_rows else "<tbody>")
             if index == header_rows and header_rows:
                 out.append("</thead><tbody>")
-            elif index > header_rows and (index - header_rows) % _ROW_GROUP == 0:
-                out.append("</tbody><tbody>")  # WeasyPrint lays out short groups faster
-            out.append(self._row(row, cells, index == last_row, borders, margins, ncols,
-                                 last_row))
+            elif grouped >= _ROW_GROUP and not any(self._keeps_with_next(cell["tc"])
+                                                   for cell in layout[index - 1]):
+                # WeasyPrint lays out short groups faster; a group never starts after a
+                # row kept with the next (across groups, a page of kept rows makes
+                # WeasyPrint 70 fail an assertion instead of breaking them)
+                out.append("</tbody><tbody>")
+                grouped = 0
+            grouped += index >= header_rows
+            row_html.append(self._row(row, cells, index == last_row, borders, margins,
+                                      ncols, last_row))
+            out.append(row_html[-1])
         out.append("</thead></table>" if header_rows >= len(rows) else "</tbody></table>")
-        return "".join(out)
+        table_html = "".join(out)
+        if len(rows) - header_rows >= long_table.LONG_ROWS:
+            found = self._long_table(row_html[:header_rows], row_html[header_rows:], grid,
+                                     table_css)
+            if found is not None:
+                start, end = long_table_marks(len(self.long_tables))
+                self.long_tables.append(found)
+                return start + table_html + end
+        return table_html
+
+    def _long_table(self, header: list[str], body: list[str], grid: list[float],
+                    table_css: list[str]) -> long_table.Table | None:
+        """The table of rows `header` and `body` (their HTML) as :mod:`long_table`
+        sets it, or None if a row or cell is outside what it sets."""
+        rows: list[tuple[long_table.Cell, ...]] = []
+        for text in header + body:
+            row = _ROW_HTML.fullmatch(text)
+            if row is None or (row["css"] and self._c_classes.declarations(row["css"])
+                               != ["break-inside: avoid"]):
+                return None
+            cells = []
+            for match in _CELL_HTML.finditer(row["cells"]):
+                # a <p> is white-space: pre-wrap (the base style sheet, _BASE_CSS)
+                paragraphs = [(None, match["text"])] if match["text"] is not None else [
+                    (self._p_classes.declarations(p["css"]) + ["white-space: pre-wrap"],
+                     p["text"]) for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])]
+                if match["paragraphs"] is not None and "".join(
+                        p[0] for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])) \
+                        != match["paragraphs"]:
+                    return None
+                found = long_table.cell(self._c_classes.declarations(match["css"]),
+                                        paragraphs, int(match["span"] or 1))
+                if found is None:
+                    return None
+                cells.append(found)
+            if "".join(m[0] for m in _CELL_HTML.finditer(row["cells"])) != row["cells"]:
+                return None
+            rows.append(tuple(cells))
+        declarations = "; ".join(table_css)
+        left = None if "margin-left: auto" in declarations else float(
+            re.search(r"margin-left: (-?[\d.]+)pt", declarations)[1])
+        if "margin-right: 0" in declarations and left is None:
+            return None  # right-aligned: not set here
+        return long_table.Table(tuple(grid), left, tuple(rows[:len(header)]),
+                                tuple(rows[len(header):]),
+                                keep_with_next="break-after: avoid" in declarations)
 
     def _row(self, row, cells: list[dict], last: bool, borders: dict, margins: dict,
              ncols: int, last_row: int) -> str:
@@ -1208,4 +1292,4 @@ def convert(data: bytes, vector: Callable[[bytes], bytes | None] | None = None) 
         text = converter.document()
     if converter.problems:
         raise UnsupportedContent(list(dict.fromkeys(converter.problems)))
-    return Converted(text, converter.resources)
+    return Converted(text, converter.resources, converter.long_tables)

@@ -40,9 +40,6 @@ module (``__mp_main__``): a script that starts a pool must guard its own work wi
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
 import heapq
 import itertools
 import multiprocessing
@@ -58,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import RenderError
+from docgen.render import heap
 from docgen.render.meta import DocumentMeta
 from docgen.render.templates import template_root as default_template_root
 
@@ -115,24 +113,13 @@ def _render_in_worker(jobs: tuple[RenderJob, ...], context: Mapping[str, Any],
     return datas, charts.take_saved(), seconds
 
 
-@functools.cache
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None (another C library)."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
 def _give_back_heap() -> None:
-    """Return the heap freed by a document to the system (well under a millisecond).
+    """Return the heap freed by a document to the system.
 
     A worker's Python objects do not grow from one package to the next, but glibc keeps
     the pages that WeasyPrint's many small allocations leave scattered: without this the
     resident memory of a worker rose by some 1 MB every 10 packages (4-5 MB per 100)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    heap.give_back()
 
 
 # --- In the calling process ------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from docgen.compute.results import compute_round
-from docgen.context.analytics import MAX_BARS
+from docgen.context.analytics import MAX_BARS, band_change_text
 from docgen.context.builder import build_context
 from docgen.model.dossier import Dossier
 from docgen.model.loader import load_dossier
@@ -65,6 +65,60 @@ def test_year_over_year_values(son_la_2023):
     assert so["bands"][2]["empty"] is True
     assert so["bands"][2]["change"] == {"known": True, "direction": "down", "amount": "01",
                                         "previous_count": "01"}
+
+
+def test_year_over_year_clauses_come_ready_for_the_report(son_la_2023):
+    """The clauses on last year's figures are chosen in the context, so the template prints
+    each with one placeholder."""
+    so = son_la_2023["blocks"][0]
+    assert so["average_change_text"] == ", giảm 5,22 điểm so với năm 2022"
+    assert so["gap_change_text"] == " (giảm 15,06 điểm so với năm 2022)"
+    assert [b["change_text"] for b in so["bands"]] == [
+        ", giảm 14 đơn vị so với năm 2022", ", tăng 15 đơn vị so với năm 2022",
+        " (giảm 01 đơn vị so với năm 2022)",  # Nhóm C: none now, one in 2022
+        ""]  # Nhóm D: none now, none in 2022
+    moves = so["comparison"]["moves"]
+    assert [(m["verb"], m["any"], m["count"]) for m in moves] == [
+        ("tăng điểm", True, "01"), ("giảm điểm", True, "18"), ("tăng bậc", True, "06"),
+        ("giữ bậc", True, "04"), ("giảm bậc", True, "09")]
+    assert [m["detail"] for m in moves] == [
+        " (tăng 0,15 điểm)",
+        "; trong đó đơn vị giảm nhiều điểm nhất là Sở Nông nghiệp và Phát triển nông thôn "
+        "(giảm 10,15 điểm)",
+        "; trong đó đơn vị tăng nhiều bậc nhất là Sở Kế hoạch và Đầu tư (tăng 08 bậc)",
+        "",  # the units that kept their place have no largest move
+        "; trong đó đơn vị giảm nhiều bậc nhất là Sở Nông nghiệp và Phát triển nông thôn "
+        "(giảm 07 bậc)"]
+    assert moves[0]["names"] == so["comparison"]["rose"]["names"]
+
+
+def test_tied_largest_moves_name_every_unit(son_la_2023):
+    """"các đơn vị" when several units share the largest move (khối huyện, giảm 03 bậc)."""
+    down = son_la_2023["blocks"][1]["comparison"]["moves"][4]
+    assert down["detail"] == ("; trong đó các đơn vị giảm nhiều bậc nhất là UBND huyện Mai "
+                              "Sơn, UBND huyện Sốp Cộp (giảm 03 bậc)")
+
+
+def test_without_last_year_the_clauses_are_empty():
+    context = context_of(load_dossier(FIXTURES / "son-la-2025.yaml"))
+    for block in context["blocks"]:
+        assert block["comparison"] is None
+        assert (block["average_change_text"], block["gap_change_text"]) == ("", "")
+        assert {b["change_text"] for b in block["bands"]} == {""}
+
+
+@pytest.mark.parametrize(("change", "empty", "text"), [
+    ({"known": True, "direction": "up", "amount": "02"}, False,
+     ", tăng 02 đơn vị so với năm 2022"),
+    ({"known": True, "direction": "same", "amount": "0"}, False, ", bằng năm 2022"),
+    ({"known": True, "direction": "down", "amount": "01"}, True,
+     " (giảm 01 đơn vị so với năm 2022)"),
+    ({"known": True, "direction": "same", "amount": "0"}, True, ""),  # none then, none now
+    ({"known": False, "direction": "same", "amount": ""}, False, ""),  # no such band then
+    (None, False, ""),
+])
+def test_band_change_text(change, empty, text):
+    assert band_change_text(change, empty, "2022") == text
 
 
 def test_field_table_rows_pair_self_assessment_and_appraisal(son_la_2023):

@@ -4,6 +4,7 @@ every error at once; another agency unaffected."""
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import time
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+from docx import Document
+from docx.text.paragraph import Paragraph
 from extract import docx_text, pdf_pages
 from live import AGENCY, OTHER_AGENCY, SON_LA_TEXT, Service, csrf_of, sign_in
 
@@ -23,6 +26,9 @@ SHIPPED_REPORT = (SHIPPED / "bao_cao" / "bao_cao.docx").read_bytes()
 OLD_SENTENCE, NEW_SENTENCE = ("2. Phương pháp xác định Chỉ số cải cách hành chính (CCHC)",
                               "2. Cách thức xác định Chỉ số cải cách hành chính (CCHC)")
 OLD_RECIPIENTS, NEW_RECIPIENTS = "Nơi nhận:", "Nơi nhận bản điện tử:"
+PROPOSAL = "Theo đề nghị của Sở Nội vụ"  # the dossier's last căn cứ
+OTHER_BASIS = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+ADDED_ARTICLE = "Điều 4. Quyết định này có hiệu lực kể từ ngày ký./."
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -38,6 +44,27 @@ def edited(docx: bytes, old: str, new: str) -> bytes:
                 assert text.count(old) == 1, old
                 data = text.replace(old, new).encode("utf-8")
             target.writestr(info, data)
+    return out.getvalue()
+
+
+def without_proposal_with_article_4(docx: bytes) -> bytes:
+    """The Quyết định as an agency edits it in Word: the "Theo đề nghị" căn cứ deleted
+    (its paragraph and the if/endif around it) and a fixed Điều 4 added after Điều 3."""
+    document = Document(io.BytesIO(docx))
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs)
+                 if p.text == "{%p if decision.proposal %}")
+    block = paragraphs[start:start + 3]
+    assert [p.text for p in block[1:]] == ["{{ decision.proposal }}", "{%p endif %}"]
+    for p in block:
+        p._p.getparent().remove(p._p)
+    article_3 = next(p for p in paragraphs if p.text.startswith("Điều 3."))
+    added = copy.deepcopy(article_3._p)
+    article_3._p.addnext(added)
+    label, text = Paragraph(added, article_3._parent).runs  # "Điều 3." in bold, the text
+    label.text, text.text = "Điều 4.", ADDED_ARTICLE.removeprefix("Điều 4.")
+    out = io.BytesIO()
+    document.save(out)
     return out.getvalue()
 
 
@@ -147,6 +174,24 @@ def test_an_uploaded_set_is_active_at_once_and_its_text_is_rendered_in_docx_and_
     assert unknown.status_code == 404
     assert unknown.json()["message"] == "Cơ quan ubnd-son-la không có bộ mẫu phiên bản 9."
     assert service.workflow.archive.verify().clean
+
+
+def test_a_deleted_basis_and_an_added_paragraph_are_rendered_in_docx_and_pdf(
+        service: Service) -> None:
+    dossier_id = service.dossier_in("new")
+    before = texts(rendered(service, dossier_id)["quyet_dinh"])
+    with service.client("van_thu") as clerk:
+        made = clerk.post("/me/agency/templates", files=files(
+            quyet_dinh_docx=without_proposal_with_article_4(SHIPPED_DECISION)))
+    assert made.status_code == 201, made.text
+    version = rendered(service, dossier_id)["quyet_dinh"]
+    assert version["template_set"]["version"] == made.json()["version"]
+    for text in before:  # the DOCX, the PDF
+        assert PROPOSAL in text and ADDED_ARTICLE not in text
+    for text in texts(version):
+        assert PROPOSAL not in text and OTHER_BASIS in text
+        assert ADDED_ARTICLE in text
+        assert text.index("Điều 3.") < text.index(ADDED_ARTICLE) < text.index("Nơi nhận")
 
 
 def test_a_set_with_errors_is_refused_with_every_error_at_once_and_nothing_is_stored(

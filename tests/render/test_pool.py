@@ -112,7 +112,8 @@ def test_a_documents_formats_render_on_one_worker(dossier) -> None:
 
 
 def test_a_worker_gives_the_freed_heap_back_where_glibc_can() -> None:
+    from docgen.render import heap
     from docgen.render import pool as module
 
-    assert (module._malloc_trim() is not None) == (platform.libc_ver()[0] == "glibc")
+    assert (heap.MALLOC_TRIM is not None) == (platform.libc_ver()[0] == "glibc")
     assert module._give_back_heap() is None
