@@ -60,7 +60,8 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as Outline
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -365,6 +366,22 @@ def _band_style(band: int) -> dict[str, Any]:
             "edgecolor": BAND_INKS[index]}
 
 
+def _band_blocks(axes: Any, blocks: Sequence[tuple[float, float, float, float]],
+                 band: int) -> None:
+    """Fill the rectangles `blocks` (x, y, width, height, in data units) of one band as a
+    single shape. A hatch is drawn once per shape: one shape per band instead of one per
+    bar draws the same pixels (the hatch lies on the page, not on the bar) in a fraction
+    of the time (a ranking of 75 units: 14 hatched bars of the dotted band became one)."""
+    if not blocks:
+        return
+    vertices, codes = [], []
+    for x, y, width, height in blocks:
+        vertices += [(x, y), (x + width, y), (x + width, y + height), (x, y + height), (x, y)]
+        codes += [Outline.MOVETO, Outline.LINETO, Outline.LINETO, Outline.LINETO,
+                  Outline.CLOSEPOLY]
+    axes.add_patch(PathPatch(Outline(vertices, codes), linewidth=0, **_band_style(band)))
+
+
 def _band_legend(figure: Any, chart: Mapping[str, Any], used: Sequence[int],
                  below: bool = False) -> None:
     """The legend of the bands present, in one row, each key with its band's hatch."""
@@ -407,8 +424,8 @@ def _draw_bars(chart: Mapping[str, Any]) -> Any:
     for axes, rows in panels:
         for band in sorted(set(bands[rows])):
             at = [i for i in range(rows.start, rows.stop) if bands[i] == band]
-            axes.barh([i - rows.start for i in at], [values[i] for i in at], height=0.7,
-                      linewidth=0, **_band_style(band))
+            _band_blocks(axes, [(0.0, i - rows.start - 0.35, values[i], 0.7) for i in at],
+                         band)
         _score_axis(axes, chart, rows, panels)
     _band_legend(figure, chart, bands, below=True)
     return figure
@@ -486,8 +503,8 @@ def _draw_histogram(chart: Mapping[str, Any]) -> Any:
         if not any(row):
             continue
         used.append(band)
-        axes.bar(edges[:-1], row, width=widths, bottom=bottom, align="edge", linewidth=0,
-                 **_band_style(band))
+        _band_blocks(axes, [(x, y, w, h) for x, y, w, h in zip(edges[:-1], bottom, widths, row,
+                                                                 strict=True) if h], band)
         bottom = [a + b for a, b in zip(bottom, row, strict=True)]
     axes.set_xlim(edges[0], edges[-1])
     axes.set_ylim(0, max(bottom) * 1.15)

@@ -17,7 +17,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 from lxml import etree
-from matplotlib.patches import Rectangle
+from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
@@ -95,7 +95,7 @@ def _bars_by_colour(figure) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for axes in figure.axes:
         for patch in axes.patches:
-            if isinstance(patch, Rectangle):
+            if isinstance(patch, (Rectangle, PathPatch)):
                 colour = matplotlib.colors.to_hex(patch.get_facecolor())
                 found.setdefault(colour, set()).add(patch.get_hatch() or "")
     return found
@@ -140,6 +140,26 @@ def test_each_band_has_its_own_hatch_in_the_bars_and_the_legend(chart):
     patterns = set(re.findall(r'<pattern id="([^"]+)"', svg))
     assert len(patterns) == 4
     assert set(re.findall(r"fill: url\(#([^)]+)\)", svg)) == patterns
+
+
+@pytest.mark.parametrize("chart", [ALL_BANDS, HISTOGRAM], ids=lambda c: c["kind"])
+def test_one_shape_per_band_draws_the_pixels_of_one_bar_each(chart, monkeypatch):
+    """A band's bars are one hatched shape (its hatch drawn once): the PNG is the one
+    that a hatched rectangle per bar gives, to the byte."""
+    figure = _draw(chart)
+    assert sum(isinstance(p, PathPatch) for a in figure.axes for p in a.patches) == 4
+    grouped = io.BytesIO()
+    figure.savefig(grouped, format="png", dpi=charts.PNG_DPI)
+
+    def one_per_bar(axes, blocks, band):
+        for x, y, width, height in blocks:
+            axes.add_patch(Rectangle((x, y), width, height, linewidth=0,
+                                     **charts._band_style(band)))
+
+    monkeypatch.setattr(charts, "_band_blocks", one_per_bar)
+    separate = io.BytesIO()
+    _draw(chart).savefig(separate, format="png", dpi=charts.PNG_DPI)
+    assert grouped.getvalue() == separate.getvalue()
 
 
 def test_a_ranking_of_seventy_five_units_lies_across_in_two_columns(fixture_charts):
