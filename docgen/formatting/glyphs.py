@@ -244,14 +244,13 @@ def face_metrics(weight: str, style: str) -> FaceMetrics:
 
 @functools.cache
 def _face_metrics(path: Path) -> FaceMetrics:
+    advances, per_em = _advances(path)
     with TTFont(str(path)) as font:
-        cmap = font.getBestCmap()
-        metrics = font["hmtx"]
         return FaceMetrics(
             path=path,
-            glyphs={code: font.getGlyphID(glyph) for code, glyph in cmap.items()},
-            advances={code: metrics[glyph][0] for code, glyph in cmap.items()},
-            per_em=font["head"].unitsPerEm,
+            glyphs={code: font.getGlyphID(glyph) for code, glyph in font.getBestCmap().items()},
+            advances=advances,
+            per_em=per_em,
             ascent=font["hhea"].ascent, descent=-font["hhea"].descent,
             kerning=_kerning(font))
 

@@ -954,23 +954,25 @@ class _Converter:
             if row is None or (row["css"] and self._c_classes.declarations(row["css"])
                                != ["break-inside: avoid"]):
                 return None
-            cells = []
-            for match in _CELL_HTML.finditer(row["cells"]):
-                # a <p> is white-space: pre-wrap (the base style sheet, _BASE_CSS)
-                paragraphs = [(None, match["text"])] if match["text"] is not None else [
-                    (self._p_classes.declarations(p["css"]) + ["white-space: pre-wrap"],
-                     p["text"]) for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])]
-                if match["paragraphs"] is not None and "".join(
-                        p[0] for p in _PARAGRAPH_HTML.finditer(match["paragraphs"])) \
-                        != match["paragraphs"]:
-                    return None
-                found = long_table.cell(self._c_classes.declarations(match["css"]),
-                                        paragraphs, int(match["span"] or 1))
-                if found is None:
-                    return None
-                cells.append(found)
-            if "".join(m[0] for m in _CELL_HTML.finditer(row["cells"])) != row["cells"]:
+            matches = list(_CELL_HTML.finditer(row["cells"]))
+            if "".join(m[0] for m in matches) != row["cells"]:
                 return None
+            cells = []
+            for match in matches:
+                if match["text"] is not None:
+                    paragraphs = [(None, match["text"])]
+                else:
+                    found = list(_PARAGRAPH_HTML.finditer(match["paragraphs"]))
+                    if "".join(p[0] for p in found) != match["paragraphs"]:
+                        return None
+                    # a <p> is white-space: pre-wrap (the base style sheet, _BASE_CSS)
+                    paragraphs = [(self._p_classes.declarations(p["css"])
+                                   + ["white-space: pre-wrap"], p["text"]) for p in found]
+                cell = long_table.cell(self._c_classes.declarations(match["css"]),
+                                       paragraphs, int(match["span"] or 1))
+                if cell is None:
+                    return None
+                cells.append(cell)
             rows.append(tuple(cells))
         declarations = "; ".join(table_css)
         left = None if "margin-left: auto" in declarations else float(

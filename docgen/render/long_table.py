@@ -12,7 +12,7 @@ draw. :mod:`docgen.render.pdf` reserves each page's part in WeasyPrint's layout 
 rest of the document and draws the part into that page.
 
 A table outside that subset of CSS (a background, a merged cell, a word wider than its
-column, a character the face lacks…) gets ``None`` from :func:`table` or
+column, a character the face lacks…) gets ``None`` from :func:`cell` or
 :func:`paginate`, and WeasyPrint lays it out as any other table.
 
 All lengths are points; y grows downwards from the top of a page's part.
@@ -328,8 +328,10 @@ class _SetCell:
     cell: Cell
     x: float
     width: float
-    #: (paragraph, [(text, width)]) of each paragraph
-    lines: list[tuple[Paragraph, list[tuple[str, float]]]]
+    #: the width of the content (between the paddings and half borders)
+    inner: float
+    #: (paragraph, its top below the top padding, [(text, width)]) of each paragraph
+    lines: list[tuple[Paragraph, float, list[tuple[str, float]]]]
     height: float  # padding and content, without borders
 
 
@@ -344,21 +346,21 @@ def _set_row(setter: Setter, row: tuple[Cell, ...], columns: tuple[float, ...],
         top, right, bottom, left_pad = cell_.padding
         inner = width - (cell_.borders[1] + cell_.borders[3]) / 2 - right - left_pad
         lines = []
-        height = top + bottom
+        content = 0.0
         previous_margin = None
         for paragraph in cell_.paragraphs:
             m_top, m_right, m_bottom, m_left = paragraph.margin
             wrapped = setter.wrap(paragraph, inner - m_left - m_right)
             # adjoining margins of sibling paragraphs collapse; a cell's first paragraph
             # keeps its top margin inside the cell
-            height += m_top if previous_margin is None else max(m_top, previous_margin) \
+            content += m_top if previous_margin is None else max(m_top, previous_margin) \
                 - previous_margin
-            height += len(wrapped) * paragraph.line_height + m_bottom
+            lines.append((paragraph, content, wrapped))
+            content += len(wrapped) * paragraph.line_height + m_bottom
             previous_margin = m_bottom
-            lines.append((paragraph, wrapped))
         if column > len(columns):
             raise _Unsupported("span")
-        out.append(_SetCell(cell_, x, width, lines, height))
+        out.append(_SetCell(cell_, x, width, inner, lines, top + bottom + content))
     if column != len(columns):
         raise _Unsupported("columns")
     return out
@@ -370,32 +372,26 @@ def _draw_row(setter: Setter, cells: list[_SetCell], top: float, height: float,
     high (padding and content)."""
     for set_cell in cells:
         cell_ = set_cell.cell
-        pad_top, pad_right, _, pad_left = cell_.padding
+        pad_top, _, _, pad_left = cell_.padding
         free = height - set_cell.height
-        y = top + pad_top + {"top": 0.0, "middle": free / 2, "bottom": free}[cell_.valign]
+        start = top + pad_top + {"top": 0.0, "middle": free / 2, "bottom": free}[cell_.valign]
         x_left = set_cell.x + cell_.borders[3] / 2 + pad_left
-        inner = set_cell.width - (cell_.borders[1] + cell_.borders[3]) / 2 - pad_right \
-            - pad_left
-        previous_margin = None
-        for paragraph, wrapped in set_cell.lines:
-            m_top, m_right, m_bottom, m_left = paragraph.margin
-            y += m_top if previous_margin is None else max(m_top, previous_margin) \
-                - previous_margin
+        for paragraph, offset, wrapped in set_cell.lines:
+            _, m_right, _, m_left = paragraph.margin
             metrics = setter.face(paragraph.face)
             content = (metrics.ascent + metrics.descent) * paragraph.size / metrics.per_em
             baseline = (paragraph.line_height - content) / 2 \
                 + metrics.ascent * paragraph.size / metrics.per_em
-            room = inner - m_left - m_right
+            room = set_cell.inner - m_left - m_right
+            y = start + offset
             for text, width in wrapped:
                 # as WeasyPrint aligns: a line as wide as its room or wider stays left
-                offset = 0.0 if width >= room else {
+                shift = 0.0 if width >= room else {
                     "left": 0.0, "center": (room - width) / 2,
                     "right": room - width}[paragraph.align]
-                lines.append(Line(x_left + m_left + offset, y + baseline, paragraph.face,
+                lines.append(Line(x_left + m_left + shift, y + baseline, paragraph.face,
                                   paragraph.size, text))
                 y += paragraph.line_height
-            y += m_bottom
-            previous_margin = m_bottom
 
 
 def _rules(rows: list[tuple[list[_SetCell], float, float]], rule_widths: list[float],
@@ -474,7 +470,6 @@ def paginate(table: Table, container: float, first_room: float, page_room: float
             if parts or room >= page_room:  # not even one row fits a whole page
                 return None
             room = page_room  # the table starts on the next page
-            parts.append(Part(0, -1, 0.0, (), ()))
             continue
         last = first
         while last + 1 < len(body) - (1 if hold_last else 0):
@@ -491,7 +486,7 @@ def paginate(table: Table, container: float, first_room: float, page_room: float
         parts.append(_part(setter, rows, row_heights, first, last, total))
         first = last + 1
         room = page_room
-    return [part for part in parts if part.last >= part.first]
+    return parts
 
 
 def _stack_height(rows: list[list[_SetCell]], heights: list[float]) -> float:

@@ -50,8 +50,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from docgen.errors import RenderError, TemplateError
-from docgen.formatting.glyphs import (COLLAPSED_WHITESPACE, Typeface, covered_codepoints,
-                                      face_metrics, typeface)
+from docgen.formatting.glyphs import COLLAPSED_WHITESPACE, Typeface, covered_codepoints, typeface
 from docgen.render import heap, long_table
 from docgen.render.meta import DocumentMeta
 
@@ -634,7 +633,7 @@ def _with_long_tables(html_text: str, tables: list[long_table.Table],
             if y + part.height * _PX > bottom + 0.5:  # split by WeasyPrint: not where cut
                 return None
             drawing.setdefault(page, []).append((x, y, part))
-    fonts = _PangoFonts(font_config, face)
+    fonts = _PangoFonts(font_config, face, setter)
     for page, items in drawing.items():
         _draw_on(document.pages[page], items, fonts)
     return document
@@ -706,12 +705,13 @@ class _PangoFonts:
     """The Pango fonts of the typeface's faces, as WeasyPrint's own text uses them, and
     the TJ operands of the texts drawn in them."""
 
-    def __init__(self, font_config: FontConfiguration, face: Typeface):
+    def __init__(self, font_config: FontConfiguration, face: Typeface,
+                 setter: long_table.Setter):
         self._config = font_config
         self._family = face.family
+        self._setter = setter  # the metrics the lines were set with
         self._fonts: dict[long_table.Face, Any] = {}
         self._operands: dict[tuple[long_table.Face, str], tuple[Any, bytes]] = {}
-        self._metrics: dict[long_table.Face, Any] = {}
 
     def operand(self, stream: Any, face: long_table.Face, text: str) -> tuple[Any, bytes]:
         """The PDF font (WeasyPrint's) of `face` and the TJ operand of `text` in it."""
@@ -719,10 +719,8 @@ class _PangoFonts:
         found = self._operands.get(key)
         if found is None:
             font, _ = stream.add_font(self._pango_font(face))
-            metrics = self._metrics.get(face)
-            if metrics is None:
-                metrics = self._metrics[face] = face_metrics(*face)
-            found = self._operands[key] = (font, _glyphs(text, metrics, font).encode("ascii"))
+            found = self._operands[key] = (
+                font, _glyphs(text, self._setter.face(face), font).encode("ascii"))
         return found
 
     def _pango_font(self, key: long_table.Face) -> Any:
@@ -742,14 +740,14 @@ class _PangoFonts:
                 else pango.PANGO_STYLE_NORMAL)
             pango.pango_font_description_set_absolute_size(description, 16 * 1024)
             context = ffi.gc(pango.pango_font_map_create_context(self._config.font_map),
-                             gobject_unref)
+                             _gobject_unref)
             found = self._fonts[key] = (
                 pango.pango_font_map_load_font(self._config.font_map, context, description),
                 context)
         return found[0]
 
 
-def gobject_unref(pointer: Any) -> None:
+def _gobject_unref(pointer: Any) -> None:
     from weasyprint.text.ffi import gobject
 
     gobject.g_object_unref(pointer)
