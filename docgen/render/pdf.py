@@ -175,13 +175,15 @@ def _patch_html_parser() -> None:
 _patch_html_parser()
 
 
-#: Tiles drawn lately: (picture's digest, pattern id, width, height, base URL, compressed)
-#: -> the content stream of the tile and the opacity states that stream names.
+#: Tiles drawn lately: (tile's digest, width, height, compressed) -> the content stream of
+#: the tile and the opacity states that stream names. The picture's URL is not part of the
+#: key: a tile that is kept refers to nothing (:data:`_TILE_TAGS`, :meth:`_TileOnce._keep`).
 _TILES: OrderedDict[tuple, tuple[bytes, list]] = OrderedDict()
 _TILES_KEPT = 32
 _TILES_LOCK = threading.Lock()
-#: The digest of each SVG picture being drawn (its parsed tree, serialized once).
-_PICTURES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+#: The digest of each tile of each SVG picture being drawn, by pattern id (each tile's
+#: element serialized once per picture).
+_PICTURES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 #: What a tile may hold to be replayed in another document: shapes only (no text, whose
 #: fonts belong to a document, no pictures or references).
 _TILE_TAGS = frozenset({"svg", "pattern", "g", "rect", "path", "circle", "ellipse", "line",
@@ -195,8 +197,14 @@ class _TileOnce:
     ranking chart's dotted band (a tile of some 600 circles, 250 KB of SVG path) used by
     14 bars cost some 2 s per Báo cáo. The tile's content does not depend on the shape
     (only the pattern's own placement does, which WeasyPrint sets outside it), so later
-    shapes, and the same picture in a later document, get the content stream of the
-    first drawing, compressed once: the same PDF bytes."""
+    shapes get the content stream of the first drawing, compressed once: the same PDF
+    bytes.
+
+    A tile is kept by its own element, not by the picture it is in: WeasyPrint draws the
+    tile as an SVG document of its own, made of the ``<pattern>`` element and what it
+    holds, so the same element draws the same content in any picture. Every chart of
+    docgen hatches a band the same way, so a new chart (new data, a new round) reuses the
+    tiles an earlier chart drew."""
 
     original: Any = None  # WeasyPrint's Pattern class
 
@@ -205,8 +213,7 @@ class _TileOnce:
 
     def draw(self, stream: Any, width: float, height: float, base_url: str,
              context: Any) -> None:
-        key = (self._digest(), self._tree.get("id"), width, height, base_url,
-               stream.compress)
+        key = (self._digest(), width, height, stream.compress)
         with _TILES_LOCK:
             drawn = _TILES.get(key)
             if drawn is not None:
@@ -229,10 +236,15 @@ class _TileOnce:
             stream._resources["ExtGState"][name] = pydyf.Dictionary(alpha)
 
     def _digest(self) -> str:
-        digest = _PICTURES.get(self._svg)
+        """The digest of the tile's element as written (what its drawing is made of)."""
+        tiles = _PICTURES.get(self._svg)
+        if tiles is None:
+            tiles = _PICTURES[self._svg] = {}
+        name = self._tree.get("id")
+        digest = tiles.get(name)
         if digest is None:
-            tree = ElementTree.tostring(self._svg.tree._etree_node)
-            digest = _PICTURES[self._svg] = hashlib.sha256(tree).hexdigest()
+            element = ElementTree.tostring(self._tree._etree_node)
+            digest = tiles[name] = hashlib.sha256(element).hexdigest()
         return digest
 
     def _keep(self, key: tuple, stream: Any) -> None:

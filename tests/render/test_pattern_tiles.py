@@ -1,5 +1,5 @@
-"""A pattern tile of an SVG picture is drawn once, and kept for the same picture in the
-next document (docgen.render.pdf)."""
+"""A pattern tile of an SVG picture is drawn once, and kept for any picture holding the
+same tile in the next document (docgen.render.pdf)."""
 
 from __future__ import annotations
 
@@ -33,19 +33,20 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="120pt"
 </svg>"""
 
 
-def _svg() -> bytes:
+def _svg(heights: tuple[float, ...] = (3.1, 15.7, 27.2, 40.9, 52.05, 66.6, 80.3, 99.9)
+         ) -> bytes:
     dots = " ".join(f"M {x} {y} m -1 0 a 1 1 0 1 0 2 0 a 1 1 0 1 0 -2 0"
                     for x in range(0, 72, 6) for y in range(0, 72, 6))
     bars = "".join(f'<path d="M 10 {y} L {60 + 7 * i} {y} L {60 + 7 * i} {y + 7.3} L 10 {y + 7.3} z"'
                    f' style="fill: url(#{"dots" if i % 2 else "lines"})"/>'
-                   for i, y in enumerate([3.1, 15.7, 27.2, 40.9, 52.05, 66.6, 80.3, 99.9]))
+                   for i, y in enumerate(heights))
     return SVG.format(dots=dots, bars=bars).encode()
 
 
-def _typeset() -> bytes:
+def _typeset(picture: bytes | None = None, name: str = "chart") -> bytes:
     html = ('<html><head></head><body><p>Biểu đồ 1</p>'
-            '<img src="docgen-image:chart.svg" alt="Biểu đồ 1. Số liệu" style="width: 200pt; height: 120pt"></body></html>')
-    return pdf.typeset(html, {"docgen-image:chart.svg": _svg()}, META, tagged=True)
+            f'<img src="docgen-image:{name}.svg" alt="Biểu đồ 1. Số liệu" style="width: 200pt; height: 120pt"></body></html>')
+    return pdf.typeset(html, {f"docgen-image:{name}.svg": picture or _svg()}, META, tagged=True)
 
 
 @pytest.fixture
@@ -71,6 +72,25 @@ def test_each_tile_is_drawn_once_per_picture(drawn: list[str]) -> None:
     assert "Biểu đồ 1" in page.extract_text()
     assert _typeset() == data  # the same picture again: nothing drawn, the same bytes
     assert sorted(drawn) == ["dots", "lines"]
+
+
+def test_another_picture_with_the_same_tiles_draws_none(drawn: list[str],
+                                                      monkeypatch) -> None:
+    _typeset()
+    other = _svg((5.0, 20.5, 31.0, 47.25))
+    assert sorted(drawn) == ["dots", "lines"]
+    ours = _typeset(other, "other")
+    assert sorted(drawn) == ["dots", "lines"]  # new bars, the same two tiles: replayed
+    from weasyprint import svg
+
+    monkeypatch.setattr(svg, "Pattern", pdf._TileOnce.original)
+    assert _typeset(other, "other") == ours  # as WeasyPrint draws it itself
+
+
+def test_a_changed_tile_is_drawn_again(drawn: list[str]) -> None:
+    _typeset()
+    _typeset(_svg().replace(b"#ffdcdc", b"#ffffff"))
+    assert sorted(drawn) == ["dots", "dots", "lines"]
 
 
 def test_a_tile_with_text_is_drawn_for_each_shape(drawn: list[str]) -> None:
