@@ -162,12 +162,43 @@ def test_one_shape_per_band_draws_the_pixels_of_one_bar_each(chart, monkeypatch)
     assert grouped.getvalue() == separate.getvalue()
 
 
+def _names_as_tick_labels(axes, rows, names):
+    """The names as the axis writes tick labels, with no tick (what _names stands for)."""
+    axes.set_yticks(list(rows), list(names), fontsize=charts.ACROSS_SIZE)
+    axes.tick_params(axis="y", length=0, pad=charts.LABEL_PAD)
+
+
+@pytest.mark.parametrize("kind", ["bars", "paired", "hbars"])
+def test_the_names_are_the_pixels_of_tick_labels(kind, fixture_charts, monkeypatch):
+    """The names beside horizontal bars are plain texts, drawn where the axis would draw
+    them as tick labels: the PNG is the same to the byte, and the SVG holds the same
+    texts in the same order."""
+    chart = max((c for c in fixture_charts.values() if c["kind"] == kind),
+                key=lambda c: len(c["labels"]))
+    figure = _draw(chart)
+    assert not any(axes.get_yticks().size for axes in figure.axes)
+    texts, svg = io.BytesIO(), io.BytesIO()
+    with matplotlib.rc_context(charts._RC):
+        figure.savefig(texts, format="png", dpi=charts.PNG_DPI)
+        figure.savefig(svg, format="svg")
+    monkeypatch.setattr(charts, "_names", _names_as_tick_labels)
+    ticks, tick_svg = io.BytesIO(), io.BytesIO()
+    figure = _draw(chart)
+    with matplotlib.rc_context(charts._RC):
+        figure.savefig(ticks, format="png", dpi=charts.PNG_DPI)
+        figure.savefig(tick_svg, format="svg")
+    assert texts.getvalue() == ticks.getvalue()
+    assert (charts.svg_texts(svg.getvalue().decode())
+            == charts.svg_texts(tick_svg.getvalue().decode()))
+
+
 def test_a_ranking_of_seventy_five_units_lies_across_in_two_columns(fixture_charts):
     ranking = fixture_charts["son-la-2025/2"]
     assert ranking["kind"] == "bars" and len(ranking["labels"]) == 75
     figure = _draw(ranking)
     assert len(figure.axes) == 2
-    left, right = ([t.get_text() for t in axes.get_yticklabels()] for axes in figure.axes)
+    left, right = ([t.get_text() for t in axes.texts if t.get_horizontalalignment() == "right"]
+                   for axes in figure.axes)
     assert left + right == ranking["labels"] and len(left) == 38
     assert all(t.get_rotation() == 0 for t in figure.findobj(Text) if t.get_text())
     # both plots on one scale
