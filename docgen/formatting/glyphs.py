@@ -202,15 +202,15 @@ def text_width(text: str, size_pt: float, bold: bool = False, italic: bool = Fal
     171.4
     """
     style = ("bold" if bold else "normal", "italic" if italic else "normal")
-    advances, per_em = _advances(typeface().paths()[_STYLES.index(style)])
+    advances, per_em = face_advances(typeface().paths()[_STYLES.index(style)])
     units = sum(advances.get(ord(char), 0) for char in unicodedata.normalize("NFC", text))
     return units / per_em * size_pt
 
 
 @functools.cache
-def _advances(path: Path) -> tuple[dict[int, int], int]:
+def face_advances(path: Path) -> tuple[dict[int, int], int]:
     """{code point: advance width in font units} of the face at `path`, and its units
-    per em."""
+    per em (read once per face and process)."""
     with TTFont(str(path)) as font:
         metrics = font["hmtx"]
         return ({code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()},
@@ -244,7 +244,7 @@ def face_metrics(weight: str, style: str) -> FaceMetrics:
 
 @functools.cache
 def _face_metrics(path: Path) -> FaceMetrics:
-    advances, per_em = _advances(path)
+    advances, per_em = face_advances(path)
     with TTFont(str(path)) as font:
         return FaceMetrics(
             path=path,

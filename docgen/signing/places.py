@@ -12,7 +12,6 @@ at its right edge (ô 14), where nothing is printed.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
@@ -20,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from fontTools.ttLib import TTFont
 
 import docgen.render
+from docgen.formatting.glyphs import face_advances
 
 #: The bundled faces WeasyPrint embeds (subset, under a ``XXXXXX+`` prefix).
 FONT_DIR = Path(docgen.render.__file__).resolve().parent / "fonts"
@@ -58,18 +57,6 @@ class Line:
     size: float
 
 
-@functools.cache
-def _advances(face: str) -> tuple[dict[int, int], int]:
-    font = TTFont(FONT_DIR / _FACE_FILES[face], lazy=True)
-    try:
-        metrics = font["hmtx"].metrics
-        cmap = font.getBestCmap()
-        upm = font["head"].unitsPerEm
-        return {code: metrics[name][0] for code, name in cmap.items()}, upm
-    finally:
-        font.close()
-
-
 def _face(font: Any) -> str:
     name = str(font.get("/BaseFont", "")) if font is not None else ""
     return next((face for face in _FACE_FILES if name.endswith(f"-{face}")), "Regular")
@@ -81,7 +68,7 @@ def text_width(text: str, size: float, face: str = "Regular") -> float:
     >>> round(text_width("Công", 14, "Bold"), 1)
     31.9
     """
-    advances, upm = _advances(face)
+    advances, upm = face_advances(FONT_DIR / _FACE_FILES[face])
     fallback = advances.get(ord("n"), upm // 2)
     return sum(advances.get(ord(c), fallback) for c in text) * size / upm
 
