@@ -69,8 +69,8 @@ from matplotlib.transforms import ScaledTranslation
 from docgen.formatting import format_plain
 from docgen.formatting.glyphs import liberation_folder
 
-__all__ = ["PNG_DPI", "Pictures", "clear_cache", "data_key", "png", "seed", "svg", "svg_texts",
-           "take_saved", "warm_up"]
+__all__ = ["PNG_DPI", "Pictures", "band_sample", "band_sample_svg", "clear_cache", "data_key",
+           "png", "seed", "svg", "svg_texts", "take_saved", "warm_up"]
 
 FONT_FILES = ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
               "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf")
@@ -135,6 +135,30 @@ def warm_up() -> None:
     _register_fonts()
     with matplotlib.rc_context(_RC):
         _width("Ấn định 0,5", NUMBER_SIZE)
+
+
+def band_sample() -> dict[str, Any]:
+    """A ranking chart with one unit in each band: every band's fill and hatch, as each
+    chart and legend of docgen draws them (what a renderer warms up on)."""
+    count = len(BAND_COLOURS)
+    return {"kind": "bars", "number": "0", "labels": [f"{i + 1}" for i in range(count)],
+            "values": [str(90 - 10 * i) for i in range(count)],
+            "bands": [str(i) for i in range(count)],
+            "band_names": [f"{i + 1}" for i in range(count)],
+            "thresholds": [], "max": "100", "axis_min": "0"}
+
+
+def band_sample_svg(family: str = FAMILY) -> str:
+    """The SVG of :func:`band_sample`, for a warm-up: forgotten once drawn (not a picture
+    of any document, so neither kept nor handed to other processes)."""
+    chart = band_sample()
+    text = svg(chart, family)
+    key = data_key(chart)
+    with _DRAWING:
+        _DRAWN.pop(key, None)
+        for saved in [entry for entry in _SAVED if entry[0] == key]:
+            _SAVED.remove(saved)
+    return text
 
 
 def svg(chart: Mapping[str, Any], family: str = FAMILY) -> str:

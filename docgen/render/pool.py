@@ -85,11 +85,13 @@ class RenderJob:
 
 
 def _warm_up() -> None:
-    """Worker initializer: load the fonts, the stylesheets and matplotlib once."""
+    """Worker initializer: load the fonts, the stylesheets and matplotlib once, and draw
+    the charts' hatch tiles."""
     from docgen.render import charts, pdf
 
     pdf.warm_up()
     charts.warm_up()
+    pdf.warm_up_charts()
 
 
 def _ping() -> int:

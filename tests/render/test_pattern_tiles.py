@@ -108,3 +108,24 @@ def test_the_bytes_are_those_of_weasyprints_own_drawing(monkeypatch) -> None:
     ours = _typeset()
     monkeypatch.setattr(svg, "Pattern", pdf._TileOnce.original)
     assert _typeset() == ours
+
+
+def test_the_warm_up_draws_the_tile_of_every_band(drawn: list[str]) -> None:
+    """A render pool worker draws the tiles at its start: its first chart replays them,
+    and the sample it drew them from is forgotten (no picture of any document)."""
+    from docgen.render import charts
+
+    charts.take_saved()  # what earlier tests drew here
+    pdf.warm_up_charts()
+    assert charts.take_saved() == {}
+    assert charts.data_key(charts.band_sample()) not in charts._DRAWN
+    assert len(set(drawn)) == len(charts.BAND_HATCHES)
+    drawn.clear()
+    chart = {**charts.band_sample(), "labels": ["Xã Ơn", "Xã Chiềng Ơn", "Phường Tô Hiệu"],
+             "values": ["93,5", "71", "64"], "bands": ["0", "2", "3"],
+             "band_names": ["Mức XUẤT SẮC", "Mức TỐT", "Mức TRUNG BÌNH", "Mức THẤP", "5", "6"],
+             "thresholds": ["90", "80", "70"]}
+    chart["values"] = [v.replace(",", ".") for v in chart["values"]]
+    picture = charts.svg(chart, family=pdf.typeface().family).encode("utf-8")
+    assert _typeset(picture, "ranking")
+    assert drawn == []
