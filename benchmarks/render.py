@@ -52,11 +52,11 @@ SYLLABLES = ("Chiềng Mường Nậm Phiêng Tà Huổi Púng Lóng Suối Bó 
 # --- Dossiers ----------------------------------------------------------------------------
 
 
-def synthetic_dossier(size: int, seed: int = 3321):
-    """Return the Sơn La dossier with one block of `size` synthetic communes."""
+def synthetic_dossier(size: int, seed: int = 3321, fixture: Path = FIXTURE):
+    """Return the Sơn La dossier (`fixture`) with one block of `size` synthetic communes."""
     from docgen.model.loader import load_dossier
 
-    base = load_dossier(FIXTURE)
+    base = load_dossier(fixture)
     rng = random.Random(seed)
     units, names = [], set()
     while len(units) < size:
@@ -74,12 +74,13 @@ def synthetic_dossier(size: int, seed: int = 3321):
     return type(base).model_validate(data)
 
 
-def package_variant(index: int):
-    """Return the Sơn La 2025 dossier with every unit's survey score moved by `index`
-    hundredths (index 0: the fixture as it is), so each variant's charts are new data."""
+def package_variant(index: int, fixture: Path = FIXTURE):
+    """Return the Sơn La 2025 dossier (`fixture`) with every unit's survey score moved by
+    `index` hundredths (index 0: the fixture as it is), so each variant's charts are new
+    data."""
     from docgen.model.loader import load_dossier
 
-    base = load_dossier(FIXTURE)
+    base = load_dossier(fixture)
     if index == 0:
         return base
     data = base.model_dump()
