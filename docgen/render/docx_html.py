@@ -349,19 +349,19 @@ class _Classes:
     def __init__(self, prefix: str):
         self._prefix = prefix
         self._names: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
+        self._declared: dict[str, tuple[str, ...]] = {}
 
     def __call__(self, declarations: list[str]) -> str:
         key = "; ".join(declarations)
         name = self._names.get(key)
         if name is None:
             name = self._names[key] = f"{self._prefix}{len(self._names)}"
-            self._keys[name] = key
+            self._declared[name] = tuple(declarations)
         return name
 
     def declarations(self, name: str) -> list[str]:
-        """The declarations of the class `name`."""
-        return [self._keys[name]]
+        """The declarations of the class `name`, as they were given."""
+        return list(self._declared[name])
 
     def css(self, element: str) -> str:
         return "\n".join(f"{element}.{name} {{ {key} }}" for key, name in self._names.items())

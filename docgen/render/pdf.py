@@ -180,8 +180,8 @@ _patch_html_parser()
 _TILES: OrderedDict[tuple, tuple[bytes, list]] = OrderedDict()
 _TILES_KEPT = 32
 _TILES_LOCK = threading.Lock()
-#: The digest of each tile of each SVG picture being drawn, by pattern id (each tile's
-#: element serialized once per picture).
+#: The digest of each tile of each SVG picture being drawn, by pattern id (each tile
+#: hashed once per picture, not once per shape it fills).
 _PICTURES: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 #: What a tile may hold to be replayed in another document: shapes only (no text, whose
 #: fonts belong to a document, no pictures or references).

@@ -15,16 +15,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import pypdf
 
-import docgen.render
 from docgen.formatting.glyphs import face_advances
+from docgen.resources import bundled_fonts_dir
 
 #: The bundled faces WeasyPrint embeds (subset, under a ``XXXXXX+`` prefix).
-FONT_DIR = Path(docgen.render.__file__).resolve().parent / "fonts"
+FONT_DIR = bundled_fonts_dir()
 _FACE_FILES = {"BoldItalic": "LiberationSerif-BoldItalic.ttf",
                "Bold": "LiberationSerif-Bold.ttf",
                "Italic": "LiberationSerif-Italic.ttf",
